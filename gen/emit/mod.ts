@@ -1,0 +1,70 @@
+/**
+ * Renders every generated file: the JSON model and the TypeScript emitted
+ * with ts-morph, formatted by `deno fmt` so the output is byte-stable.
+ *
+ * @module
+ */
+
+import { StructureKind } from "ts-morph";
+import type { AbiModel } from "../model.ts";
+import { BANNER, memoryProject } from "./source_file.ts";
+import { emitEnums } from "./enums.ts";
+import { emitStructs } from "./structs.ts";
+import { emitVtables } from "./vtables.ts";
+import { emitFunctions } from "./functions.ts";
+import { emitGuids } from "./guids.ts";
+import { emitHresults } from "./hresults.ts";
+
+const configPath = decodeURIComponent(new URL("../../deno.json", import.meta.url).pathname);
+
+/** Formats TypeScript sources with the project's `deno fmt` settings, in one process. */
+async function denoFmt(sources: Map<string, string>): Promise<Map<string, string>> {
+  const dir = await Deno.makeTempDir({ prefix: "vss-gen-" });
+  try {
+    for (const [name, text] of sources) await Deno.writeTextFile(`${dir}/${name}`, text);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "fmt",
+        "--quiet",
+        "--config",
+        configPath,
+        ...[...sources.keys()].map((n) => `${dir}/${n}`),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(out.stderr)}`);
+    const formatted = new Map<string, string>();
+    for (const name of sources.keys()) {
+      formatted.set(name, await Deno.readTextFile(`${dir}/${name}`));
+    }
+    return formatted;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** All generated files, by name inside `ffi/generated/`. */
+export async function renderOutputs(abi: AbiModel): Promise<Map<string, string>> {
+  const project = memoryProject();
+  emitEnums(project, abi);
+  emitStructs(project, abi);
+  emitVtables(project, abi);
+  emitFunctions(project, abi);
+  emitGuids(project, abi);
+  emitHresults(project, abi);
+  const index = project.createSourceFile("mod.ts", "", { overwrite: true });
+  index.addStatements([
+    BANNER,
+    "/**\n * The generated VSS ABI: enums, struct layouts, vtables, functions, GUIDs and HRESULTs.\n *\n * @module\n */",
+  ]);
+  for (const f of project.getSourceFiles()) {
+    if (f.getBaseName() !== "mod.ts") {
+      index.addExportDeclaration({ moduleSpecifier: `./${f.getBaseName()}` });
+    }
+  }
+  const sources = new Map(project.getSourceFiles().map((f) => [f.getBaseName(), f.getFullText()]));
+  const files = await denoFmt(sources);
+  files.set("abi.json", JSON.stringify(abi, null, 1) + "\n");
+  return new Map([...files].sort(([a], [b]) => a < b ? -1 : 1));
+}

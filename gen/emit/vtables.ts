@@ -1,0 +1,164 @@
+/**
+ * Emits `ffi/generated/vtables.ts`: for each bound interface its IID, its
+ * layout (vtable pointers, IUnknown sub-object) and one entry per vtable slot
+ * with the Deno FFI signature (the `this` pointer first).
+ *
+ * @module
+ */
+
+import {
+  type Project,
+  type StatementStructures,
+  StructureKind,
+  VariableDeclarationKind,
+} from "ts-morph";
+import type { AbiInterface, AbiMethod, AbiModel } from "../model.ts";
+import { BY_VALUE_STRUCTS, ffiExpression } from "./ffi_types.ts";
+import { generatedFile, literal } from "./source_file.ts";
+
+/** Every slot of an interface's primary vtable, inherited ones first. */
+export function flattenVtable(
+  abi: AbiModel,
+  name: string,
+): { method: AbiMethod; declaredBy: string }[] {
+  const iface = abi.interfaces[name];
+  if (!iface) throw new Error(`unknown interface ${name}`);
+  const inherited = iface.base ? flattenVtable(abi, iface.base) : [];
+  return [...inherited, ...iface.methods.map((method) => ({ method, declaredBy: name }))];
+}
+
+function methodEntry(abi: AbiModel, m: AbiMethod, declaredBy: string): string {
+  const parameters = ['"pointer"', ...m.params.map((p) => ffiExpression(p.ffi))];
+  const params = m.params.map((p) => {
+    const o: Record<string, unknown> = { name: p.name, type: p.type, direction: p.direction };
+    if (p.enum) o.enum = p.enum;
+    return o;
+  });
+  return `{
+    slot: ${m.slot},
+    parameters: [${parameters.join(", ")}],
+    result: ${ffiExpression(m.resultFfi)},
+    declaredBy: ${JSON.stringify(declaredBy)},
+    params: ${literal(params, "    ")},
+    returnCodes: ${literal(m.returnCodes, "    ")},
+    doc: ${JSON.stringify(m.doc)},
+  }`;
+}
+
+function interfaceInitializer(abi: AbiModel, name: string, iface: AbiInterface): string {
+  const inherited = iface.base ? `    ...${iface.base}.methods,\n` : "";
+  return `{
+  name: ${JSON.stringify(name)},
+  iid: ${JSON.stringify(iface.iid)},
+  kind: ${JSON.stringify(iface.kind)},
+  base: ${JSON.stringify(iface.base)},
+  doc: ${JSON.stringify(iface.doc)},
+  vtableSize: ${iface.vtableSize},
+  vptrs: ${literal(iface.vptrs, "  ")},
+  unknownOffset: ${JSON.stringify(iface.unknownOffset)},
+  methods: {
+${inherited}${
+    iface.methods.map((method) => `    ${method.name}: ${methodEntry(abi, method, name)},`).join(
+      "\n",
+    )
+  }
+  },
+}`;
+}
+
+/** Adds the vtable tables file to the project. */
+export function emitVtables(project: Project, abi: AbiModel): void {
+  const statements: StatementStructures[] = [];
+  for (const [name, def] of Object.entries(BY_VALUE_STRUCTS)) {
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [`\`${name}\` passed by value: Deno applies each platform's calling convention.`],
+      declarations: [{
+        name: `${name}_BY_VALUE`,
+        initializer: `${def} as const satisfies Deno.NativeStructType`,
+      }],
+    });
+  }
+  statements.push({
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: "ParamInfo",
+    docs: ["A documented parameter: name, C type and direction."],
+    properties: [
+      { name: "name", type: "string", isReadonly: true },
+      { name: "type", type: "string", isReadonly: true },
+      { name: "direction", type: `"in" | "out" | "in, out"`, isReadonly: true },
+      { name: "enum", type: "string", hasQuestionToken: true, isReadonly: true },
+    ],
+  });
+  statements.push({
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: "VtableSlot",
+    docs: ["One vtable slot: its number, FFI signature and documentation facts."],
+    properties: [
+      { name: "slot", type: "number", isReadonly: true },
+      { name: "parameters", type: "readonly Deno.NativeType[]", isReadonly: true },
+      { name: "result", type: "Deno.NativeResultType", isReadonly: true },
+      { name: "declaredBy", type: "string", isReadonly: true },
+      { name: "params", type: "readonly ParamInfo[]", isReadonly: true },
+      { name: "returnCodes", type: "readonly string[]", isReadonly: true },
+      { name: "doc", type: "string | null", isReadonly: true },
+    ],
+  });
+  statements.push({
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: "InterfaceTable",
+    docs: ["An interface: identity, object layout and its primary vtable."],
+    properties: [
+      { name: "name", type: "string", isReadonly: true },
+      { name: "iid", type: "string | null", isReadonly: true },
+      { name: "kind", type: `"com" | "c++"`, isReadonly: true },
+      { name: "base", type: "string | null", isReadonly: true },
+      { name: "doc", type: "string | null", isReadonly: true },
+      { name: "vtableSize", type: "number", isReadonly: true },
+      {
+        name: "vptrs",
+        type: "readonly { readonly offset: number; readonly interface: string }[]",
+        isReadonly: true,
+      },
+      { name: "unknownOffset", type: "number | null", isReadonly: true },
+      { name: "methods", type: "Readonly<Record<string, VtableSlot>>", isReadonly: true },
+    ],
+  });
+  for (const [name, iface] of Object.entries(abi.interfaces)) {
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [
+        `\`${name}\` (${iface.kind === "com" ? "COM interface" : "C++ class"}, ${iface.header}).${
+          iface.doc ? `\n@see {@link ${iface.doc}}` : ""
+        }`,
+      ],
+      declarations: [{
+        name,
+        initializer: `${interfaceInitializer(abi, name, iface)} as const satisfies InterfaceTable`,
+      }],
+    });
+  }
+  statements.push({
+    kind: StructureKind.VariableStatement,
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: ["Every bound interface by name."],
+    declarations: [{
+      name: "INTERFACES",
+      initializer: `{ ${Object.keys(abi.interfaces).join(", ")} } as const`,
+    }],
+  });
+  generatedFile(
+    project,
+    "vtables.ts",
+    "Vtable slots and Deno FFI signatures of every bound VSS interface (the `this` pointer is the first parameter).",
+    statements,
+  );
+}
