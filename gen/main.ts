@@ -15,7 +15,7 @@ import { renderOutputs } from "./emit/mod.ts";
 
 const root = new URL("../", import.meta.url);
 const path = (p: string) => decodeURIComponent(new URL(p, root).pathname);
-const OUTPUT_DIR = "ffi/generated";
+const OUTPUT_DIRS = ["ffi/generated", "simulator/generated"];
 const EXPLANATIONS = "gen/explained_disagreements.txt";
 
 /** What one generator run produced. */
@@ -80,27 +80,32 @@ if (import.meta.main) {
   }
   const stale: string[] = [];
   for (const [name, text] of files) {
-    const target = path(`${OUTPUT_DIR}/${name}`);
+    const target = path(name);
     if (await readOrNull(target) === text) continue;
     stale.push(name);
-    if (!check) await Deno.writeTextFile(target, text);
+    if (!check) {
+      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(target, text);
+    }
   }
-  const present = [...Deno.readDirSync(path(OUTPUT_DIR))].map((e) => e.name);
+  const present = OUTPUT_DIRS.flatMap((dir) => {
+    try {
+      return [...Deno.readDirSync(path(dir))].map((e) => `${dir}/${e.name}`);
+    } catch {
+      return [];
+    }
+  });
   const extra = present.filter((n) => !files.has(n));
   if (check) {
     if (stale.length > 0 || extra.length > 0) {
-      console.error(
-        `${OUTPUT_DIR} is stale: ${
-          [...stale, ...extra.map((e) => `${e} (not generated)`)].join(", ")
-        }. ` +
-          "Run `deno task gen`.",
-      );
+      const listed = [...stale, ...extra.map((e) => `${e} (not generated)`)].join(", ");
+      console.error(`generated output is stale: ${listed}. Run \`deno task gen\`.`);
       Deno.exit(1);
     }
-    console.log(`${OUTPUT_DIR} is up to date (${files.size} files)`);
+    console.log(`generated output is up to date (${files.size} files)`);
   } else {
-    for (const e of extra) await Deno.remove(path(`${OUTPUT_DIR}/${e}`));
-    console.log(`wrote ${stale.length} of ${files.size} files in ${OUTPUT_DIR}`);
+    for (const e of extra) await Deno.remove(path(e));
+    console.log(`wrote ${stale.length} of ${files.size} generated files`);
   }
   console.log(`done in ${Math.round(performance.now() - started)} ms`);
 }

@@ -14,6 +14,7 @@ import { emitVtables } from "./vtables.ts";
 import { emitFunctions } from "./functions.ts";
 import { emitGuids } from "./guids.ts";
 import { emitHresults } from "./hresults.ts";
+import { renderCHeader } from "./c_header.ts";
 
 const configPath = decodeURIComponent(new URL("../../deno.json", import.meta.url).pathname);
 
@@ -44,7 +45,7 @@ async function denoFmt(sources: Map<string, string>): Promise<Map<string, string
   }
 }
 
-/** All generated files, by name inside `ffi/generated/`. */
+/** All generated files, by path inside the project. */
 export async function renderOutputs(abi: AbiModel): Promise<Map<string, string>> {
   const project = memoryProject();
   emitEnums(project, abi);
@@ -65,6 +66,9 @@ export async function renderOutputs(abi: AbiModel): Promise<Map<string, string>>
   }
   const sources = new Map(project.getSourceFiles().map((f) => [f.getBaseName(), f.getFullText()]));
   const files = await denoFmt(sources);
-  files.set("abi.json", JSON.stringify(abi, null, 1) + "\n");
-  return new Map([...files].sort(([a], [b]) => a < b ? -1 : 1));
+  const out = new Map<string, string>();
+  for (const [name, text] of files) out.set(`ffi/generated/${name}`, text);
+  out.set("ffi/generated/abi.json", JSON.stringify(abi, null, 1) + "\n");
+  out.set("simulator/generated/vss_abi.h", renderCHeader(abi));
+  return new Map([...out].sort(([a], [b]) => a < b ? -1 : 1));
 }
