@@ -10,7 +10,8 @@ export class GuidFormatError extends TypeError {
   override name = "GuidFormatError";
 }
 
-const GUID_PATTERN = /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}?$/i;
+const GUID_PATTERN =
+  /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}?$/i;
 
 /** The all-zero GUID (`GUID_NULL`). */
 export const GUID_NULL = "00000000-0000-0000-0000-000000000000";
@@ -55,7 +56,9 @@ export function writeGuid(view: DataView, offset: number, guid: string): void {
   view.setUint16(offset + 4, parseInt(m[2], 16), true);
   view.setUint16(offset + 6, parseInt(m[3], 16), true);
   const tail = m[4] + m[5];
-  for (let i = 0; i < 8; i++) view.setUint8(offset + 8 + i, parseInt(tail.slice(i * 2, i * 2 + 2), 16));
+  for (let i = 0; i < 8; i++) {
+    view.setUint8(offset + 8 + i, parseInt(tail.slice(i * 2, i * 2 + 2), 16));
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import { StructureKind } from "ts-morph";
 import type { AbiModel } from "../model.ts";
-import { BANNER, memoryProject } from "./source_file.ts";
+import { generatedFile, memoryProject } from "./source_file.ts";
 import { emitEnums } from "./enums.ts";
 import { emitStructs } from "./structs.ts";
 import { emitVtables } from "./vtables.ts";
@@ -54,21 +54,20 @@ export async function renderOutputs(abi: AbiModel): Promise<Map<string, string>>
   emitFunctions(project, abi);
   emitGuids(project, abi);
   emitHresults(project, abi);
-  const index = project.createSourceFile("mod.ts", "", { overwrite: true });
-  index.addStatements([
-    BANNER,
-    "/**\n * The generated VSS ABI: enums, struct layouts, vtables, functions, GUIDs and HRESULTs.\n *\n * @module\n */",
-  ]);
-  for (const f of project.getSourceFiles()) {
-    if (f.getBaseName() !== "mod.ts") {
-      index.addExportDeclaration({ moduleSpecifier: `./${f.getBaseName()}` });
-    }
-  }
+  generatedFile(
+    project,
+    "mod.ts",
+    "The generated VSS ABI: enums, struct layouts, vtables, functions, GUIDs and HRESULTs.",
+    project.getSourceFiles().map((f) => ({
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: `./${f.getBaseName()}`,
+    })),
+  );
   const sources = new Map(project.getSourceFiles().map((f) => [f.getBaseName(), f.getFullText()]));
+  sources.set("abi.json", JSON.stringify(abi, null, 2) + "\n");
   const files = await denoFmt(sources);
   const out = new Map<string, string>();
   for (const [name, text] of files) out.set(`ffi/generated/${name}`, text);
-  out.set("ffi/generated/abi.json", JSON.stringify(abi, null, 1) + "\n");
   out.set("simulator/generated/vss_abi.h", renderCHeader(abi));
   return new Map([...out].sort(([a], [b]) => a < b ? -1 : 1));
 }

@@ -27,7 +27,7 @@ export function flattenVtable(
   return [...inherited, ...iface.methods.map((method) => ({ method, declaredBy: name }))];
 }
 
-function methodEntry(abi: AbiModel, m: AbiMethod, declaredBy: string): string {
+function methodEntry(m: AbiMethod, declaredBy: string): string {
   const parameters = ['"pointer"', ...m.params.map((p) => ffiExpression(p.ffi))];
   const params = m.params.map((p) => {
     const o: Record<string, unknown> = { name: p.name, type: p.type, direction: p.direction };
@@ -45,7 +45,7 @@ function methodEntry(abi: AbiModel, m: AbiMethod, declaredBy: string): string {
   }`;
 }
 
-function interfaceInitializer(abi: AbiModel, name: string, iface: AbiInterface): string {
+function interfaceInitializer(name: string, iface: AbiInterface): string {
   const inherited = iface.base ? `    ...${iface.base}.methods,\n` : "";
   return `{
   name: ${JSON.stringify(name)},
@@ -58,7 +58,7 @@ function interfaceInitializer(abi: AbiModel, name: string, iface: AbiInterface):
   unknownOffset: ${JSON.stringify(iface.unknownOffset)},
   methods: {
 ${inherited}${
-    iface.methods.map((method) => `    ${method.name}: ${methodEntry(abi, method, name)},`).join(
+    iface.methods.map((method) => `    ${method.name}: ${methodEntry(method, name)},`).join(
       "\n",
     )
   }
@@ -141,7 +141,7 @@ export function emitVtables(project: Project, abi: AbiModel): void {
       ],
       declarations: [{
         name,
-        initializer: `${interfaceInitializer(abi, name, iface)} as const satisfies InterfaceTable`,
+        initializer: `${interfaceInitializer(name, iface)} as const satisfies InterfaceTable`,
       }],
     });
   }

@@ -7,8 +7,8 @@
 
 const LEARN = "https://learn.microsoft.com";
 
-/** The learn.microsoft.com address of a corpus page. */
-export function learnUrl(corpusPath: string): string {
+/** The learn.microsoft.com address of a corpus page, or null for a path outside the corpus layout. */
+export function learnUrl(corpusPath: string): string | null {
   const api = /^sdk-api\/sdk-api-src\/content\/([^/]+)\/([^/]+)\.md$/.exec(corpusPath);
   if (api) {
     return api[2] === "index"
@@ -17,7 +17,7 @@ export function learnUrl(corpusPath: string): string {
   }
   const win32 = /^win32\/desktop-src\/VSS\/([^/]+)\.md$/.exec(corpusPath);
   if (win32) return `${LEARN}/windows/win32/vss/${win32[1]}`;
-  throw new Error(`no learn.microsoft.com address is known for ${corpusPath}`);
+  return null;
 }
 
 /** Where a link in a page points. */

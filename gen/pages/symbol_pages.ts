@@ -51,7 +51,9 @@ export function pageKind(page: MarkdownPage): PageKind {
 function source(page: MarkdownPage): PageSource {
   const uid = pageUid(page);
   if (!uid) throw new PageFormatError(page.file, "front matter has no UID");
-  return { uid, file: page.file, doc: learnUrl(page.file) };
+  const doc = learnUrl(page.file);
+  if (doc === null) throw new PageFormatError(page.file, "is not where a reference page can be");
+  return { uid, file: page.file, doc };
 }
 
 function requirements(page: MarkdownPage): Requirements {
