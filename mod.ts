@@ -9,7 +9,7 @@
  * ```ts
  * import { abi } from "./mod.ts";
  *
- * console.log(abi.IVssBackupComponents.methods.DoSnapshotSet.slot);
+ * console.log(abi.vtables.IVssBackupComponents.methods.DoSnapshotSet.slot);
  * console.log(abi.HRESULT_NAMES.get(abi.HRESULT.VSS_E_BAD_STATE));
  * ```
  *

@@ -9,4 +9,6 @@ export * from "./functions.ts";
 export * from "./guids.ts";
 export * from "./hresults.ts";
 export * from "./structs.ts";
-export * from "./vtables.ts";
+export * from "./vssapi.ts";
+export * as vtables from "./vtables.ts";
+export * from "./wrappers.ts";

@@ -657,7 +657,7 @@ export const IVssBackupComponents = {
       result: "i32",
       declaredBy: "IVssBackupComponents",
       params: [
-        { name: "pbstrXML", type: "BSTR *", direction: "in" },
+        { name: "pbstrXML", type: "BSTR *", direction: "out" },
       ],
       returnCodes: [
         "S_OK",
@@ -3320,7 +3320,7 @@ export const IVssExamineWriterMetadata = {
       result: "i32",
       declaredBy: "IVssExamineWriterMetadata",
       params: [
-        { name: "pbstrXML", type: "BSTR *", direction: "in" },
+        { name: "pbstrXML", type: "BSTR *", direction: "out" },
       ],
       returnCodes: [
         "S_OK",
@@ -3609,7 +3609,7 @@ export const IVssWMComponent = {
       result: "i32",
       declaredBy: "IVssWMComponent",
       params: [
-        { name: "pInfo", type: "PVSSCOMPONENTINFO", direction: "out" },
+        { name: "pInfo", type: "PVSSCOMPONENTINFO", direction: "in" },
       ],
       returnCodes: [
         "S_OK",

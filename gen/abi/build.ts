@@ -550,7 +550,27 @@ function mergeParams(
     if (pp && pp.name !== hp.name) {
       log.add(`param-name`, `${subject}#${i}`, pp.name, hp.name, "header name used");
     }
-    const fromPage = pp?.direction ?? null;
+    let fromPage = pp?.direction ?? null;
+    if (fromPage !== null && fromPage !== "in" && directionFromType(hp.type) === "in") {
+      log.add(
+        "param-direction-type",
+        `${subject}#${i}`,
+        fromPage,
+        hp.type,
+        "the header type cannot carry a result: in",
+      );
+      fromPage = "in";
+    }
+    if (fromPage === "in" && /^(?:BSTR|VSS_PWSZ|\w+ \*) \*$/.test(hp.type)) {
+      log.add(
+        "param-direction-type",
+        `${subject}#${i}`,
+        fromPage,
+        hp.type,
+        "the header type only returns a value: out",
+      );
+      fromPage = "out";
+    }
     const param: AbiParam = {
       name: hp.name,
       type: hp.type,
@@ -561,6 +581,19 @@ function mergeParams(
     return param;
   });
 }
+
+/** COM codes the runtime itself handles (initialisation, activation, QueryInterface). */
+const COM_RUNTIME_CODES = [
+  "S_FALSE",
+  "E_FAIL",
+  "E_NOINTERFACE",
+  "E_POINTER",
+  "E_UNEXPECTED",
+  "CO_E_NOTINITIALIZED",
+  "REGDB_E_CLASSNOTREG",
+  "RPC_E_CHANGED_MODE",
+  "RPC_E_TOO_LATE",
+];
 
 function buildHresults(
   pages: PageModel,
@@ -591,6 +624,7 @@ function buildHresults(
     headerValue.set(h.name, h.value >>> 0);
   }
   const names = new Set<string>([
+    ...COM_RUNTIME_CODES,
     ...pages.hresultMentions.map((m) => m.name),
     ...documentedBy.keys(),
     ...headers.hresults.filter((h) => h.header === "vsserror.h").map((h) => h.name),

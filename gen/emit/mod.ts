@@ -14,6 +14,7 @@ import { emitVtables } from "./vtables.ts";
 import { emitFunctions } from "./functions.ts";
 import { emitGuids } from "./guids.ts";
 import { emitHresults } from "./hresults.ts";
+import { emitWrappers } from "./wrappers.ts";
 import { renderCHeader } from "./c_header.ts";
 
 const configPath = decodeURIComponent(new URL("../../deno.json", import.meta.url).pathname);
@@ -54,6 +55,7 @@ export async function renderOutputs(abi: AbiModel): Promise<Map<string, string>>
   emitFunctions(project, abi);
   emitGuids(project, abi);
   emitHresults(project, abi);
+  emitWrappers(project, abi);
   generatedFile(
     project,
     "mod.ts",
@@ -61,6 +63,8 @@ export async function renderOutputs(abi: AbiModel): Promise<Map<string, string>>
     project.getSourceFiles().map((f) => ({
       kind: StructureKind.ExportDeclaration,
       moduleSpecifier: `./${f.getBaseName()}`,
+      // Vtable tables share their names with the wrapper classes.
+      namespaceExport: f.getBaseName() === "vtables.ts" ? "vtables" : undefined,
     })),
   );
   const sources = new Map(project.getSourceFiles().map((f) => [f.getBaseName(), f.getFullText()]));

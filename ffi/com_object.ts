@@ -1,0 +1,240 @@
+/**
+ * The base of every interface wrapper: owns one COM reference, releases it
+ * exactly once, and calls vtable slots through function pointers cached per
+ * (vtable, slot).
+ *
+ * @module
+ */
+
+import {
+  type InterfaceTable,
+  IUnknown as IUNKNOWN_TABLE,
+  type VtableSlot,
+} from "./generated/vtables.ts";
+import { ReleasedObjectError, VssError } from "./errors.ts";
+import type { VssRuntime } from "./runtime.ts";
+
+// deno-lint-ignore no-explicit-any
+type Callable = (...args: any[]) => any;
+
+const RELEASE_SLOT = 2;
+const RELEASE_DEFINITION = { parameters: ["pointer"], result: "u32" } as const;
+
+/** Callables per vtable address, indexed by slot. Vtables are static for an object's life. */
+const blockingCache = new Map<bigint, Callable[]>();
+const nonblockingCache = new Map<bigint, Callable[]>();
+
+function readAddress(address: bigint, offset: number): bigint {
+  return new Deno.UnsafePointerView(Deno.UnsafePointer.create(address)!).getBigUint64(offset);
+}
+
+function makeCallable(vtable: bigint, slot: number, definition: Deno.ForeignFunction): Callable {
+  const entry = Deno.UnsafePointer.create(readAddress(vtable, slot * 8));
+  if (entry === null) {
+    throw new Error(`vtable ${vtable.toString(16)} has no function in slot ${slot}`);
+  }
+  const fn = new Deno.UnsafeFnPointer(
+    entry as Deno.PointerObject<Deno.ForeignFunction>,
+    definition,
+  );
+  return fn.call.bind(fn);
+}
+
+/** The Release callable of the IUnknown sub-object at `unknown`. */
+function releaseOf(unknown: bigint): Callable {
+  const vtable = readAddress(unknown, 0);
+  const cached = blockingCache.get(vtable);
+  return cached?.[RELEASE_SLOT] ?? makeCallable(vtable, RELEASE_SLOT, RELEASE_DEFINITION);
+}
+
+const backstop = new FinalizationRegistry<bigint>((unknown) => {
+  releaseOf(unknown)(Deno.UnsafePointer.create(unknown));
+});
+
+/** A wrapper class: its interface table and constructor. */
+export interface ComClass<T extends ComObject> {
+  readonly table: InterfaceTable;
+  new (runtime: VssRuntime, pointer: Deno.PointerObject): T;
+}
+
+/**
+ * One owned reference to a COM object (or C++ class instance) from VSS.
+ *
+ * @example Release with `using`
+ * ```ts
+ * import { IVssBackupComponents } from "./generated/wrappers.ts";
+ * import { VssRuntime } from "./runtime.ts";
+ * declare const runtime: VssRuntime;
+ * using backup = IVssBackupComponents.create(runtime);
+ * backup.InitializeForBackup(null);
+ * ```
+ */
+export abstract class ComObject {
+  /** The runtime whose libraries this object came from. */
+  readonly runtime: VssRuntime;
+  readonly #table: InterfaceTable;
+  readonly #address: bigint;
+  #self: Deno.PointerObject | null;
+  /** The IUnknown sub-object's address, or 0n for a borrowed pointer without lifetime management. */
+  readonly #unknown: bigint;
+  /** Blocking callables of this object's primary vtable, by slot. */
+  protected readonly fns: Callable[];
+  readonly #vtable: bigint;
+  #slots?: Map<number, VtableSlot>;
+
+  constructor(runtime: VssRuntime, pointer: Deno.PointerObject, table: InterfaceTable) {
+    this.runtime = runtime;
+    this.#table = table;
+    this.#self = pointer;
+    this.#address = BigInt(Deno.UnsafePointer.value(pointer));
+    this.#vtable = readAddress(this.#address, 0);
+    let fns = blockingCache.get(this.#vtable);
+    if (!fns) blockingCache.set(this.#vtable, fns = []);
+    this.fns = fns;
+    this.#unknown = table.unknownOffset === null ? 0n : this.#address + BigInt(table.unknownOffset);
+    if (this.#unknown !== 0n) backstop.register(this, this.#unknown, this);
+  }
+
+  /** The interface this wrapper speaks. */
+  get interfaceName(): string {
+    return this.#table.name;
+  }
+
+  /** The object's address (for diagnostics). */
+  get address(): bigint {
+    return this.#address;
+  }
+
+  /** True once the reference was released. */
+  get released(): boolean {
+    return this.#self === null;
+  }
+
+  /** The object pointer; throws {@linkcode ReleasedObjectError} after release. */
+  protected self(method: string): Deno.PointerObject {
+    const self = this.#self;
+    if (self === null) throw new ReleasedObjectError(this.#table.name, method);
+    return self;
+  }
+
+  #slot(slot: number): VtableSlot {
+    if (!this.#slots) {
+      this.#slots = new Map(Object.values(this.#table.methods).map((m) => [m.slot, m]));
+    }
+    const found = this.#slots.get(slot);
+    if (!found) throw new Error(`${this.#table.name} has no slot ${slot}`);
+    return found;
+  }
+
+  /** Creates (and caches) the callable for `slot` of the primary vtable. */
+  protected bindSlot(slot: number): Callable {
+    const m = this.#slot(slot);
+    return this.fns[slot] = makeCallable(this.#vtable, slot, {
+      parameters: m.parameters,
+      result: m.result,
+    });
+  }
+
+  /** The callable for `slot` that runs on another thread and returns a promise. */
+  protected nonblockingSlot(slot: number): Callable {
+    let fns = nonblockingCache.get(this.#vtable);
+    if (!fns) nonblockingCache.set(this.#vtable, fns = []);
+    const m = this.#slot(slot);
+    return fns[slot] ??= makeCallable(this.#vtable, slot, {
+      parameters: m.parameters,
+      result: m.result,
+      nonblocking: true,
+    });
+  }
+
+  /** Throws the typed error for a failed call. */
+  protected fail(hr: number, method: string): never {
+    const m = this.#table.methods[method];
+    throw new VssError(hr, m?.declaredBy ?? this.#table.name, method, m?.doc ?? null);
+  }
+
+  /** The pointer of the IUnknown sub-object, for QueryInterface/AddRef/Release. */
+  protected unknownSelf(method: string): Deno.PointerObject {
+    this.self(method);
+    if (this.#unknown === 0n) {
+      throw new Error(`${this.#table.name} has no IUnknown to call ${method} on`);
+    }
+    return Deno.UnsafePointer.create(this.#unknown)!;
+  }
+
+  /** The callable for IUnknown `slot` (0..2) on the IUnknown sub-object's vtable. */
+  protected unknownFn(slot: 0 | 1 | 2): Callable {
+    const vtable = readAddress(this.#unknown, 0);
+    let fns = blockingCache.get(vtable);
+    if (!fns) blockingCache.set(vtable, fns = []);
+    const m = Object.values(IUNKNOWN_TABLE.methods).find((x) => x.slot === slot)!;
+    return fns[slot] ??= makeCallable(vtable, slot, { parameters: m.parameters, result: m.result });
+  }
+
+  /** A new wrapper of the same class for the same object (after an AddRef). */
+  protected rewrap(): this {
+    const cls = this.constructor as new (
+      runtime: VssRuntime,
+      pointer: Deno.PointerObject,
+      table: InterfaceTable,
+    ) => this;
+    return new cls(this.runtime, Deno.UnsafePointer.create(this.#address)!, this.#table);
+  }
+
+  /** Releases the reference and returns the count Release reported (0 without an IUnknown). */
+  protected releaseCounted(): number {
+    const self = this.#self;
+    if (self === null) return 0;
+    this.#self = null;
+    if (this.#unknown === 0n) return 0;
+    backstop.unregister(this);
+    return releaseOf(this.#unknown)(Deno.UnsafePointer.create(this.#unknown)) as number;
+  }
+
+  /**
+   * Gives up ownership without releasing: the caller now owns the reference
+   * at the returned address (used to re-wrap it as another interface).
+   */
+  detach(): bigint {
+    this.self("detach");
+    this.#self = null;
+    if (this.#unknown !== 0n) backstop.unregister(this);
+    return this.#address;
+  }
+
+  /**
+   * Releases the reference (IUnknown::Release, exactly once). Returns false
+   * when it was already released.
+   */
+  release(): boolean {
+    if (this.#self === null) return false;
+    this.releaseCounted();
+    return true;
+  }
+
+  /** Same as {@linkcode release}; lets `using` manage the reference. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/**
+ * Wraps an owned interface pointer returned through an out parameter (null for 0).
+ *
+ * @example Wrap an out pointer
+ * ```ts
+ * import { wrapOwned } from "./com_object.ts";
+ * import { IVssAsync } from "./generated/wrappers.ts";
+ * import type { VssRuntime } from "./runtime.ts";
+ * declare const runtime: VssRuntime;
+ * const async = wrapOwned(runtime, IVssAsync, 0n); // null
+ * ```
+ */
+export function wrapOwned<T extends ComObject>(
+  runtime: VssRuntime,
+  cls: ComClass<T>,
+  address: bigint,
+): T | null {
+  if (address === 0n) return null;
+  return new cls(runtime, Deno.UnsafePointer.create(address)!);
+}

@@ -1,0 +1,146 @@
+/**
+ * Loads the VSS library and the COM runtime it needs.
+ *
+ * On Windows: `vssapi.dll`, `ole32.dll` and `oleaut32.dll` by system name.
+ * Elsewhere (or to test on Windows): a VSS implementation given by path, such
+ * as the simulator; outside Windows that library also supplies the COM
+ * runtime functions (BSTRs, task memory, initialisation).
+ *
+ * @module
+ */
+
+import { VSSAPI_SYMBOLS } from "./generated/functions.ts";
+import { VssUnavailableError } from "./errors.ts";
+import { readEnv } from "./env.ts";
+
+/** COM runtime functions from ole32. */
+export const OLE32_SYMBOLS = {
+  CoInitializeEx: { parameters: ["pointer", "u32"], result: "i32" },
+  CoUninitialize: { parameters: [], result: "void" },
+  CoInitializeSecurity: {
+    parameters: ["pointer", "i32", "pointer", "pointer", "u32", "u32", "pointer", "u32", "pointer"],
+    result: "i32",
+  },
+  CoCreateInstance: {
+    parameters: ["pointer", "pointer", "u32", "pointer", "pointer"],
+    result: "i32",
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** Memory functions: BSTRs from oleaut32 and task memory from ole32. */
+export const MEMORY_SYMBOLS = {
+  SysAllocStringLen: { parameters: ["buffer", "u32"], result: "pointer" },
+  SysFreeString: { parameters: ["pointer"], result: "void" },
+  SysStringLen: { parameters: ["pointer"], result: "u32" },
+  CoTaskMemAlloc: { parameters: ["usize"], result: "pointer" },
+  CoTaskMemFree: { parameters: ["pointer"], result: "void" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+const BSTR_SYMBOLS = {
+  SysAllocStringLen: MEMORY_SYMBOLS.SysAllocStringLen,
+  SysFreeString: MEMORY_SYMBOLS.SysFreeString,
+  SysStringLen: MEMORY_SYMBOLS.SysStringLen,
+} as const satisfies Deno.ForeignLibraryInterface;
+const TASK_MEMORY_SYMBOLS = {
+  CoTaskMemAlloc: MEMORY_SYMBOLS.CoTaskMemAlloc,
+  CoTaskMemFree: MEMORY_SYMBOLS.CoTaskMemFree,
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** Where to load VSS from. */
+export interface LoadOptions {
+  /** A VSS implementation to load instead of `vssapi.dll` (default: `VSS_LIBRARY_PATH`). */
+  libraryPath?: string;
+  /**
+   * A library whose BSTR and task-memory exports replace oleaut32/ole32's
+   * (default: `VSS_COM_RUNTIME_PATH`; outside Windows: the VSS library itself).
+   */
+  comRuntimePath?: string;
+}
+
+/** The loaded libraries. */
+export interface VssLibraries {
+  readonly vss: Deno.DynamicLibrary<typeof VSSAPI_SYMBOLS>["symbols"];
+  readonly ole32: Deno.DynamicLibrary<typeof OLE32_SYMBOLS>["symbols"];
+  readonly memory: Deno.DynamicLibrary<typeof MEMORY_SYMBOLS>["symbols"];
+  /** What was loaded, for messages. */
+  readonly paths: { vss: string; ole32: string; memory: string };
+  close(): void;
+}
+
+function open<S extends Deno.ForeignLibraryInterface>(
+  path: string,
+  symbols: S,
+): Deno.DynamicLibrary<S> {
+  try {
+    return Deno.dlopen(path, symbols);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new VssUnavailableError(
+        `loading ${path} needs FFI permission`,
+        "Run Deno with --allow-ffi (and --allow-read for a library path).",
+        { cause: error },
+      );
+    }
+    throw new VssUnavailableError(
+      `${path} could not be loaded (${(error as Error).message})`,
+      Deno.build.os === "windows"
+        ? "Check that the path is right and the DLL is 64-bit; vssapi.dll ships with Windows."
+        : "Build the simulator with `bash simulator/build.sh` and point VSS_LIBRARY_PATH at it.",
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Loads VSS and the COM runtime.
+ *
+ * @example Load the simulator outside Windows
+ * ```ts
+ * import { loadLibraries } from "./library.ts";
+ * const libs = loadLibraries({ libraryPath: "build/simulator/linux/libvss_sim.so" });
+ * libs.close();
+ * ```
+ */
+export function loadLibraries(options: LoadOptions = {}): VssLibraries {
+  const windows = Deno.build.os === "windows";
+  const vssPath = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH") ??
+    (windows ? "vssapi.dll" : undefined);
+  if (vssPath === undefined) {
+    throw new VssUnavailableError(
+      `this is ${Deno.build.os}, and the Volume Shadow Copy Service exists only on Windows`,
+      "To develop and test elsewhere, build the simulator (`bash simulator/build.sh`) and pass its path " +
+        "as libraryPath or VSS_LIBRARY_PATH.",
+    );
+  }
+  const opened: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>[] = [];
+  try {
+    const vss = open(vssPath, VSSAPI_SYMBOLS);
+    opened.push(vss);
+    const ole32Path = windows ? "ole32.dll" : vssPath;
+    const ole32 = open(ole32Path, OLE32_SYMBOLS);
+    opened.push(ole32);
+    const memoryPath = options.comRuntimePath ?? readEnv("VSS_COM_RUNTIME_PATH") ??
+      (windows ? null : vssPath);
+    let memory: VssLibraries["memory"];
+    if (memoryPath === null) {
+      const oleaut = open("oleaut32.dll", BSTR_SYMBOLS);
+      const task = open("ole32.dll", TASK_MEMORY_SYMBOLS);
+      opened.push(oleaut, task);
+      memory = { ...oleaut.symbols, ...task.symbols };
+    } else {
+      const lib = open(memoryPath, MEMORY_SYMBOLS);
+      opened.push(lib);
+      memory = lib.symbols;
+    }
+    return {
+      vss: vss.symbols,
+      ole32: ole32.symbols,
+      memory,
+      paths: { vss: vssPath, ole32: ole32Path, memory: memoryPath ?? "oleaut32.dll + ole32.dll" },
+      close: () => opened.forEach((lib) => lib.close()),
+    };
+  } catch (error) {
+    opened.forEach((lib) => lib.close());
+    throw error;
+  }
+}

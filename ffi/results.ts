@@ -1,0 +1,226 @@
+/**
+ * Structured results that carry strings: read them, then free what the
+ * reference says the caller frees (VssFreeSnapshotProperties for snapshot
+ * properties, CoTaskMemFree for the strings in query results,
+ * FreeComponentInfo for component information).
+ *
+ * @module
+ */
+
+import {
+  VSS_COMPONENTINFO,
+  VSS_DIFF_AREA_PROP,
+  VSS_DIFF_VOLUME_PROP,
+  VSS_MGMT_OBJECT_PROP,
+  VSS_OBJECT_PROP,
+  VSS_PROVIDER_PROP,
+  VSS_SNAPSHOT_PROP,
+  VSS_VOLUME_PROP,
+} from "./generated/structs.ts";
+import { VSS_MGMT_OBJECT_TYPE, VSS_OBJECT_TYPE } from "./generated/enums.ts";
+import type { VssRuntime } from "./runtime.ts";
+import { readBstr, readWideString } from "./wide_string.ts";
+
+/** `T` with the listed pointer fields turned into strings. */
+export type WithStrings<T, K extends keyof T> = Omit<T, K> & { [P in K]: string | null };
+
+type SnapshotStrings =
+  | "m_pwszSnapshotDeviceObject"
+  | "m_pwszOriginalVolumeName"
+  | "m_pwszOriginatingMachine"
+  | "m_pwszServiceMachine"
+  | "m_pwszExposedName"
+  | "m_pwszExposedPath";
+/** `VSS_SNAPSHOT_PROP` with its strings read. */
+export type SnapshotProp = WithStrings<VSS_SNAPSHOT_PROP, SnapshotStrings>;
+/** `VSS_PROVIDER_PROP` with its strings read. */
+export type ProviderProp = WithStrings<
+  VSS_PROVIDER_PROP,
+  "m_pwszProviderName" | "m_pwszProviderVersion"
+>;
+/** One `VSS_OBJECT_PROP` from IVssEnumObject::Next. */
+export type ObjectProp =
+  | { Type: typeof VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT; Snap: SnapshotProp }
+  | { Type: typeof VSS_OBJECT_TYPE.VSS_OBJECT_PROVIDER; Prov: ProviderProp }
+  | { Type: number };
+/** `VSS_VOLUME_PROP` with its strings read. */
+export type VolumeProp = WithStrings<
+  VSS_VOLUME_PROP,
+  "m_pwszVolumeName" | "m_pwszVolumeDisplayName"
+>;
+/** `VSS_DIFF_VOLUME_PROP` with its strings read. */
+export type DiffVolumeProp = WithStrings<
+  VSS_DIFF_VOLUME_PROP,
+  "m_pwszVolumeName" | "m_pwszVolumeDisplayName"
+>;
+/** `VSS_DIFF_AREA_PROP` with its strings read. */
+export type DiffAreaProp = WithStrings<
+  VSS_DIFF_AREA_PROP,
+  "m_pwszVolumeName" | "m_pwszDiffAreaVolumeName"
+>;
+/** One `VSS_MGMT_OBJECT_PROP` from IVssEnumMgmtObject::Next. */
+export type MgmtObjectProp =
+  | { Type: typeof VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_VOLUME; Vol: VolumeProp }
+  | { Type: typeof VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_DIFF_VOLUME; DiffVol: DiffVolumeProp }
+  | { Type: typeof VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_DIFF_AREA; DiffArea: DiffAreaProp }
+  | { Type: number };
+/** `VSS_COMPONENTINFO` with its BSTRs and icon read. */
+export type ComponentInfo =
+  & WithStrings<
+    Omit<VSS_COMPONENTINFO, "pbIcon">,
+    "bstrLogicalPath" | "bstrComponentName" | "bstrCaption"
+  >
+  & { pbIcon: Uint8Array | null };
+
+const pointer = (address: bigint) => Deno.UnsafePointer.create(address);
+
+/** Replaces each listed address field by the string `read` returns for it. */
+function withStrings<T, K extends keyof T>(
+  raw: T,
+  keys: readonly K[],
+  read: (address: bigint) => string | null,
+): WithStrings<T, K> {
+  const out = { ...raw } as Record<keyof T, unknown>;
+  for (const k of keys) out[k] = read(raw[k] as bigint);
+  return out as WithStrings<T, K>;
+}
+
+const SNAPSHOT_STRINGS: readonly SnapshotStrings[] = [
+  "m_pwszSnapshotDeviceObject",
+  "m_pwszOriginalVolumeName",
+  "m_pwszOriginatingMachine",
+  "m_pwszServiceMachine",
+  "m_pwszExposedName",
+  "m_pwszExposedPath",
+];
+
+/**
+ * Reads a VSS_SNAPSHOT_PROP the callee filled, then frees its strings with
+ * VssFreeSnapshotProperties.
+ *
+ * @example After GetSnapshotProperties
+ * ```ts ignore
+ * const prop = takeSnapshotProp(runtime, bytes);
+ * console.log(prop.m_pwszSnapshotDeviceObject);
+ * ```
+ */
+export function takeSnapshotProp(
+  runtime: VssRuntime,
+  bytes: Uint8Array<ArrayBuffer>,
+): SnapshotProp {
+  const raw = VSS_SNAPSHOT_PROP.read(new DataView(bytes.buffer, bytes.byteOffset), 0);
+  const value = withStrings(raw, SNAPSHOT_STRINGS, (a) => readWideString(pointer(a)));
+  runtime.libs.vss.VssFreeSnapshotPropertiesInternal(Deno.UnsafePointer.of(bytes));
+  return value;
+}
+
+/**
+ * Reads `count` VSS_OBJECT_PROP elements and frees the strings inside each.
+ *
+ * @example After IVssEnumObject::Next
+ * ```ts ignore
+ * const items = takeObjectProps(runtime, bytes, fetched);
+ * ```
+ */
+export function takeObjectProps(
+  runtime: VssRuntime,
+  bytes: Uint8Array<ArrayBuffer>,
+  count: number,
+): ObjectProp[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const take = (a: bigint) => runtime.takeTaskString(a);
+  const out: ObjectProp[] = [];
+  const union = VSS_OBJECT_PROP.fields.Obj.offset;
+  for (let i = 0; i < count; i++) {
+    const at = i * VSS_OBJECT_PROP.size;
+    const type = view.getInt32(at, true);
+    if (type === VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT) {
+      const raw = VSS_SNAPSHOT_PROP.read(view, at + union);
+      out.push({ Type: type, Snap: withStrings(raw, SNAPSHOT_STRINGS, take) });
+    } else if (type === VSS_OBJECT_TYPE.VSS_OBJECT_PROVIDER) {
+      const raw = VSS_PROVIDER_PROP.read(view, at + union);
+      out.push({
+        Type: type,
+        Prov: withStrings(raw, ["m_pwszProviderName", "m_pwszProviderVersion"], take),
+      });
+    } else {
+      out.push({ Type: type });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads `count` VSS_MGMT_OBJECT_PROP elements and frees the strings inside each.
+ *
+ * @example After IVssEnumMgmtObject::Next
+ * ```ts ignore
+ * const items = takeMgmtObjectProps(runtime, bytes, fetched);
+ * ```
+ */
+export function takeMgmtObjectProps(
+  runtime: VssRuntime,
+  bytes: Uint8Array<ArrayBuffer>,
+  count: number,
+): MgmtObjectProp[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const take = (a: bigint) => runtime.takeTaskString(a);
+  const union = VSS_MGMT_OBJECT_PROP.fields.Obj.offset;
+  const out: MgmtObjectProp[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = i * VSS_MGMT_OBJECT_PROP.size;
+    const type = view.getInt32(at, true);
+    const t = VSS_MGMT_OBJECT_TYPE;
+    if (type === t.VSS_MGMT_OBJECT_VOLUME) {
+      const raw = VSS_VOLUME_PROP.read(view, at + union);
+      out.push({
+        Type: type,
+        Vol: withStrings(raw, ["m_pwszVolumeName", "m_pwszVolumeDisplayName"], take),
+      });
+    } else if (type === t.VSS_MGMT_OBJECT_DIFF_VOLUME) {
+      const raw = VSS_DIFF_VOLUME_PROP.read(view, at + union);
+      out.push({
+        Type: type,
+        DiffVol: withStrings(raw, ["m_pwszVolumeName", "m_pwszVolumeDisplayName"], take),
+      });
+    } else if (type === t.VSS_MGMT_OBJECT_DIFF_AREA) {
+      const raw = VSS_DIFF_AREA_PROP.read(view, at + union);
+      out.push({
+        Type: type,
+        DiffArea: withStrings(raw, ["m_pwszVolumeName", "m_pwszDiffAreaVolumeName"], take),
+      });
+    } else {
+      out.push({ Type: type });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads the VSS_COMPONENTINFO at `address`, then hands it back with
+ * FreeComponentInfo.
+ *
+ * @example After IVssWMComponent::GetComponentInfo
+ * ```ts ignore
+ * const info = takeComponentInfo(component, address);
+ * ```
+ */
+export function takeComponentInfo(
+  owner: { FreeComponentInfo(pInfo: Deno.PointerValue): number },
+  address: bigint,
+): ComponentInfo | null {
+  if (address === 0n) return null;
+  const at = pointer(address)!;
+  const view = new DataView(Deno.UnsafePointerView.getArrayBuffer(at, VSS_COMPONENTINFO.size));
+  const { pbIcon, ...raw } = VSS_COMPONENTINFO.read(view, 0);
+  const strings = withStrings(
+    raw,
+    ["bstrLogicalPath", "bstrComponentName", "bstrCaption"],
+    (a) => readBstr(pointer(a)),
+  );
+  const icon = pbIcon === 0n || raw.cbIcon === 0
+    ? null
+    : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer(pbIcon)!, raw.cbIcon).slice(0));
+  owner.FreeComponentInfo(at);
+  return { ...strings, pbIcon: icon };
+}

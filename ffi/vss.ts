@@ -1,0 +1,104 @@
+/**
+ * Entry points into VSS on top of the generated wrappers: creating the
+ * backup components and the snapshot management objects, and typed
+ * QueryInterface.
+ *
+ * @module
+ */
+
+import { type ComClass, type ComObject, wrapOwned } from "./com_object.ts";
+import { VssError, VssUnavailableError } from "./errors.ts";
+import { GUIDS } from "./generated/guids.ts";
+import { HRESULT } from "./generated/hresults.ts";
+import { CreateVssBackupComponentsInternal } from "./generated/vssapi.ts";
+import {
+  type IUnknown,
+  type IVssBackupComponents,
+  IVssSnapshotMgmt,
+} from "./generated/wrappers.ts";
+import { guidBytes } from "./guid.ts";
+import type { VssRuntime } from "./runtime.ts";
+
+const CLSCTX_ALL = 0x17;
+
+/**
+ * A new IVssBackupComponents. A VSS that answers E_NOTIMPL (Wine's stub
+ * vssapi.dll, for one) is reported as {@linkcode VssUnavailableError}.
+ *
+ * @example Start a backup session
+ * ```ts ignore
+ * using backup = createBackupComponents(runtime);
+ * backup.InitializeForBackup(null);
+ * ```
+ */
+export function createBackupComponents(runtime: VssRuntime): IVssBackupComponents {
+  try {
+    const { ppBackup } = CreateVssBackupComponentsInternal(runtime);
+    if (ppBackup === null) {
+      throw new VssError(HRESULT.E_UNEXPECTED, "vssapi", "CreateVssBackupComponentsInternal", null);
+    }
+    return ppBackup;
+  } catch (error) {
+    if (error instanceof VssError && error.code === HRESULT.E_NOTIMPL) {
+      throw new VssUnavailableError(
+        `${runtime.libs.paths.vss} does not implement CreateVssBackupComponentsInternal (E_NOTIMPL); ` +
+          "it is a stub, such as Wine's vssapi.dll",
+        "Run on Windows, or point VSS_LIBRARY_PATH at the VSS simulator.",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * A new IVssSnapshotMgmt from the VSS coordinator's COM class.
+ *
+ * @example List providers' management interface
+ * ```ts ignore
+ * using mgmt = createSnapshotManagement(runtime);
+ * ```
+ */
+export function createSnapshotManagement(runtime: VssRuntime): IVssSnapshotMgmt {
+  const out = new BigUint64Array(1);
+  const clsid = guidBytes(GUIDS.CLSID_VssSnapshotMgmt);
+  const iid = guidBytes(IVssSnapshotMgmt.table.iid!);
+  const hr = runtime.libs.ole32.CoCreateInstance(
+    Deno.UnsafePointer.of(clsid),
+    null,
+    CLSCTX_ALL,
+    Deno.UnsafePointer.of(iid),
+    Deno.UnsafePointer.of(out),
+  );
+  if (hr === (HRESULT.REGDB_E_CLASSNOTREG | 0)) {
+    throw new VssUnavailableError(
+      "the VSS snapshot management class is not registered (REGDB_E_CLASSNOTREG)",
+      "On Windows this needs the Volume Shadow Copy service; under Wine, register the simulator as its COM server.",
+    );
+  }
+  if (hr < 0) throw new VssError(hr, "ole32", "CoCreateInstance", null);
+  return wrapOwned(runtime, IVssSnapshotMgmt, out[0])!;
+}
+
+/**
+ * QueryInterface for a typed wrapper; null when the object does not support it.
+ *
+ * @example Reach IVssBackupComponentsEx4
+ * ```ts ignore
+ * using ex4 = queryInterface(backup, IVssBackupComponentsEx4);
+ * ```
+ */
+export function queryInterface<T extends ComObject>(
+  object: IUnknown,
+  cls: ComClass<T>,
+): T | null {
+  if (!cls.table.iid) throw new TypeError(`${cls.table.name} has no IID to query for`);
+  try {
+    const { ppvObject } = object.QueryInterface(cls.table.iid);
+    if (ppvObject === null) return null;
+    return new cls(object.runtime, Deno.UnsafePointer.create(ppvObject.detach())!);
+  } catch (error) {
+    if (error instanceof VssError && error.code === HRESULT.E_NOINTERFACE) return null;
+    throw error;
+  }
+}

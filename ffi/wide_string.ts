@@ -1,0 +1,86 @@
+/**
+ * UTF-16 strings across the boundary: `WCHAR` is 16-bit on every platform.
+ *
+ * @module
+ */
+
+import { VssArgumentError } from "./errors.ts";
+
+/**
+ * A NUL-terminated UTF-16LE copy of `text` (null stays null). A NUL inside
+ * the text cannot be represented in a C wide string and is refused.
+ *
+ * @example Encode a volume name
+ * ```ts
+ * import { wideString } from "./wide_string.ts";
+ * const buffer = wideString("C:\\", "pwszVolumeName");
+ * console.log(buffer?.length); // 4
+ * ```
+ */
+export function wideString(
+  text: string | null | undefined,
+  parameter: string,
+): Uint16Array<ArrayBuffer> | null {
+  if (text === null || text === undefined) return null;
+  if (typeof text !== "string") {
+    throw new VssArgumentError(parameter, `must be a string, got ${typeof text}`);
+  }
+  const units = new Uint16Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0) {
+      throw new VssArgumentError(
+        parameter,
+        `contains a NUL character at index ${i}; C strings end there`,
+      );
+    }
+    units[i] = unit;
+  }
+  return units;
+}
+
+/** UTF-16 code units to a string, in chunks to stay within argument limits. */
+export function decodeUnits(units: Uint16Array): string {
+  if (units.length < 1024) return String.fromCharCode.apply(null, units as unknown as number[]);
+  let out = "";
+  for (let i = 0; i < units.length; i += 1024) {
+    out += String.fromCharCode.apply(null, units.subarray(i, i + 1024) as unknown as number[]);
+  }
+  return out;
+}
+
+/**
+ * Reads a NUL-terminated UTF-16 string at `pointer` (null for a null pointer).
+ *
+ * @example Read a string the native side returned
+ * ```ts
+ * import { readWideString } from "./wide_string.ts";
+ * const units = new Uint16Array([0x48, 0x69, 0]);
+ * console.log(readWideString(Deno.UnsafePointer.of(units))); // "Hi"
+ * ```
+ */
+export function readWideString(pointer: Deno.PointerValue): string | null {
+  if (pointer === null) return null;
+  const view = new Deno.UnsafePointerView(pointer);
+  let length = 0;
+  while (view.getUint16(length * 2) !== 0) length++;
+  if (length === 0) return "";
+  return decodeUnits(new Uint16Array(view.getArrayBuffer(length * 2)));
+}
+
+/**
+ * Reads a BSTR by its length prefix, so embedded NULs survive (null for a null BSTR).
+ *
+ * @example Read a BSTR
+ * ```ts
+ * import { readBstr } from "./wide_string.ts";
+ * const memory = new Uint16Array([4, 0, 0x4f, 0x4b, 0]); // byte length 4, "OK"
+ * console.log(readBstr(Deno.UnsafePointer.offset(Deno.UnsafePointer.of(memory)!, 4)));
+ * ```
+ */
+export function readBstr(pointer: Deno.PointerValue): string | null {
+  if (pointer === null) return null;
+  const bytes = new Deno.UnsafePointerView(Deno.UnsafePointer.offset(pointer, -4)!).getUint32(0);
+  if (bytes === 0) return "";
+  return decodeUnits(new Uint16Array(Deno.UnsafePointerView.getArrayBuffer(pointer, bytes & ~1)));
+}
