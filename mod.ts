@@ -1,29 +1,23 @@
 /**
  * Drive the Windows Volume Shadow Copy Service (VSS) as a requester from Deno.
  *
- * This entry point currently exposes the generated ABI model: enumerations,
- * struct layouts, vtable tables, exported functions, GUIDs and HRESULTs, all
- * derived from the VSS reference and checked against the compiler.
+ * The binding covers the whole requester API: every interface of the VSS
+ * reference's requester, shared and management sections, generated from the
+ * reference pages and checked against the compiler. Outside Windows it runs
+ * against the bundled VSS simulator.
  *
- * @example Look up a vtable slot and an HRESULT
- * ```ts
- * import { abi } from "./mod.ts";
+ * @example Load VSS and look at a snapshot set
+ * ```ts ignore
+ * import { createBackupComponents, VSS_SNAPSHOT_CONTEXT, VssRuntime } from "./mod.ts";
  *
- * console.log(abi.vtables.IVssBackupComponents.methods.DoSnapshotSet.slot);
- * console.log(abi.HRESULT_NAMES.get(abi.HRESULT.VSS_E_BAD_STATE));
+ * const runtime = VssRuntime.load();
+ * runtime.initializeCom();
+ * using backup = createBackupComponents(runtime);
+ * backup.InitializeForBackup(null);
+ * backup.SetContext(VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP);
  * ```
  *
  * @module
  */
 
-/**
- * The generated VSS ABI (`ffi/generated/`).
- *
- * @example Read the layout of VSS_SNAPSHOT_PROP
- * ```ts
- * import { abi } from "./mod.ts";
- *
- * console.log(abi.VSS_SNAPSHOT_PROP.size, abi.VSS_SNAPSHOT_PROP.fields.m_eStatus.offset);
- * ```
- */
-export * as abi from "./ffi/generated/mod.ts";
+export * from "./ffi/mod.ts";

@@ -14,8 +14,9 @@ import {
 import { ReleasedObjectError, VssError } from "./errors.ts";
 import type { VssRuntime } from "./runtime.ts";
 
+/** A bound vtable slot: call it with the object pointer first. */
 // deno-lint-ignore no-explicit-any
-type Callable = (...args: any[]) => any;
+export type Callable = (...args: any[]) => any;
 
 const RELEASE_SLOT = 2;
 const RELEASE_DEFINITION = { parameters: ["pointer"], result: "u32" } as const;
@@ -53,7 +54,9 @@ const backstop = new FinalizationRegistry<bigint>((unknown) => {
 
 /** A wrapper class: its interface table and constructor. */
 export interface ComClass<T extends ComObject> {
+  /** The interface's generated table (IID, layout, slots). */
   readonly table: InterfaceTable;
+  /** Wraps an owned pointer. */
   new (runtime: VssRuntime, pointer: Deno.PointerObject): T;
 }
 
@@ -82,6 +85,7 @@ export abstract class ComObject {
   readonly #vtable: bigint;
   #slots?: Map<number, VtableSlot>;
 
+  /** Takes ownership of one reference to the object at `pointer`, which speaks `table`. */
   constructor(runtime: VssRuntime, pointer: Deno.PointerObject, table: InterfaceTable) {
     this.runtime = runtime;
     this.#table = table;

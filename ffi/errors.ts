@@ -36,6 +36,7 @@ export class VssError extends Error {
   readonly hex: string;
   /** The code's known name (`VSS_E_BAD_STATE`), or its hex form when unknown. */
   readonly codeName: string;
+  /** Always `VssError`. */
   override name = "VssError";
   /** The interface (or `vssapi` for an exported function). */
   readonly interfaceName: string;
@@ -46,6 +47,7 @@ export class VssError extends Error {
   /** Whether the method's page lists this code among its return values. */
   readonly documented: boolean;
 
+  /** A failure of `interfaceName::method` with HRESULT `code`; `doc` is the method's page. */
   constructor(code: number, interfaceName: string, method: string, doc: string | null) {
     const known = hresultName(code);
     const where = interfaceName === "vssapi" ? method : `${interfaceName}::${method}`;
@@ -76,7 +78,9 @@ export class VssError extends Error {
  * ```
  */
 export class ReleasedObjectError extends Error {
+  /** Always `ReleasedObjectError`. */
   override name = "ReleasedObjectError";
+  /** `method` was called on a released `interfaceName`. */
   constructor(interfaceName: string, method: string) {
     super(`${interfaceName}::${method} called after the object was released`);
   }
@@ -92,7 +96,9 @@ export class ReleasedObjectError extends Error {
  * ```
  */
 export class VssArgumentError extends TypeError {
+  /** Always `VssArgumentError`. */
   override name = "VssArgumentError";
+  /** `parameter` has `problem`. */
   constructor(parameter: string, problem: string) {
     super(`argument ${parameter} ${problem}`);
   }
@@ -109,9 +115,11 @@ export class VssArgumentError extends TypeError {
  * ```
  */
 export class VssUnavailableError extends Error {
+  /** Always `VssUnavailableError`. */
   override name = "VssUnavailableError";
   /** What to do about it. */
   readonly hint: string;
+  /** VSS is unavailable for `reason`; `hint` says what to do. */
   constructor(reason: string, hint: string, options?: ErrorOptions) {
     super(`VSS is not available: ${reason}. ${hint}`, options);
     this.hint = hint;
@@ -128,7 +136,9 @@ export class VssUnavailableError extends Error {
  * ```
  */
 export class VssAsyncAbortedError extends Error {
+  /** Always `VssAsyncAbortedError`. */
   override name = "VssAsyncAbortedError";
+  /** `operation` was cancelled because it `why` (timed out, was aborted). */
   constructor(operation: string, why: string, options?: ErrorOptions) {
     super(`${operation} ${why}; IVssAsync::Cancel was called`, options);
   }

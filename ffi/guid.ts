@@ -5,8 +5,21 @@
  * @module
  */
 
-/** A GUID string that is not `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
+/**
+ * A GUID string that is not `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+ *
+ * @example Catch a malformed GUID
+ * ```ts
+ * import { GuidFormatError, normalizeGuid } from "./guid.ts";
+ * try {
+ *   normalizeGuid("not-a-guid");
+ * } catch (error) {
+ *   console.log(error instanceof GuidFormatError); // true
+ * }
+ * ```
+ */
 export class GuidFormatError extends TypeError {
+  /** Always `GuidFormatError`. */
   override name = "GuidFormatError";
 }
 

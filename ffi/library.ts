@@ -59,11 +59,15 @@ export interface LoadOptions {
 
 /** The loaded libraries. */
 export interface VssLibraries {
+  /** The requester exports of vssapi.dll (or the library given instead). */
   readonly vss: Deno.DynamicLibrary<typeof VSSAPI_SYMBOLS>["symbols"];
+  /** COM initialisation and activation. */
   readonly ole32: Deno.DynamicLibrary<typeof OLE32_SYMBOLS>["symbols"];
+  /** BSTR and task-memory functions. */
   readonly memory: Deno.DynamicLibrary<typeof MEMORY_SYMBOLS>["symbols"];
   /** What was loaded, for messages. */
   readonly paths: { vss: string; ole32: string; memory: string };
+  /** Unloads every library. */
   close(): void;
 }
 

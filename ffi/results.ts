@@ -24,7 +24,8 @@ import { readBstr, readWideString } from "./wide_string.ts";
 /** `T` with the listed pointer fields turned into strings. */
 export type WithStrings<T, K extends keyof T> = Omit<T, K> & { [P in K]: string | null };
 
-type SnapshotStrings =
+/** The string fields of VSS_SNAPSHOT_PROP. */
+export type SnapshotStrings =
   | "m_pwszSnapshotDeviceObject"
   | "m_pwszOriginalVolumeName"
   | "m_pwszOriginatingMachine"

@@ -15,33 +15,53 @@ export const FILETIME_BY_VALUE = {
 
 /** A documented parameter: name, C type and direction. */
 export interface ParamInfo {
+  /** Parameter name as the header writes it. */
   readonly name: string;
+  /** C type as the header writes it. */
   readonly type: string;
+  /** Direction: from the page, or from the header type where the page gives none. */
   readonly direction: "in" | "out" | "in, out";
+  /** The enumeration of an enum-typed value. */
   readonly enum?: string;
 }
 
 /** One vtable slot: its number, FFI signature and documentation facts. */
 export interface VtableSlot {
+  /** Absolute vtable slot (IUnknown is 0..2). */
   readonly slot: number;
+  /** Deno FFI parameter types, the `this` pointer first. */
   readonly parameters: readonly Deno.NativeType[];
+  /** Deno FFI result type. */
   readonly result: Deno.NativeResultType;
+  /** The interface that declares the method. */
   readonly declaredBy: string;
+  /** The documented parameters. */
   readonly params: readonly ParamInfo[];
+  /** Return codes the method page lists. */
   readonly returnCodes: readonly string[];
+  /** The method page on learn.microsoft.com. */
   readonly doc: string | null;
 }
 
 /** An interface: identity, object layout and its primary vtable. */
 export interface InterfaceTable {
+  /** Interface name. */
   readonly name: string;
+  /** IID, or null for C++ classes without one. */
   readonly iid: string | null;
+  /** `com` for MIDL interfaces, `c++` for classes exported by vssapi.dll. */
   readonly kind: "com" | "c++";
+  /** Base interface, or null. */
   readonly base: string | null;
+  /** The interface page on learn.microsoft.com. */
   readonly doc: string | null;
+  /** Slots in the primary vtable, inherited ones included. */
   readonly vtableSize: number;
+  /** Vtable pointers in the object: one per base with its own vtable. */
   readonly vptrs: readonly { readonly offset: number; readonly interface: string }[];
+  /** Offset of the IUnknown sub-object, or null when the type has none. */
   readonly unknownOffset: number | null;
+  /** Every slot of the primary vtable, by method name. */
   readonly methods: Readonly<Record<string, VtableSlot>>;
 }
 

@@ -87,10 +87,26 @@ export function emitVtables(project: Project, abi: AbiModel): void {
     name: "ParamInfo",
     docs: ["A documented parameter: name, C type and direction."],
     properties: [
-      { name: "name", type: "string", isReadonly: true },
-      { name: "type", type: "string", isReadonly: true },
-      { name: "direction", type: `"in" | "out" | "in, out"`, isReadonly: true },
-      { name: "enum", type: "string", hasQuestionToken: true, isReadonly: true },
+      {
+        name: "name",
+        type: "string",
+        isReadonly: true,
+        docs: ["Parameter name as the header writes it."],
+      },
+      { name: "type", type: "string", isReadonly: true, docs: ["C type as the header writes it."] },
+      {
+        name: "direction",
+        type: `"in" | "out" | "in, out"`,
+        isReadonly: true,
+        docs: ["Direction: from the page, or from the header type where the page gives none."],
+      },
+      {
+        name: "enum",
+        type: "string",
+        hasQuestionToken: true,
+        isReadonly: true,
+        docs: ["The enumeration of an enum-typed value."],
+      },
     ],
   });
   statements.push({
@@ -99,13 +115,48 @@ export function emitVtables(project: Project, abi: AbiModel): void {
     name: "VtableSlot",
     docs: ["One vtable slot: its number, FFI signature and documentation facts."],
     properties: [
-      { name: "slot", type: "number", isReadonly: true },
-      { name: "parameters", type: "readonly Deno.NativeType[]", isReadonly: true },
-      { name: "result", type: "Deno.NativeResultType", isReadonly: true },
-      { name: "declaredBy", type: "string", isReadonly: true },
-      { name: "params", type: "readonly ParamInfo[]", isReadonly: true },
-      { name: "returnCodes", type: "readonly string[]", isReadonly: true },
-      { name: "doc", type: "string | null", isReadonly: true },
+      {
+        name: "slot",
+        type: "number",
+        isReadonly: true,
+        docs: ["Absolute vtable slot (IUnknown is 0..2)."],
+      },
+      {
+        name: "parameters",
+        type: "readonly Deno.NativeType[]",
+        isReadonly: true,
+        docs: ["Deno FFI parameter types, the `this` pointer first."],
+      },
+      {
+        name: "result",
+        type: "Deno.NativeResultType",
+        isReadonly: true,
+        docs: ["Deno FFI result type."],
+      },
+      {
+        name: "declaredBy",
+        type: "string",
+        isReadonly: true,
+        docs: ["The interface that declares the method."],
+      },
+      {
+        name: "params",
+        type: "readonly ParamInfo[]",
+        isReadonly: true,
+        docs: ["The documented parameters."],
+      },
+      {
+        name: "returnCodes",
+        type: "readonly string[]",
+        isReadonly: true,
+        docs: ["Return codes the method page lists."],
+      },
+      {
+        name: "doc",
+        type: "string | null",
+        isReadonly: true,
+        docs: ["The method page on learn.microsoft.com."],
+      },
     ],
   });
   statements.push({
@@ -114,19 +165,50 @@ export function emitVtables(project: Project, abi: AbiModel): void {
     name: "InterfaceTable",
     docs: ["An interface: identity, object layout and its primary vtable."],
     properties: [
-      { name: "name", type: "string", isReadonly: true },
-      { name: "iid", type: "string | null", isReadonly: true },
-      { name: "kind", type: `"com" | "c++"`, isReadonly: true },
-      { name: "base", type: "string | null", isReadonly: true },
-      { name: "doc", type: "string | null", isReadonly: true },
-      { name: "vtableSize", type: "number", isReadonly: true },
+      { name: "name", type: "string", isReadonly: true, docs: ["Interface name."] },
+      {
+        name: "iid",
+        type: "string | null",
+        isReadonly: true,
+        docs: ["IID, or null for C++ classes without one."],
+      },
+      {
+        name: "kind",
+        type: `"com" | "c++"`,
+        isReadonly: true,
+        docs: ["`com` for MIDL interfaces, `c++` for classes exported by vssapi.dll."],
+      },
+      { name: "base", type: "string | null", isReadonly: true, docs: ["Base interface, or null."] },
+      {
+        name: "doc",
+        type: "string | null",
+        isReadonly: true,
+        docs: ["The interface page on learn.microsoft.com."],
+      },
+      {
+        name: "vtableSize",
+        type: "number",
+        isReadonly: true,
+        docs: ["Slots in the primary vtable, inherited ones included."],
+      },
       {
         name: "vptrs",
         type: "readonly { readonly offset: number; readonly interface: string }[]",
         isReadonly: true,
+        docs: ["Vtable pointers in the object: one per base with its own vtable."],
       },
-      { name: "unknownOffset", type: "number | null", isReadonly: true },
-      { name: "methods", type: "Readonly<Record<string, VtableSlot>>", isReadonly: true },
+      {
+        name: "unknownOffset",
+        type: "number | null",
+        isReadonly: true,
+        docs: ["Offset of the IUnknown sub-object, or null when the type has none."],
+      },
+      {
+        name: "methods",
+        type: "Readonly<Record<string, VtableSlot>>",
+        isReadonly: true,
+        docs: ["Every slot of the primary vtable, by method name."],
+      },
     ],
   });
   for (const [name, iface] of Object.entries(abi.interfaces)) {
