@@ -1,0 +1,227 @@
+/**
+ * The API reference: `deno doc --html` of `mod.ts`, then adjusted so it fits
+ * the site: a bar linking home and the guides on every page, no links to the
+ * build machine's files, a search index without entries that have no page,
+ * and the reference link and summary on every generated interface and method.
+ *
+ * @module
+ */
+
+import { load as loadHtml } from "cheerio";
+import { entryModule, projectRoot, siteName } from "./config.ts";
+import { escapeHtml, rootPrefix } from "./html.ts";
+import { type ReferenceEntry, referenceHtml } from "./reference.ts";
+
+/** One symbol page of the API reference, as the site's search index keeps it. */
+export interface ApiNode {
+  /** Dotted name: `IVssBackupComponents.prototype.AddToSnapshotSet`. */
+  name: string;
+  /** deno doc's kind: `Class`, `Method`, `Function`, `Property`, ... */
+  kind: string;
+  /** Site-relative address: `api/~/IVssBackupComponents.html`. */
+  url: string;
+  /** The first sentence or so of the symbol's doc. */
+  doc: string;
+}
+
+interface DenoSearchNode {
+  name: string;
+  kind: { kind: string }[];
+  url: string;
+  doc?: string;
+}
+
+const SEARCH_INDEX_PREFIX = /^\(function \(\) \{\s*window\.DENO_DOC_SEARCH_INDEX = /;
+const SEARCH_INDEX_SUFFIX = /;\s*\}\)\(\)\s*$/;
+
+/** Runs `deno doc --html` for the entry module into `outDir` with the running Deno. */
+export async function runDenoDoc(outDir: string): Promise<void> {
+  const relativeEntry = entryModule.slice(projectRoot.length + 1);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--html", `--name=${siteName}`, `--output=${outDir}`, relativeEntry],
+    cwd: projectRoot,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    const decoder = new TextDecoder();
+    throw new Error(
+      `deno doc --html failed (exit ${output.code}):\n${decoder.decode(output.stderr)}${
+        decoder.decode(output.stdout)
+      }`,
+    );
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** `././~/X.html` → `~/X.html`. */
+function normalizeRelative(url: string): string {
+  return url.replace(/^(\.\/)+/, "");
+}
+
+/**
+ * Reads deno doc's search index, drops the entries whose page deno doc did not
+ * write (nested properties of plain objects, which its search would link to a
+ * missing page), writes the index back, and returns the kept entries.
+ */
+export async function pruneSearchIndex(apiDir: string, apiFolder: string): Promise<ApiNode[]> {
+  const file = `${apiDir}/search_index.js`;
+  const text = await Deno.readTextFile(file);
+  if (!SEARCH_INDEX_PREFIX.test(text) || !SEARCH_INDEX_SUFFIX.test(text)) {
+    throw new Error(`${file}: unexpected format; update pruneSearchIndex for this deno doc`);
+  }
+  const index = JSON.parse(text.replace(SEARCH_INDEX_PREFIX, "").replace(SEARCH_INDEX_SUFFIX, ""));
+  const kept: DenoSearchNode[] = [];
+  for (const node of index.nodes as DenoSearchNode[]) {
+    if (await exists(`${apiDir}/${normalizeRelative(node.url)}`)) kept.push(node);
+  }
+  index.nodes = kept;
+  await Deno.writeTextFile(
+    file,
+    `(function () {\n  window.DENO_DOC_SEARCH_INDEX = ${JSON.stringify(index)};\n})()\n`,
+  );
+  return kept.map((node) => ({
+    name: node.name,
+    kind: node.kind[0]?.kind ?? "Symbol",
+    url: `${apiFolder}/${normalizeRelative(node.url)}`,
+    doc: firstSentence(node.doc ?? ""),
+  }));
+}
+
+function firstSentence(doc: string): string {
+  const flat = doc.replace(/\s+/g, " ").trim();
+  const end = flat.search(/[.:](\s|$)/);
+  const sentence = end === -1 ? flat : flat.slice(0, end + 1);
+  return sentence.length > 160 ? `${sentence.slice(0, 157)}...` : sentence;
+}
+
+/** The links every page of the site carries, relative to the site root. */
+export interface SiteLinks {
+  /** Site-relative address of the first guide. */
+  firstGuide: string;
+  /** Site-relative address of the HRESULT table. */
+  hresults: string;
+}
+
+function siteBar(root: string, links: SiteLinks): string {
+  return `<div class="vss-sitebar"><a class="vss-brand" href="${root}index.html">${
+    escapeHtml(siteName)
+  }</a><nav aria-label="Site"><a href="${root}index.html">Home</a><a href="${root}${links.firstGuide}">Guides</a>` +
+    `<a href="${root}api/index.html">API reference</a><a href="${root}${links.hresults}">HRESULTs</a></nav></div>`;
+}
+
+/** What {@linkcode adjustApiPages} changed. */
+export interface ApiPagesReport {
+  pages: number;
+  enrichedInterfaces: number;
+  enrichedMethods: number;
+  summaries: number;
+}
+
+async function* htmlFiles(dir: string, prefix = ""): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory) yield* htmlFiles(`${dir}/${entry.name}`, relative);
+    else if (entry.name.endsWith(".html")) yield relative;
+  }
+}
+
+const SOURCE_BUTTON = /<a\s+class="sourceButton"\s+href="file:[^"]*">[\s\S]*?<\/a>/g;
+
+/**
+ * Adjusts every page deno doc wrote under `apiDir` (which sits at
+ * `apiFolder/` in the site) and adds the reference blocks. Fails when a
+ * generated interface or method has no page or no place for its block.
+ */
+export async function adjustApiPages(
+  apiDir: string,
+  apiFolder: string,
+  entries: readonly ReferenceEntry[],
+  links: SiteLinks,
+): Promise<ApiPagesReport> {
+  const byPage = new Map<string, ReferenceEntry[]>();
+  for (const entry of entries) {
+    const classPage = `~/${entry.interfaceName}.html`;
+    byPage.set(classPage, [...(byPage.get(classPage) ?? []), entry]);
+    if (entry.method) {
+      const methodPage = `~/${entry.interfaceName}.prototype.${entry.method}.html`;
+      byPage.set(methodPage, [...(byPage.get(methodPage) ?? []), entry]);
+    }
+  }
+  const report: ApiPagesReport = { pages: 0, enrichedInterfaces: 0, enrichedMethods: 0, summaries: 0 };
+  const missingPages = [...byPage.keys()];
+  const problems: string[] = [];
+  for await (const file of htmlFiles(apiDir)) {
+    const root = rootPrefix(`${apiFolder}/${file}`);
+    let html = await Deno.readTextFile(`${apiDir}/${file}`);
+    html = html.replace(SOURCE_BUTTON, "");
+    html = html.replace(
+      "</head>",
+      `<link rel="stylesheet" href="${root}site-api.css"></head>`,
+    );
+    if (!html.includes("<body>")) problems.push(`${file}: no <body>`);
+    html = html.replace("<body>", `<body>${siteBar(root, links)}`);
+    const pageEntries = byPage.get(file);
+    if (pageEntries) {
+      missingPages.splice(missingPages.indexOf(file), 1);
+      html = enrichPage(file, html, pageEntries, report, problems);
+    }
+    await Deno.writeTextFile(`${apiDir}/${file}`, html);
+    report.pages++;
+  }
+  if (missingPages.length > 0) {
+    problems.push(`deno doc wrote no page for: ${missingPages.join(", ")}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`the API reference could not be enriched:\n  ${problems.join("\n  ")}`);
+  }
+  return report;
+}
+
+function enrichPage(
+  file: string,
+  html: string,
+  entries: readonly ReferenceEntry[],
+  report: ApiPagesReport,
+  problems: string[],
+): string {
+  const $ = loadHtml(html);
+  const main = $("main.symbolGroup").first();
+  const isMethodPage = file.includes(".prototype.");
+  for (const entry of entries) {
+    const block = referenceHtml(entry);
+    const summaryCount = entry.summary === null ? 0 : 1;
+    if (isMethodPage || entry.method === null) {
+      // The symbol's own page: the block goes right under its description.
+      const doc = main.find(".markdown").first();
+      if (doc.length === 0) {
+        problems.push(`${file}: no description to put the ${entry.label} block under`);
+        continue;
+      }
+      doc.after(block);
+      if (entry.method === null) report.enrichedInterfaces++;
+      else report.enrichedMethods++;
+      report.summaries += summaryCount;
+      continue;
+    }
+    // The class page lists the method: the block goes at the end of its entry.
+    const item = main.find(`#method_${entry.method.toLowerCase()}_0`);
+    const name = item.find(".docEntryHeader a.link").first().text().trim();
+    if (item.length === 0 || name !== entry.method) {
+      problems.push(`${file}: no method entry for ${entry.label} (found "${name}")`);
+      continue;
+    }
+    item.append(block);
+  }
+  return $.html();
+}

@@ -1,0 +1,65 @@
+/**
+ * A fingerprint of everything the site is built from, so a build can be
+ * reused while none of its inputs changed: the modules of the documented
+ * API and of the builder (from `deno info`), the guides, the site assets, the
+ * ABI model and the Deno version.
+ *
+ * @module
+ */
+
+import { abiPath, entryModule, guidesDir, projectRoot, siteAssetsDir } from "./config.ts";
+
+async function localModules(entry: string): Promise<string[]> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: projectRoot,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(`deno info ${entry} failed: ${new TextDecoder().decode(output.stderr)}`);
+  }
+  const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+    modules: { local?: string }[];
+  };
+  return info.modules.flatMap((m) => (m.local ? [m.local] : []));
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) out.push(...await filesUnder(path));
+    else if (entry.isFile) out.push(path);
+  }
+  return out;
+}
+
+/** The files the site is built from, sorted. */
+export async function inputFiles(): Promise<string[]> {
+  const builder = decodeURIComponent(new URL("./build.ts", import.meta.url).pathname);
+  const files = new Set<string>([
+    ...await localModules(entryModule),
+    ...await localModules(builder),
+    ...await filesUnder(guidesDir),
+    ...await filesUnder(siteAssetsDir),
+    abiPath,
+    `${projectRoot}/deno.json`,
+  ]);
+  return [...files].sort();
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as BufferSource);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** SHA-256 over the Deno version and every input file's path and content. */
+export async function inputFingerprint(): Promise<string> {
+  const parts = [`deno ${Deno.version.deno}`];
+  for (const file of await inputFiles()) {
+    parts.push(`${file.slice(projectRoot.length)} ${await sha256(await Deno.readFile(file))}`);
+  }
+  return await sha256(new TextEncoder().encode(parts.join("\n")));
+}

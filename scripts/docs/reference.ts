@@ -1,0 +1,120 @@
+/**
+ * Build-time enrichment of the API reference: for every generated interface
+ * and method, its learn.microsoft.com page and the one-line summary from that
+ * page's `description:` front matter, read from the verified corpus cache.
+ * The summaries exist only in the built site, never in committed files.
+ *
+ * @module
+ */
+
+import { readCorpus } from "../../docs-src/corpus.ts";
+import { frontString, splitPage } from "../../gen/pages/markdown_page.ts";
+import { abiPath, ccByUrl } from "./config.ts";
+import { escapeHtml } from "./html.ts";
+
+/** The parts of `ffi/generated/abi.json` the site reads. */
+export interface AbiModel {
+  interfaces: Record<string, AbiInterface>;
+  functions: Record<string, { doc: string | null; params: { name: string }[] }>;
+  enums: Record<string, unknown>;
+  structs: Record<string, unknown>;
+}
+
+/** One interface of the ABI model. */
+export interface AbiInterface {
+  doc: string | null;
+  base: string | null;
+  methods: { name: string; doc: string | null; params: { name: string }[] }[];
+}
+
+/** A generated interface or method and what its reference page says about it. */
+export interface ReferenceEntry {
+  /** The interface name. */
+  interfaceName: string;
+  /** The method name; null for the interface itself. */
+  method: string | null;
+  /** `IVssBackupComponents` or `IVssBackupComponents::AddToSnapshotSet`. */
+  label: string;
+  /** The learn.microsoft.com page. */
+  url: string;
+  /** The page's one-line description, or null when the page is not in the corpus. */
+  summary: string | null;
+  /** Corpus path of the page the summary came from. */
+  corpusPath: string | null;
+}
+
+/** Reads the ABI model. */
+export async function readAbi(): Promise<AbiModel> {
+  return JSON.parse(await Deno.readTextFile(abiPath)) as AbiModel;
+}
+
+/** The methods of `name` and of its bases, nearest first. */
+export function methodChain(abi: AbiModel, name: string): Set<string> {
+  const out = new Set<string>();
+  for (let at: string | null = name; at && abi.interfaces[at]; at = abi.interfaces[at].base) {
+    for (const m of abi.interfaces[at].methods) out.add(m.name);
+  }
+  return out;
+}
+
+/** The file stem a learn.microsoft.com address ends with (`nf-vsbackup-...`). */
+export function pageStem(url: string): string {
+  return url.replace(/[?#].*$/, "").replace(/\/$/, "").split("/").pop()!.toLowerCase();
+}
+
+function cleanSummary(text: string): string {
+  return text.replace(/\\([_*`[\]\\])/g, "$1").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Every generated interface and method with its reference page and summary.
+ * Fills the corpus cache through `readCorpus()` when needed.
+ */
+export async function loadReferenceEntries(abi: AbiModel): Promise<ReferenceEntry[]> {
+  const corpus = await readCorpus();
+  const byStem = new Map<string, string>();
+  for (const path of corpus.keys()) {
+    const stem = path.split("/").pop()!.replace(/\.md$/, "").toLowerCase();
+    if (!byStem.has(stem)) byStem.set(stem, path);
+  }
+  const summaryOf = (url: string): { summary: string | null; corpusPath: string | null } => {
+    const path = byStem.get(pageStem(url));
+    if (!path) return { summary: null, corpusPath: null };
+    const description = frontString(splitPage(path, corpus.get(path)!), "description");
+    return { summary: description ? cleanSummary(description) : null, corpusPath: path };
+  };
+  const entries: ReferenceEntry[] = [];
+  for (const [name, iface] of Object.entries(abi.interfaces)) {
+    if (iface.doc) {
+      entries.push({ interfaceName: name, method: null, label: name, url: iface.doc, ...summaryOf(iface.doc) });
+    }
+    for (const m of iface.methods) {
+      if (!m.doc) continue;
+      entries.push({
+        interfaceName: name,
+        method: m.name,
+        label: `${name}::${m.name}`,
+        url: m.doc,
+        ...summaryOf(m.doc),
+      });
+    }
+  }
+  return entries;
+}
+
+/**
+ * The block added to an interface or method: a visible link to its
+ * learn.microsoft.com page and, when the corpus has the page, its summary with
+ * the attribution CC-BY-4.0 asks for.
+ */
+export function referenceHtml(entry: ReferenceEntry): string {
+  const url = escapeHtml(entry.url);
+  const label = escapeHtml(entry.label);
+  const link = `<p class="vss-ref-link"><span class="vss-ref-label">Microsoft reference:</span> ` +
+    `<a href="${url}">${label}</a> <span class="vss-ref-host">(learn.microsoft.com)</span></p>`;
+  const summary = entry.summary === null ? "" : `<blockquote class="vss-ref-summary" cite="${url}">` +
+    `<p>${escapeHtml(entry.summary)}</p></blockquote>` +
+    `<p class="vss-ref-attribution">Summary from the <a href="${url}">Microsoft VSS documentation</a>, ` +
+    `<a rel="license" href="${ccByUrl}">CC-BY-4.0</a></p>`;
+  return `<div class="vss-ref" data-vss-ref="${label}">${link}${summary}</div>`;
+}

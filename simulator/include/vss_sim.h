@@ -1,0 +1,104 @@
+/* Control API of the VSS simulator, for tests. Strings are UTF-8; GUIDs are
+ * canonical strings ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", braces optional).
+ * Functions returning int32_t give a non-negative value (0 or an index) on
+ * success and -1 on a bad argument, unless stated otherwise. Every function is
+ * safe to call from any thread. */
+#ifndef VSS_SIM_H
+#define VSS_SIM_H
+
+#include <stdint.h>
+
+#if defined(_WIN32) || !defined(__GNUC__)
+#define VSS_SIM_API
+#else
+#define VSS_SIM_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Back to the initial machine: one volume C:\ (supported), no writers, no
+ * snapshots, no diff areas, empty call log with recording on, no injected
+ * failures or delays, every id counter and the object ids restarted.
+ * Objects still alive stay alive; live allocations stay counted. */
+VSS_SIM_API void vss_sim_reset(void);
+
+/* ---- leak accounting ---- */
+VSS_SIM_API int32_t vss_sim_live_objects(void);   /* simulated COM objects not yet destroyed */
+VSS_SIM_API int32_t vss_sim_live_bstrs(void);     /* BSTRs handed out and not freed through the simulator */
+VSS_SIM_API int32_t vss_sim_live_cotaskmem(void); /* CoTaskMem blocks likewise */
+VSS_SIM_API int32_t vss_sim_unknown_frees(void);  /* frees of pointers the simulator never handed out */
+
+/* ---- call log ---- */
+VSS_SIM_API int32_t vss_sim_call_count(void); /* records currently held (oldest dropped past the capacity) */
+/* Writes record `index` (0 = oldest held) as NUL-terminated JSON into buf (cut to
+ * cap-1 bytes) and returns the full length without the NUL; -1 if no such record. */
+VSS_SIM_API int32_t vss_sim_call_json(int32_t index, char *buf, int32_t cap);
+VSS_SIM_API void vss_sim_clear_calls(void);
+VSS_SIM_API void vss_sim_set_recording(int32_t on);
+VSS_SIM_API void vss_sim_set_call_capacity(int32_t records); /* also clears; default 262144 */
+
+/* ---- failure injection and timing; method = "Interface::Method" as recorded,
+ *      an exported function's plain name, or "*" for every method ---- */
+/* The next `times` calls (-1: all) return hr at once, doing nothing else.
+ * times 0 removes the rule. */
+VSS_SIM_API int32_t vss_sim_fail(const char *method, uint32_t hr, int32_t times);
+/* IVssAsync objects created by `method` end with hr instead of
+ * VSS_S_ASYNC_FINISHED (hr 0 removes the rule). */
+VSS_SIM_API int32_t vss_sim_fail_async(const char *method, uint32_t hr);
+/* IVssAsync objects created by `method` finish ms milliseconds after creation;
+ * -1: only Cancel ends them; 0 (the default): finished before they are returned. */
+VSS_SIM_API int32_t vss_sim_set_async_delay(const char *method, int32_t ms);
+
+/* ---- volumes ---- */
+/* Adds a volume (or changes `supported` of an existing one); returns its index. */
+VSS_SIM_API int32_t vss_sim_add_volume(const char *name, int32_t supported);
+/* The \\?\Volume{...}\ name of a volume; returns the length, -1 if unknown. */
+VSS_SIM_API int32_t vss_sim_volume_guid_name(const char *name, char *buf, int32_t cap);
+VSS_SIM_API int32_t vss_sim_set_protection_fault(const char *volume, int32_t fault, int32_t offline);
+VSS_SIM_API void vss_sim_set_revert_blocked(int32_t blocked); /* ShouldBlockRevert answer; RevertToSnapshot fails */
+VSS_SIM_API void vss_sim_set_min_diff_area_size(int64_t bytes);
+
+/* ---- snapshots ---- */
+VSS_SIM_API int32_t vss_sim_snapshot_count(void);
+/* Snapshot `index` (creation order) as JSON; same buffer contract as vss_sim_call_json. */
+VSS_SIM_API int32_t vss_sim_snapshot_json(int32_t index, char *buf, int32_t cap);
+
+/* ---- writers (seen by GatherWriterMetadata/GatherWriterStatus) ---- */
+/* writer_id / instance_id may be NULL for generated ids; returns the writer index. */
+VSS_SIM_API int32_t vss_sim_add_writer(const char *name, const char *writer_id, const char *instance_id,
+                                       int32_t usage, int32_t source);
+VSS_SIM_API int32_t vss_sim_set_writer_instance_name(int32_t writer, const char *instance_name);
+VSS_SIM_API int32_t vss_sim_set_writer_version(int32_t writer, uint32_t major, uint32_t minor);
+VSS_SIM_API int32_t vss_sim_set_writer_status(int32_t writer, int32_t state, uint32_t hr_failure,
+                                              uint32_t hr_application, const char *message);
+/* Returns the component index within the writer. */
+VSS_SIM_API int32_t vss_sim_add_component(int32_t writer, int32_t type, const char *logical_path, const char *name,
+                                          const char *caption, int32_t selectable, int32_t selectable_for_restore,
+                                          uint32_t flags);
+VSS_SIM_API int32_t vss_sim_set_component_notify(int32_t writer, int32_t comp, int32_t restore_metadata,
+                                                 int32_t notify_on_backup_complete);
+/* kind: "file", "database" or "log"; returns the file index within its kind. */
+VSS_SIM_API int32_t vss_sim_add_component_file(int32_t writer, int32_t comp, const char *kind, const char *path,
+                                               const char *filespec, int32_t recursive, const char *alternate);
+VSS_SIM_API int32_t vss_sim_set_file_type_mask(int32_t writer, int32_t comp, const char *kind, int32_t file,
+                                               uint32_t mask);
+VSS_SIM_API int32_t vss_sim_add_dependency(int32_t writer, int32_t comp, const char *writer_id,
+                                           const char *logical_path, const char *component_name);
+VSS_SIM_API int32_t vss_sim_add_exclude_file(int32_t writer, const char *path, const char *filespec,
+                                             int32_t recursive);
+VSS_SIM_API int32_t vss_sim_add_exclude_from_snapshot(int32_t writer, const char *path, const char *filespec,
+                                                      int32_t recursive);
+VSS_SIM_API int32_t vss_sim_add_alternate_location_mapping(int32_t writer, const char *path, const char *filespec,
+                                                           int32_t recursive, const char *destination);
+VSS_SIM_API int32_t vss_sim_set_restore_method(int32_t writer, int32_t method, const char *service,
+                                               const char *user_procedure, int32_t writer_restore,
+                                               int32_t reboot_required);
+VSS_SIM_API int32_t vss_sim_set_backup_schema(int32_t writer, uint32_t schema);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

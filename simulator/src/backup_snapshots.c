@@ -1,0 +1,577 @@
+/* IVssBackupComponents methods about shadow copies: the snapshot set, queries,
+ * deletion, exposure, revert, break, import and LUN recovery. */
+#include "bc.h"
+
+#include "memory.h"
+
+
+static bool context_valid(LONG ctx)
+{
+    if (ctx == (LONG)VSS_CTX_ALL)
+        return true;
+    const LONG extra = VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | VSS_VOLSNAP_ATTR_TRANSPORTABLE |
+                       VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY | VSS_VOLSNAP_ATTR_TXF_RECOVERY |
+                       VSS_VOLSNAP_ATTR_DELAYED_POSTSNAPSHOT | VSS_VOLSNAP_ATTR_NOT_TRANSACTED;
+    switch (ctx & ~extra) {
+    case VSS_CTX_BACKUP:
+    case VSS_CTX_FILE_SHARE_BACKUP:
+    case VSS_CTX_NAS_ROLLBACK:
+    case VSS_CTX_APP_ROLLBACK:
+    case VSS_CTX_CLIENT_ACCESSIBLE:
+    case VSS_CTX_CLIENT_ACCESSIBLE_WRITERS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Attributes a shadow copy made in a context gets from the software provider. */
+static LONG context_attributes(LONG ctx)
+{
+    LONG attr = ctx | VSS_VOLSNAP_ATTR_DIFFERENTIAL;
+    if (!(ctx & VSS_VOLSNAP_ATTR_NO_AUTORECOVERY))
+        attr |= VSS_VOLSNAP_ATTR_AUTORECOVER;
+    return attr;
+}
+
+/* A snapshot visible to this object: same context, or the object queries all. */
+static bool in_context(const bc *b, const sim_snapshot *s)
+{
+    return b->context == (LONG)VSS_CTX_ALL || s->context == b->context;
+}
+
+HRESULT STDMETHODCALLTYPE bc_SetContext(BC_THIS, LONG lContext)
+{
+    BC_BEGIN(IVssBackupComponents, SetContext);
+    ARG_INT(lContext);
+    CALL_COMMIT();
+    if (b->mode != BC_BACKUP || b->context_set || b->set_started)
+        return CALL_END(VSS_E_BAD_STATE);
+    if (!context_valid(lContext))
+        return CALL_END(E_INVALIDARG);
+    b->context = lContext;
+    b->context_set = true;
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_StartSnapshotSet(BC_THIS, VSS_ID *pSnapshotSetId)
+{
+    BC_BEGIN(IVssBackupComponents, StartSnapshotSet);
+    ARG_OUT(pSnapshotSetId);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (!pSnapshotSetId)
+        return CALL_END(E_INVALIDARG);
+    if (b->mode != BC_BACKUP || b->context == (LONG)VSS_CTX_ALL || b->snapshot_done || b->aborted)
+        return CALL_END(VSS_E_BAD_STATE);
+    if (b->set_started || g_state.creating)
+        return CALL_END(VSS_E_SNAPSHOT_SET_IN_PROGRESS);
+    b->set_id = state_new_id(ID_SNAPSHOT_SET);
+    b->set_started = true;
+    b->nset = 0;
+    *pSnapshotSetId = b->set_id;
+    return CALL_END(S_OK);
+}
+
+static size_t snapshots_of_volume(size_t volume)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g_state.nsnapshots; i++)
+        n += g_state.snapshots[i]->volume == volume;
+    return n;
+}
+
+HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, VSS_ID ProviderId, VSS_ID *pidSnapshot)
+{
+    BC_BEGIN(IVssBackupComponents, AddToSnapshotSet);
+    ARG_WSTR(pwszVolumeName);
+    ARG_GUID(ProviderId);
+    ARG_OUT(pidSnapshot);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (!pwszVolumeName || !pidSnapshot)
+        return CALL_END(E_INVALIDARG);
+    if (b->mode != BC_BACKUP || !b->set_started || b->snapshotting || b->snapshot_done || b->aborted)
+        return CALL_END(VSS_E_BAD_STATE);
+    if (!guid_is_null(&ProviderId) && !guid_eq(&ProviderId, &SIM_PROVIDER_ID))
+        return CALL_END(VSS_E_PROVIDER_NOT_REGISTERED);
+    char *name = wstr_u8(pwszVolumeName);
+    size_t vi;
+    sim_volume *v = state_find_volume(name, &vi);
+    free(name);
+    if (!v)
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    if (!v->supported)
+        return CALL_END(VSS_E_VOLUME_NOT_SUPPORTED);
+    for (size_t i = 0; i < b->nset; i++)
+        if (b->set[i].volume == vi)
+            return CALL_END(VSS_E_OBJECT_ALREADY_EXISTS);
+    if (b->nset == SIM_MAX_VOLUMES_PER_SET)
+        return CALL_END(VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED);
+    if (snapshots_of_volume(vi) >= SIM_MAX_VOLUMES_PER_SET)
+        return CALL_END(VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED);
+    bc_volume_entry *e = &b->set[b->nset++];
+    e->snapshot_id = state_new_id(ID_SNAPSHOT);
+    e->volume = vi;
+    *pidSnapshot = e->snapshot_id;
+    return CALL_END(S_OK);
+}
+
+static sim_snapshot *make_snapshot(const bc *b, const GUID *id, size_t volume, LONG count)
+{
+    sim_snapshot *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    uint64_t n = ++g_state.shadow_copy_number;
+    s->id = *id;
+    s->set_id = b->set_id;
+    s->count_in_set = count;
+    s->device = sim_strfmt("\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy%llu", (unsigned long long)n);
+    s->original_volume = sim_strdup(g_state.volumes[volume].guid_name);
+    s->context = b->context;
+    s->attributes = context_attributes(b->context);
+    s->created = SIM_BASE_TIMESTAMP + (VSS_TIMESTAMP)n * 10000000LL;
+    s->status = VSS_SS_CREATED;
+    s->owner = b;
+    s->volume = volume;
+    return s;
+}
+
+static void snapshot_set_done(sim_obj *owner, sim_async *a, HRESULT final)
+{
+    bc *b = SIM_CONTAINER_OF(owner, bc, base);
+    (void)a;
+    b->pending = NULL;
+    b->snapshotting = false;
+    g_state.creating = false;
+    if (final != VSS_S_ASYNC_FINISHED) {
+        /* A failed or cancelled set leaves nothing behind; the requester aborts. */
+        b->set_started = false;
+        b->nset = 0;
+        return;
+    }
+    for (size_t i = 0; i < b->nset; i++) {
+        sim_snapshot *s = make_snapshot(b, &b->set[i].snapshot_id, b->set[i].volume, (LONG)b->nset);
+        *(sim_snapshot **)VEC_PUSH(g_state.snapshots, g_state.nsnapshots, g_state.capsnapshots) = s;
+    }
+    b->snapshot_done = true;
+}
+
+HRESULT STDMETHODCALLTYPE bc_DoSnapshotSet(BC_THIS, IVssAsync **ppAsync)
+{
+    BC_BEGIN(IVssBackupComponents, DoSnapshotSet);
+    ARG_OUT(ppAsync);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (!ppAsync)
+        return CALL_END(E_INVALIDARG);
+    bool needs_writers = !(b->context & VSS_VOLSNAP_ATTR_NO_WRITERS);
+    if (b->mode != BC_BACKUP || !b->set_started || b->nset == 0 || b->snapshot_done || b->pending || b->aborted ||
+        (needs_writers && !b->prepared))
+        return CALL_END(VSS_E_BAD_STATE);
+    b->snapshotting = true;
+    g_state.creating = true;
+    IVssAsync *a = async_new(CALL_METHOD, &b->base, snapshot_set_done);
+    if (!async_poll(async_from(a)))
+        b->pending = async_from(a);
+    *ppAsync = a;
+    return CALL_END(S_OK);
+}
+
+void bc_release_snapshots(bc *b)
+{
+    for (size_t i = g_state.nsnapshots; i-- > 0;) {
+        sim_snapshot *s = g_state.snapshots[i];
+        if (s->owner == b && !(s->attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE))
+            state_delete_snapshot_at(i);
+        else if (s->owner == b)
+            s->owner = NULL;
+    }
+}
+
+HRESULT STDMETHODCALLTYPE bc_GetSnapshotProperties(BC_THIS, VSS_ID SnapshotId, VSS_SNAPSHOT_PROP *pProp)
+{
+    BC_BEGIN(IVssBackupComponents, GetSnapshotProperties);
+    ARG_GUID(SnapshotId);
+    ARG_OUT(pProp);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (!pProp)
+        return CALL_END(E_INVALIDARG);
+    if (b->mode != BC_BACKUP)
+        return CALL_END(VSS_E_BAD_STATE);
+    sim_snapshot *s = state_find_snapshot(&SnapshotId, NULL);
+    if (!s)
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    snapshot_fill_prop(s, pProp);
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_Query(BC_THIS, VSS_ID QueriedObjectId, VSS_OBJECT_TYPE eQueriedObjectType,
+                                   VSS_OBJECT_TYPE eReturnedObjectsType, IVssEnumObject **ppEnum)
+{
+    BC_BEGIN(IVssBackupComponents, Query);
+    ARG_GUID(QueriedObjectId);
+    ARG_INT(eQueriedObjectType);
+    ARG_INT(eReturnedObjectsType);
+    ARG_OUT(ppEnum);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (!ppEnum || !guid_is_null(&QueriedObjectId) || eQueriedObjectType != VSS_OBJECT_NONE ||
+        (eReturnedObjectsType != VSS_OBJECT_SNAPSHOT && eReturnedObjectsType != VSS_OBJECT_PROVIDER))
+        return CALL_END(E_INVALIDARG);
+    if (b->mode != BC_BACKUP)
+        return CALL_END(VSS_E_BAD_STATE);
+    if (eReturnedObjectsType == VSS_OBJECT_PROVIDER) {
+        *ppEnum = enum_objects_new(NULL, 0, true);
+        return CALL_END(S_OK);
+    }
+    sim_snapshot **list = malloc((g_state.nsnapshots + 1) * sizeof *list);
+    if (!list)
+        abort();
+    size_t n = 0;
+    for (size_t i = 0; i < g_state.nsnapshots; i++)
+        if (in_context(b, g_state.snapshots[i]))
+            list[n++] = g_state.snapshots[i];
+    *ppEnum = enum_objects_new(list, n, false);
+    free(list);
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_DeleteSnapshots(BC_THIS, VSS_ID SourceObjectId, VSS_OBJECT_TYPE eSourceObjectType,
+                                             WINBOOL bForceDelete, LONG *plDeletedSnapshots,
+                                             VSS_ID *pNondeletedSnapshotID)
+{
+    BC_BEGIN(IVssBackupComponents, DeleteSnapshots);
+    ARG_GUID(SourceObjectId);
+    ARG_INT(eSourceObjectType);
+    ARG_BOOL(bForceDelete);
+    ARG_OUT(plDeletedSnapshots);
+    ARG_OUT(pNondeletedSnapshotID);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (!plDeletedSnapshots || !pNondeletedSnapshotID ||
+        (eSourceObjectType != VSS_OBJECT_SNAPSHOT && eSourceObjectType != VSS_OBJECT_SNAPSHOT_SET))
+        return CALL_END(E_INVALIDARG);
+    static const GUID null_id;
+    *plDeletedSnapshots = 0;
+    *pNondeletedSnapshotID = null_id;
+    LONG deleted = 0;
+    for (size_t i = g_state.nsnapshots; i-- > 0;) {
+        sim_snapshot *s = g_state.snapshots[i];
+        const GUID *key = eSourceObjectType == VSS_OBJECT_SNAPSHOT ? &s->id : &s->set_id;
+        if (guid_eq(key, &SourceObjectId) && in_context(b, s)) {
+            state_delete_snapshot_at(i);
+            deleted++;
+        }
+    }
+    if (!deleted) {
+        *pNondeletedSnapshotID = SourceObjectId;
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    }
+    *plDeletedSnapshots = deleted;
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_ExposeSnapshot(BC_THIS, VSS_ID SnapshotId, VSS_PWSZ wszPathFromRoot, LONG lAttributes,
+                                            VSS_PWSZ wszExpose, VSS_PWSZ *pwszExposed)
+{
+    BC_BEGIN(IVssBackupComponents, ExposeSnapshot);
+    ARG_GUID(SnapshotId);
+    ARG_WSTR(wszPathFromRoot);
+    ARG_INT(lAttributes);
+    ARG_WSTR(wszExpose);
+    ARG_OUT(pwszExposed);
+    CALL_COMMIT();
+    bc_settle(b);
+    bool local = lAttributes == VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY;
+    bool remote = lAttributes == VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY;
+    if (!pwszExposed || (!local && !remote) || (local && (!wszExpose || wszPathFromRoot)))
+        return CALL_END(E_INVALIDARG);
+    if (b->mode != BC_BACKUP)
+        return CALL_END(VSS_E_BAD_STATE);
+    sim_snapshot *s = state_find_snapshot(&SnapshotId, NULL);
+    if (!s)
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    if (s->exposed_name)
+        return CALL_END(VSS_E_BAD_STATE);
+    char *number = strrchr(s->device, 'y'); /* ...ShadowCopyN */
+    s->exposed_name = wszExpose ? wstr_u8(wszExpose) : sim_strfmt("ShadowCopy%s", number ? number + 1 : "");
+    s->exposed_path = wstr_u8(wszPathFromRoot);
+    s->attributes |= lAttributes;
+    *pwszExposed = mem_task_wstr(s->exposed_name);
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_UnexposeSnapshot(BC_THIS, VSS_ID snapshotId)
+{
+    BC_BEGIN(IVssBackupComponentsEx2, UnexposeSnapshot);
+    ARG_GUID(snapshotId);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (b->mode != BC_BACKUP)
+        return CALL_END(VSS_E_BAD_STATE);
+    sim_snapshot *s = state_find_snapshot(&snapshotId, NULL);
+    if (!s)
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    if (!s->exposed_name)
+        return CALL_END(VSS_E_BAD_STATE);
+    free(s->exposed_name);
+    free(s->exposed_path);
+    s->exposed_name = s->exposed_path = NULL;
+    s->attributes &= ~(LONG)(VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY | VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY);
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_IsVolumeSupported(BC_THIS, VSS_ID ProviderId, VSS_PWSZ pwszVolumeName,
+                                               WINBOOL *pbSupportedByThisProvider)
+{
+    BC_BEGIN(IVssBackupComponents, IsVolumeSupported);
+    ARG_GUID(ProviderId);
+    ARG_WSTR(pwszVolumeName);
+    ARG_OUT(pbSupportedByThisProvider);
+    CALL_COMMIT();
+    if (!pwszVolumeName || !pbSupportedByThisProvider)
+        return CALL_END(E_INVALIDARG);
+    if (b->mode == BC_UNINITIALIZED)
+        return CALL_END(VSS_E_BAD_STATE);
+    char *name = wstr_u8(pwszVolumeName);
+    sim_volume *v = state_find_volume(name, NULL);
+    free(name);
+    if (!v)
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    bool ours = guid_is_null(&ProviderId) || guid_eq(&ProviderId, &SIM_PROVIDER_ID);
+    *pbSupportedByThisProvider = ours && v->supported;
+    return CALL_END(S_OK);
+}
+
+/* ---- break, revert, import, recovery ---- */
+
+static HRESULT break_set(const GUID *set_id)
+{
+    LONG n = 0;
+    for (size_t i = g_state.nsnapshots; i-- > 0;)
+        if (guid_eq(&g_state.snapshots[i]->set_id, set_id)) {
+            state_delete_snapshot_at(i); /* a broken set's copies are plain volumes now */
+            n++;
+        }
+    return n ? S_OK : VSS_E_OBJECT_NOT_FOUND;
+}
+
+HRESULT STDMETHODCALLTYPE bc_BreakSnapshotSet(BC_THIS, VSS_ID SnapshotSetId)
+{
+    BC_BEGIN(IVssBackupComponents, BreakSnapshotSet);
+    ARG_GUID(SnapshotSetId);
+    CALL_COMMIT();
+    (void)b;
+    return CALL_END(break_set(&SnapshotSetId));
+}
+
+static bool set_exists(const GUID *set_id)
+{
+    for (size_t i = 0; i < g_state.nsnapshots; i++)
+        if (guid_eq(&g_state.snapshots[i]->set_id, set_id))
+            return true;
+    return false;
+}
+
+HRESULT STDMETHODCALLTYPE bc_BreakSnapshotSetEx(BC_THIS, VSS_ID SnapshotSetID, DWORD dwBreakFlags, IVssAsync **ppAsync)
+{
+    BC_BEGIN(IVssBackupComponentsEx2, BreakSnapshotSetEx);
+    ARG_GUID(SnapshotSetID);
+    ARG_UINT(dwBreakFlags);
+    ARG_OUT(ppAsync);
+    CALL_COMMIT();
+    (void)b;
+    if (!ppAsync)
+        return CALL_END(E_INVALIDARG);
+    HRESULT hr = break_set(&SnapshotSetID);
+    if (SUCCEEDED(hr))
+        *ppAsync = async_new(CALL_METHOD, NULL, NULL);
+    return CALL_END(hr);
+}
+
+static HRESULT fast_recovery(const GUID *set_id, const sim_method *m, IVssAsync **ppAsync)
+{
+    if (!ppAsync)
+        return E_INVALIDARG;
+    if (!set_exists(set_id))
+        return VSS_E_OBJECT_NOT_FOUND;
+    *ppAsync = async_new(m, NULL, NULL);
+    return S_OK;
+}
+
+HRESULT STDMETHODCALLTYPE bc_PreFastRecovery(BC_THIS, VSS_ID SnapshotSetID, DWORD dwPreFastRecoveryFlags,
+                                             IVssAsync **ppAsync)
+{
+    BC_BEGIN(IVssBackupComponentsEx2, PreFastRecovery);
+    ARG_GUID(SnapshotSetID);
+    ARG_UINT(dwPreFastRecoveryFlags);
+    ARG_OUT(ppAsync);
+    CALL_COMMIT();
+    (void)b;
+    return CALL_END(fast_recovery(&SnapshotSetID, CALL_METHOD, ppAsync));
+}
+
+HRESULT STDMETHODCALLTYPE bc_FastRecovery(BC_THIS, VSS_ID SnapshotSetID, DWORD dwFastRecoveryFlags, IVssAsync **ppAsync)
+{
+    BC_BEGIN(IVssBackupComponentsEx2, FastRecovery);
+    ARG_GUID(SnapshotSetID);
+    ARG_UINT(dwFastRecoveryFlags);
+    ARG_OUT(ppAsync);
+    CALL_COMMIT();
+    (void)b;
+    return CALL_END(fast_recovery(&SnapshotSetID, CALL_METHOD, ppAsync));
+}
+
+HRESULT STDMETHODCALLTYPE bc_RevertToSnapshot(BC_THIS, VSS_ID SnapshotId, WINBOOL bForceDismount)
+{
+    BC_BEGIN(IVssBackupComponents, RevertToSnapshot);
+    ARG_GUID(SnapshotId);
+    ARG_BOOL(bForceDismount);
+    CALL_COMMIT();
+    (void)b;
+    size_t i;
+    sim_snapshot *s = state_find_snapshot(&SnapshotId, &i);
+    if (!s)
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    if (!(s->attributes & VSS_VOLSNAP_ATTR_PERSISTENT))
+        return CALL_END(VSS_E_UNSUPPORTED_CONTEXT);
+    if (g_state.volumes[s->volume].reverting)
+        return CALL_END(VSS_E_REVERT_IN_PROGRESS);
+    if (g_state.revert_blocked)
+        return CALL_END(VSS_E_VOLUME_IN_USE);
+    g_state.volumes[s->volume].reverting = true;
+    state_delete_snapshot_at(i); /* the copy is consumed by the revert */
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_QueryRevertStatus(BC_THIS, VSS_PWSZ pwszVolume, IVssAsync **ppAsync)
+{
+    BC_BEGIN(IVssBackupComponents, QueryRevertStatus);
+    ARG_WSTR(pwszVolume);
+    ARG_OUT(ppAsync);
+    CALL_COMMIT();
+    (void)b;
+    if (!pwszVolume || !ppAsync)
+        return CALL_END(E_INVALIDARG);
+    char *name = wstr_u8(pwszVolume);
+    sim_volume *v = state_find_volume(name, NULL);
+    free(name);
+    if (!v || !v->reverting)
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    v->reverting = false;
+    *ppAsync = async_new(CALL_METHOD, NULL, NULL);
+    return CALL_END(S_OK);
+}
+
+static void import_done(sim_obj *owner, sim_async *a, HRESULT final)
+{
+    bc *b = SIM_CONTAINER_OF(owner, bc, base);
+    (void)a;
+    b->pending = NULL;
+    if (final != VSS_S_ASYNC_FINISHED)
+        return;
+    for (size_t i = 0; i < b->ndoc_snapshots; i++) {
+        const sim_snapshot *d = b->doc_snapshots[i];
+        if (state_find_snapshot(&d->id, NULL))
+            continue;
+        sim_snapshot *s = calloc(1, sizeof *s);
+        if (!s)
+            abort();
+        *s = *d;
+        s->device = sim_strdup(d->device);
+        s->original_volume = sim_strdup(d->original_volume);
+        s->exposed_name = s->exposed_path = NULL;
+        s->attributes |= VSS_VOLSNAP_ATTR_IMPORTED;
+        s->owner = NULL;
+        state_find_volume(s->original_volume, &s->volume);
+        *(sim_snapshot **)VEC_PUSH(g_state.snapshots, g_state.nsnapshots, g_state.capsnapshots) = s;
+    }
+}
+
+HRESULT STDMETHODCALLTYPE bc_ImportSnapshots(BC_THIS, IVssAsync **ppAsync)
+{
+    BC_BEGIN(IVssBackupComponents, ImportSnapshots);
+    ARG_OUT(ppAsync);
+    CALL_COMMIT();
+    bc_settle(b);
+    if (!ppAsync)
+        return CALL_END(E_INVALIDARG);
+    if (b->mode != BC_BACKUP || b->ndoc_snapshots == 0 || b->pending)
+        return CALL_END(VSS_E_BAD_STATE);
+    IVssAsync *a = async_new(CALL_METHOD, &b->base, import_done);
+    if (!async_poll(async_from(a)))
+        b->pending = async_from(a);
+    *ppAsync = a;
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_AddSnapshotToRecoverySet(BC_THIS, VSS_ID snapshotId, DWORD dwFlags,
+                                                      VSS_PWSZ pwszDestinationVolume)
+{
+    BC_BEGIN(IVssBackupComponentsEx3, AddSnapshotToRecoverySet);
+    ARG_GUID(snapshotId);
+    ARG_UINT(dwFlags);
+    ARG_WSTR(pwszDestinationVolume);
+    CALL_COMMIT();
+    if (b->mode == BC_UNINITIALIZED)
+        return CALL_END(VSS_E_BAD_STATE);
+    if (!state_find_snapshot(&snapshotId, NULL))
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    GUID *grown = realloc(b->recovery_set, (b->nrecovery + 1) * sizeof(GUID));
+    if (!grown)
+        return CALL_END(E_OUTOFMEMORY);
+    b->recovery_set = grown;
+    b->recovery_set[b->nrecovery++] = snapshotId;
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_RecoverSet(BC_THIS, DWORD dwFlags, IVssAsync **ppAsync)
+{
+    BC_BEGIN(IVssBackupComponentsEx3, RecoverSet);
+    ARG_UINT(dwFlags);
+    ARG_OUT(ppAsync);
+    CALL_COMMIT();
+    if (!ppAsync)
+        return CALL_END(E_INVALIDARG);
+    if (b->nrecovery == 0)
+        return CALL_END(VSS_E_BAD_STATE);
+    *ppAsync = async_new(CALL_METHOD, NULL, NULL);
+    return CALL_END(S_OK);
+}
+
+HRESULT STDMETHODCALLTYPE bc_GetRootAndLogicalPrefixPaths(BC_THIS, VSS_PWSZ pwszFilePath, VSS_PWSZ *ppwszRootPath,
+                                                          VSS_PWSZ *ppwszLogicalPrefix,
+                                                          WINBOOL bNormalizeFQDNforRootPath)
+{
+    BC_BEGIN(IVssBackupComponentsEx4, GetRootAndLogicalPrefixPaths);
+    ARG_WSTR(pwszFilePath);
+    ARG_OUT(ppwszRootPath);
+    ARG_OUT(ppwszLogicalPrefix);
+    ARG_BOOL(bNormalizeFQDNforRootPath);
+    CALL_COMMIT();
+    (void)b;
+    if (!pwszFilePath || !ppwszRootPath || !ppwszLogicalPrefix)
+        return CALL_END(E_INVALIDARG);
+    char *path = wstr_u8(pwszFilePath);
+    /* \\server\share\rest -> "\\server\share\"; anything else -> its first three characters ("C:\"). */
+    size_t cut = strlen(path) < 3 ? strlen(path) : 3;
+    if (path[0] == '\\' && path[1] == '\\') {
+        const char *share = strchr(path + 2, '\\');
+        const char *end = share ? strchr(share + 1, '\\') : NULL;
+        cut = end ? (size_t)(end - path) + 1 : strlen(path);
+    }
+    char *root = malloc(cut + 2);
+    if (!root)
+        abort();
+    memcpy(root, path, cut);
+    root[cut] = '\0';
+    if (cut && root[cut - 1] != '\\')
+        strcat(root, "\\");
+    *ppwszRootPath = mem_task_wstr(root);
+    *ppwszLogicalPrefix = mem_task_wstr(root);
+    free(root);
+    free(path);
+    return CALL_END(S_OK);
+}

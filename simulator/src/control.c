@@ -1,0 +1,416 @@
+/* The control API (include/vss_sim.h). */
+#include "../include/vss_sim.h"
+
+#include "memory.h"
+#include "objects.h"
+#include "sync.h"
+#include "util.h"
+
+__attribute__((constructor)) static void sim_startup(void) { state_reset(); }
+
+static int32_t copy_out(const char *s, char *buf, int32_t cap)
+{
+    size_t n = strlen(s);
+    if (buf && cap > 0) {
+        size_t k = n < (size_t)cap - 1 ? n : (size_t)cap - 1;
+        memcpy(buf, s, k);
+        buf[k] = '\0';
+    }
+    return (int32_t)n;
+}
+
+void vss_sim_reset(void)
+{
+    sim_lock();
+    rec_reset();
+    state_reset();
+    obj_reset_ids();
+    sim_unlock();
+}
+
+int32_t vss_sim_live_objects(void)
+{
+    sim_lock();
+    int32_t n = obj_live();
+    sim_unlock();
+    return n;
+}
+
+int32_t vss_sim_live_bstrs(void) { return mem_live_bstrs(); }
+int32_t vss_sim_live_cotaskmem(void) { return mem_live_task(); }
+int32_t vss_sim_unknown_frees(void) { return mem_unknown_frees(); }
+
+int32_t vss_sim_call_count(void)
+{
+    sim_lock();
+    int32_t n = rec_count();
+    sim_unlock();
+    return n;
+}
+
+int32_t vss_sim_call_json(int32_t index, char *buf, int32_t cap)
+{
+    sim_lock();
+    int32_t n = rec_json(index, buf, cap);
+    sim_unlock();
+    return n;
+}
+
+void vss_sim_clear_calls(void)
+{
+    sim_lock();
+    rec_clear();
+    sim_unlock();
+}
+
+void vss_sim_set_recording(int32_t on)
+{
+    sim_lock();
+    rec_set_recording(on != 0);
+    sim_unlock();
+}
+
+void vss_sim_set_call_capacity(int32_t records)
+{
+    sim_lock();
+    rec_set_capacity(records > 0 ? (size_t)records : 1);
+    sim_unlock();
+}
+
+int32_t vss_sim_fail(const char *method, uint32_t hr, int32_t times)
+{
+    sim_lock();
+    int r = rec_fail(method, (HRESULT)hr, times);
+    sim_unlock();
+    return r;
+}
+
+int32_t vss_sim_fail_async(const char *method, uint32_t hr)
+{
+    sim_lock();
+    int r = rec_fail_async(method, (HRESULT)hr);
+    sim_unlock();
+    return r;
+}
+
+int32_t vss_sim_set_async_delay(const char *method, int32_t ms)
+{
+    sim_lock();
+    int r = rec_async_delay(method, ms < -1 ? -1 : ms);
+    sim_unlock();
+    return r;
+}
+
+int32_t vss_sim_add_volume(const char *name, int32_t supported)
+{
+    if (!name || !*name)
+        return -1;
+    sim_lock();
+    int32_t i = (int32_t)state_add_volume(name, supported != 0);
+    sim_unlock();
+    return i;
+}
+
+int32_t vss_sim_volume_guid_name(const char *name, char *buf, int32_t cap)
+{
+    sim_lock();
+    sim_volume *v = state_find_volume(name, NULL);
+    int32_t n = v ? copy_out(v->guid_name, buf, cap) : -1;
+    sim_unlock();
+    return n;
+}
+
+int32_t vss_sim_set_protection_fault(const char *volume, int32_t fault, int32_t offline)
+{
+    sim_lock();
+    sim_volume *v = state_find_volume(volume, NULL);
+    if (v) {
+        v->protection_fault = fault;
+        v->offline_for_protection = offline != 0;
+    }
+    sim_unlock();
+    return v ? 0 : -1;
+}
+
+void vss_sim_set_revert_blocked(int32_t blocked)
+{
+    sim_lock();
+    g_state.revert_blocked = blocked != 0;
+    sim_unlock();
+}
+
+void vss_sim_set_min_diff_area_size(int64_t bytes)
+{
+    sim_lock();
+    g_state.min_diff_area_size = bytes;
+    sim_unlock();
+}
+
+int32_t vss_sim_snapshot_count(void)
+{
+    sim_lock();
+    int32_t n = (int32_t)g_state.nsnapshots;
+    sim_unlock();
+    return n;
+}
+
+int32_t vss_sim_snapshot_json(int32_t index, char *buf, int32_t cap)
+{
+    sim_lock();
+    if (index < 0 || (size_t)index >= g_state.nsnapshots) {
+        sim_unlock();
+        return -1;
+    }
+    const sim_snapshot *s = g_state.snapshots[index];
+    char id[37], set[37];
+    guid_format(&s->id, id);
+    guid_format(&s->set_id, set);
+    sbuf b = { 0 };
+    sb_printf(&b, "{\"id\":\"%s\",\"setId\":\"%s\",\"count\":%ld,\"device\":", id, set, (long)s->count_in_set);
+    json_put_u8(&b, s->device);
+    sb_puts(&b, ",\"originalVolume\":");
+    json_put_u8(&b, s->original_volume);
+    sb_puts(&b, ",\"exposedName\":");
+    json_put_u8(&b, s->exposed_name);
+    sb_puts(&b, ",\"exposedPath\":");
+    json_put_u8(&b, s->exposed_path);
+    sb_printf(&b, ",\"attributes\":%ld,\"context\":%ld,\"created\":%lld,\"autoRelease\":%s}", (long)s->attributes,
+              (long)s->context, (long long)s->created,
+              (s->attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE) ? "false" : "true");
+    int32_t n = copy_out(b.p, buf, cap);
+    sb_free(&b);
+    sim_unlock();
+    return n;
+}
+
+/* ---- writers ---- */
+
+static sim_writer *writer_at(int32_t i)
+{
+    return i >= 0 && (size_t)i < g_state.nwriters ? g_state.writers[i] : NULL;
+}
+
+static sim_wcomp *comp_at(int32_t writer, int32_t comp)
+{
+    sim_writer *w = writer_at(writer);
+    return w && comp >= 0 && (size_t)comp < w->ncomps ? &w->comps[comp] : NULL;
+}
+
+static bool id_or_new(const char *s, int kind, GUID *out)
+{
+    if (!s || !*s) {
+        *out = state_new_id(kind);
+        return true;
+    }
+    return guid_parse(s, out);
+}
+
+int32_t vss_sim_add_writer(const char *name, const char *writer_id, const char *instance_id, int32_t usage,
+                           int32_t source)
+{
+    if (!name)
+        return -1;
+    sim_lock();
+    GUID wid, iid;
+    int32_t r = -1;
+    if (id_or_new(writer_id, ID_WRITER_CLASS, &wid) && id_or_new(instance_id, ID_WRITER_INSTANCE, &iid)) {
+        sim_writer *w = writer_new();
+        w->name = sim_strdup(name);
+        w->writer_id = wid;
+        w->instance_id = iid;
+        w->usage = usage;
+        w->source = source;
+        *(sim_writer **)VEC_PUSH(g_state.writers, g_state.nwriters, g_state.capwriters) = w;
+        r = (int32_t)g_state.nwriters - 1;
+    }
+    sim_unlock();
+    return r;
+}
+
+#define WITH_WRITER(i, body)                                                                       \
+    do {                                                                                           \
+        sim_lock();                                                                                \
+        sim_writer *w = writer_at(i);                                                              \
+        int32_t r_ = -1;                                                                           \
+        if (w) {                                                                                   \
+            body;                                                                                  \
+        }                                                                                          \
+        sim_unlock();                                                                              \
+        return r_;                                                                                 \
+    } while (0)
+
+int32_t vss_sim_set_writer_instance_name(int32_t writer, const char *instance_name)
+{
+    WITH_WRITER(writer, {
+        free(w->instance_name);
+        w->instance_name = sim_strdup(instance_name);
+        r_ = 0;
+    });
+}
+
+int32_t vss_sim_set_writer_version(int32_t writer, uint32_t major, uint32_t minor)
+{
+    WITH_WRITER(writer, {
+        w->version_major = major;
+        w->version_minor = minor;
+        r_ = 0;
+    });
+}
+
+int32_t vss_sim_set_writer_status(int32_t writer, int32_t state, uint32_t hr_failure, uint32_t hr_application,
+                                  const char *message)
+{
+    WITH_WRITER(writer, {
+        w->state = state;
+        w->hr_failure = (HRESULT)hr_failure;
+        w->hr_application = (HRESULT)hr_application;
+        free(w->message);
+        w->message = sim_strdup(message);
+        r_ = 0;
+    });
+}
+
+int32_t vss_sim_add_component(int32_t writer, int32_t type, const char *logical_path, const char *name,
+                              const char *caption, int32_t selectable, int32_t selectable_for_restore, uint32_t flags)
+{
+    if (!name)
+        return -1;
+    WITH_WRITER(writer, {
+        sim_wcomp *c = VEC_PUSH(w->comps, w->ncomps, w->capcomps);
+        c->type = type;
+        c->logical_path = sim_strdup(logical_path);
+        c->name = sim_strdup(name);
+        c->caption = sim_strdup(caption);
+        c->selectable = selectable != 0;
+        c->selectable_for_restore = selectable_for_restore != 0;
+        c->flags = flags;
+        r_ = (int32_t)w->ncomps - 1;
+    });
+}
+
+int32_t vss_sim_set_component_notify(int32_t writer, int32_t comp, int32_t restore_metadata,
+                                     int32_t notify_on_backup_complete)
+{
+    sim_lock();
+    sim_wcomp *c = comp_at(writer, comp);
+    if (c) {
+        c->restore_metadata = restore_metadata != 0;
+        c->notify_on_backup_complete = notify_on_backup_complete != 0;
+    }
+    sim_unlock();
+    return c ? 0 : -1;
+}
+
+static int file_kind(const char *kind)
+{
+    if (kind && !strcmp(kind, "file"))
+        return FILE_KIND_FILE;
+    if (kind && !strcmp(kind, "database"))
+        return FILE_KIND_DATABASE;
+    if (kind && !strcmp(kind, "log"))
+        return FILE_KIND_LOG;
+    return -1;
+}
+
+int32_t vss_sim_add_component_file(int32_t writer, int32_t comp, const char *kind, const char *path,
+                                   const char *filespec, int32_t recursive, const char *alternate)
+{
+    int k = file_kind(kind);
+    sim_lock();
+    sim_wcomp *c = comp_at(writer, comp);
+    int32_t r = -1;
+    if (c && k >= 0 && path && filespec) {
+        file_push(&c->files[k], &c->nfiles[k], &c->capfiles[k], path, filespec, recursive != 0, alternate);
+        r = (int32_t)c->nfiles[k] - 1;
+    }
+    sim_unlock();
+    return r;
+}
+
+int32_t vss_sim_set_file_type_mask(int32_t writer, int32_t comp, const char *kind, int32_t file, uint32_t mask)
+{
+    int k = file_kind(kind);
+    sim_lock();
+    sim_wcomp *c = comp_at(writer, comp);
+    int32_t r = -1;
+    if (c && k >= 0 && file >= 0 && (size_t)file < c->nfiles[k]) {
+        c->files[k][file].type_mask = mask;
+        r = 0;
+    }
+    sim_unlock();
+    return r;
+}
+
+int32_t vss_sim_add_dependency(int32_t writer, int32_t comp, const char *writer_id, const char *logical_path,
+                               const char *component_name)
+{
+    GUID id;
+    if (!guid_parse(writer_id, &id) || !component_name)
+        return -1;
+    sim_lock();
+    sim_wcomp *c = comp_at(writer, comp);
+    int32_t r = -1;
+    if (c) {
+        sim_dep *d = VEC_PUSH(c->deps, c->ndeps, c->capdeps);
+        d->writer_id = id;
+        d->logical_path = sim_strdup(logical_path);
+        d->component_name = sim_strdup(component_name);
+        r = (int32_t)c->ndeps - 1;
+    }
+    sim_unlock();
+    return r;
+}
+
+int32_t vss_sim_add_exclude_file(int32_t writer, const char *path, const char *filespec, int32_t recursive)
+{
+    if (!path || !filespec)
+        return -1;
+    WITH_WRITER(writer, {
+        file_push(&w->excludes, &w->nexcludes, &w->capexcludes, path, filespec, recursive != 0, NULL);
+        r_ = (int32_t)w->nexcludes - 1;
+    });
+}
+
+int32_t vss_sim_add_exclude_from_snapshot(int32_t writer, const char *path, const char *filespec, int32_t recursive)
+{
+    if (!path || !filespec)
+        return -1;
+    WITH_WRITER(writer, {
+        file_push(&w->exclude_snap, &w->nexclude_snap, &w->capexclude_snap, path, filespec, recursive != 0, NULL);
+        r_ = (int32_t)w->nexclude_snap - 1;
+    });
+}
+
+int32_t vss_sim_add_alternate_location_mapping(int32_t writer, const char *path, const char *filespec,
+                                               int32_t recursive, const char *destination)
+{
+    if (!path || !filespec || !destination)
+        return -1;
+    WITH_WRITER(writer, {
+        file_push(&w->alt_maps, &w->nalt_maps, &w->capalt_maps, path, filespec, recursive != 0, destination);
+        r_ = (int32_t)w->nalt_maps - 1;
+    });
+}
+
+int32_t vss_sim_set_restore_method(int32_t writer, int32_t method, const char *service, const char *user_procedure,
+                                   int32_t writer_restore, int32_t reboot_required)
+{
+    WITH_WRITER(writer, {
+        w->restore_method = method;
+        free(w->service);
+        free(w->user_procedure);
+        w->service = sim_strdup(service);
+        w->user_procedure = sim_strdup(user_procedure);
+        w->writer_restore = writer_restore;
+        w->reboot_required = reboot_required != 0;
+        r_ = 0;
+    });
+}
+
+int32_t vss_sim_set_backup_schema(int32_t writer, uint32_t schema)
+{
+    WITH_WRITER(writer, {
+        w->schema = schema;
+        r_ = 0;
+    });
+}

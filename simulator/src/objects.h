@@ -1,0 +1,48 @@
+/* Constructors of the simulated objects, and what they share. */
+#ifndef SIM_OBJECTS_H
+#define SIM_OBJECTS_H
+
+#include "iids.h"
+#include "obj.h"
+#include "record.h"
+#include "state.h"
+
+/* ---- async.c ---- */
+typedef struct sim_async sim_async;
+/* Called once, with the state lock held, when the operation finishes, fails,
+ * is cancelled or is abandoned; final is the status QueryStatus reports. */
+typedef void (*async_done_fn)(sim_obj *owner, sim_async *a, HRESULT final);
+/* The returned object holds a reference on owner until done has run. */
+IVssAsync *async_new(const sim_method *creator, sim_obj *owner, async_done_fn done);
+/* Completes the operation if its time has come; true once it is no longer pending. */
+bool async_poll(sim_async *a);
+sim_async *async_from(IVssAsync *p);
+
+/* ---- enum.c ---- */
+typedef struct enum_mgmt_item {
+    int type; /* VSS_MGMT_OBJECT_TYPE */
+    char *s[2];
+    int64_t n[3];
+} enum_mgmt_item;
+/* Copies the snapshots (n may be 0); providers: one provider item instead. */
+IVssEnumObject *enum_objects_new(sim_snapshot *const *snaps, size_t n, bool providers);
+/* Takes ownership of items. */
+IVssEnumMgmtObject *enum_mgmt_new(enum_mgmt_item *items, size_t n);
+void snapshot_fill_prop(const sim_snapshot *s, VSS_SNAPSHOT_PROP *p);
+
+/* ---- writer_metadata.c ---- */
+IVssWMFiledesc *fd_new(const char *path, const char *filespec, bool recursive, const char *alternate, DWORD type_mask);
+/* Takes ownership of w. */
+IVssExamineWriterMetadataEx2 *wm_new(sim_writer *w);
+char *writer_to_xml(const sim_writer *w);
+sim_writer *writer_from_xml(const char *xml);
+
+/* ---- mgmt.c ---- */
+IVssSnapshotMgmt *mgmt_new(void);
+/* A new management object, as the interface riid (state lock held). */
+HRESULT mgmt_create(REFIID riid, void **ppv);
+
+/* ---- backup_components.c ---- */
+IVssBackupComponentsEx4 *bc_new(void);
+
+#endif

@@ -1,0 +1,236 @@
+#include "state.h"
+
+#include "util.h"
+
+sim_state g_state;
+
+/* The id the real system software provider carries. */
+const GUID SIM_PROVIDER_ID = { 0xb5946137, 0x7b9f, 0x4925, { 0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5 } };
+
+GUID state_new_id(int kind) { return guid_make((uint32_t)kind, ++g_state.counters[kind]); }
+
+static void files_free(sim_file *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(f[i].path);
+        free(f[i].filespec);
+        free(f[i].alternate);
+    }
+    free(f);
+}
+
+static sim_file *files_copy(const sim_file *f, size_t n)
+{
+    if (!n)
+        return NULL;
+    sim_file *c = malloc(n * sizeof *c);
+    if (!c)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        c[i] = f[i];
+        c[i].path = sim_strdup(f[i].path);
+        c[i].filespec = sim_strdup(f[i].filespec);
+        c[i].alternate = sim_strdup(f[i].alternate);
+    }
+    return c;
+}
+
+sim_file *file_push(sim_file **items, size_t *len, size_t *cap, const char *path, const char *filespec,
+                    bool recursive, const char *alternate)
+{
+    sim_file *f = vec_push_((void **)items, len, cap, sizeof **items);
+    f->path = sim_strdup(path ? path : "");
+    f->filespec = sim_strdup(filespec ? filespec : "");
+    f->recursive = recursive;
+    f->alternate = sim_strdup(alternate);
+    f->type_mask = VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED;
+    return f;
+}
+
+sim_writer *writer_new(void)
+{
+    sim_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        abort();
+    w->state = VSS_WS_STABLE;
+    w->version_major = 1;
+    return w;
+}
+
+void writer_free(sim_writer *w)
+{
+    if (!w)
+        return;
+    free(w->name);
+    free(w->instance_name);
+    free(w->service);
+    free(w->user_procedure);
+    free(w->message);
+    files_free(w->excludes, w->nexcludes);
+    files_free(w->exclude_snap, w->nexclude_snap);
+    files_free(w->alt_maps, w->nalt_maps);
+    for (size_t i = 0; i < w->ncomps; i++) {
+        sim_wcomp *c = &w->comps[i];
+        free(c->logical_path);
+        free(c->name);
+        free(c->caption);
+        for (int k = 0; k < FILE_KIND_COUNT; k++)
+            files_free(c->files[k], c->nfiles[k]);
+        for (size_t d = 0; d < c->ndeps; d++) {
+            free(c->deps[d].logical_path);
+            free(c->deps[d].component_name);
+        }
+        free(c->deps);
+    }
+    free(w->comps);
+    free(w);
+}
+
+sim_writer *writer_copy(const sim_writer *w)
+{
+    sim_writer *c = writer_new();
+    *c = *w;
+    c->name = sim_strdup(w->name);
+    c->instance_name = sim_strdup(w->instance_name);
+    c->service = sim_strdup(w->service);
+    c->user_procedure = sim_strdup(w->user_procedure);
+    c->message = sim_strdup(w->message);
+    c->excludes = files_copy(w->excludes, w->nexcludes);
+    c->capexcludes = w->nexcludes;
+    c->exclude_snap = files_copy(w->exclude_snap, w->nexclude_snap);
+    c->capexclude_snap = w->nexclude_snap;
+    c->alt_maps = files_copy(w->alt_maps, w->nalt_maps);
+    c->capalt_maps = w->nalt_maps;
+    c->comps = w->ncomps ? malloc(w->ncomps * sizeof *c->comps) : NULL;
+    c->capcomps = w->ncomps;
+    for (size_t i = 0; i < w->ncomps; i++) {
+        const sim_wcomp *s = &w->comps[i];
+        sim_wcomp *d = &c->comps[i];
+        *d = *s;
+        d->logical_path = sim_strdup(s->logical_path);
+        d->name = sim_strdup(s->name);
+        d->caption = sim_strdup(s->caption);
+        for (int k = 0; k < FILE_KIND_COUNT; k++) {
+            d->files[k] = files_copy(s->files[k], s->nfiles[k]);
+            d->capfiles[k] = s->nfiles[k];
+        }
+        d->deps = s->ndeps ? malloc(s->ndeps * sizeof *d->deps) : NULL;
+        d->capdeps = s->ndeps;
+        for (size_t k = 0; k < s->ndeps; k++) {
+            d->deps[k] = s->deps[k];
+            d->deps[k].logical_path = sim_strdup(s->deps[k].logical_path);
+            d->deps[k].component_name = sim_strdup(s->deps[k].component_name);
+        }
+    }
+    return c;
+}
+
+void snapshot_free(sim_snapshot *s)
+{
+    free(s->device);
+    free(s->original_volume);
+    free(s->exposed_name);
+    free(s->exposed_path);
+    free(s);
+}
+
+void state_reset(void)
+{
+    for (size_t i = 0; i < g_state.nvolumes; i++) {
+        free(g_state.volumes[i].name);
+        free(g_state.volumes[i].guid_name);
+    }
+    free(g_state.volumes);
+    for (size_t i = 0; i < g_state.nsnapshots; i++)
+        snapshot_free(g_state.snapshots[i]);
+    free(g_state.snapshots);
+    for (size_t i = 0; i < g_state.ndiff_areas; i++) {
+        free(g_state.diff_areas[i].volume);
+        free(g_state.diff_areas[i].diff_volume);
+    }
+    free(g_state.diff_areas);
+    for (size_t i = 0; i < g_state.nwriters; i++)
+        writer_free(g_state.writers[i]);
+    free(g_state.writers);
+    memset(&g_state, 0, sizeof g_state);
+    g_state.min_diff_area_size = 320LL * 1024 * 1024;
+    state_add_volume("C:\\", true);
+}
+
+/* Volume names compare case-insensitively, with or without the trailing backslash. */
+static bool volume_name_eq(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la && a[la - 1] == '\\')
+        la--;
+    if (lb && b[lb - 1] == '\\')
+        lb--;
+    if (la != lb)
+        return false;
+    for (size_t i = 0; i < la; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y + 32);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+sim_volume *state_find_volume(const char *name, size_t *index)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < g_state.nvolumes; i++) {
+        sim_volume *v = &g_state.volumes[i];
+        if (volume_name_eq(v->name, name) || volume_name_eq(v->guid_name, name)) {
+            if (index)
+                *index = i;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+size_t state_add_volume(const char *name, bool supported)
+{
+    size_t i;
+    sim_volume *v = state_find_volume(name, &i);
+    if (v) {
+        v->supported = supported;
+        return i;
+    }
+    v = VEC_PUSH(g_state.volumes, g_state.nvolumes, g_state.capvolumes);
+    GUID id = state_new_id(ID_VOLUME);
+    char s[37];
+    guid_format(&id, s);
+    size_t n = strlen(name);
+    v->name = (n && name[n - 1] != '\\' && name[n - 1] == ':') ? sim_strfmt("%s\\", name) : sim_strdup(name);
+    v->guid_name = sim_strfmt("\\\\?\\Volume{%s}\\", s);
+    v->supported = supported;
+    v->total_space = 100LL * 1024 * 1024 * 1024;
+    v->free_space = 50LL * 1024 * 1024 * 1024;
+    return g_state.nvolumes - 1;
+}
+
+sim_snapshot *state_find_snapshot(const GUID *id, size_t *index)
+{
+    for (size_t i = 0; i < g_state.nsnapshots; i++) {
+        if (guid_eq(&g_state.snapshots[i]->id, id)) {
+            if (index)
+                *index = i;
+            return g_state.snapshots[i];
+        }
+    }
+    return NULL;
+}
+
+void state_delete_snapshot_at(size_t index)
+{
+    snapshot_free(g_state.snapshots[index]);
+    memmove(&g_state.snapshots[index], &g_state.snapshots[index + 1],
+            (g_state.nsnapshots - index - 1) * sizeof(g_state.snapshots[0]));
+    g_state.nsnapshots--;
+}

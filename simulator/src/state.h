@@ -1,0 +1,131 @@
+/* The simulated machine: volumes, shadow copies, diff areas and the configured
+ * writers, shared by every object of the process until vss_sim_reset(). All of
+ * it is guarded by the state lock. */
+#ifndef SIM_STATE_H
+#define SIM_STATE_H
+
+#include "platform.h"
+
+/* Id kinds of the visible GUID scheme (see README). */
+enum {
+    ID_SNAPSHOT_SET = 1,
+    ID_SNAPSHOT = 2,
+    ID_VOLUME = 3,
+    ID_WRITER_CLASS = 4,
+    ID_WRITER_INSTANCE = 5,
+    ID_SESSION = 6,
+    ID_COUNT
+};
+GUID state_new_id(int kind);
+
+extern const GUID SIM_PROVIDER_ID;
+#define SIM_PROVIDER_NAME "Microsoft Software Shadow Copy provider 1.0"
+#define SIM_PROVIDER_VERSION "1.0.0.7"
+#define SIM_MACHINE "SIMHOST"
+#define SIM_MAX_VOLUMES_PER_SET 64
+#define SIM_BASE_TIMESTAMP 133485408000000000LL /* 2024-01-01T00:00:00Z as FILETIME */
+
+typedef struct sim_volume {
+    char *name;      /* as added, e.g. C:\ */
+    char *guid_name; /* \\?\Volume{...}\ */
+    bool supported;
+    int protection_level;
+    int protection_fault;
+    bool offline_for_protection;
+    bool reverting; /* RevertToSnapshot started, QueryRevertStatus not yet asked */
+    int64_t total_space, free_space;
+} sim_volume;
+
+typedef struct sim_snapshot {
+    GUID id, set_id;
+    LONG count_in_set;
+    char *device, *original_volume, *exposed_name, *exposed_path;
+    LONG attributes;
+    LONG context;
+    VSS_TIMESTAMP created;
+    int status;
+    const void *owner; /* creating backup components object, for auto-release */
+    size_t volume;
+} sim_snapshot;
+
+typedef struct sim_diff_area {
+    char *volume, *diff_volume;
+    int64_t max_space, allocated, used;
+} sim_diff_area;
+
+/* Writer metadata, as configured through the control API. */
+typedef struct sim_file {
+    char *path, *filespec, *alternate;
+    bool recursive;
+    DWORD type_mask;
+} sim_file;
+
+typedef struct sim_dep {
+    GUID writer_id;
+    char *logical_path, *component_name;
+} sim_dep;
+
+enum { FILE_KIND_FILE, FILE_KIND_DATABASE, FILE_KIND_LOG, FILE_KIND_COUNT };
+
+typedef struct sim_wcomp {
+    int type;
+    char *logical_path, *name, *caption;
+    bool selectable, selectable_for_restore, restore_metadata, notify_on_backup_complete;
+    DWORD flags;
+    sim_file *files[FILE_KIND_COUNT];
+    size_t nfiles[FILE_KIND_COUNT], capfiles[FILE_KIND_COUNT];
+    sim_dep *deps;
+    size_t ndeps, capdeps;
+} sim_wcomp;
+
+typedef struct sim_writer {
+    char *name, *instance_name;
+    GUID writer_id, instance_id;
+    int usage, source;
+    sim_file *excludes, *exclude_snap, *alt_maps;
+    size_t nexcludes, capexcludes, nexclude_snap, capexclude_snap, nalt_maps, capalt_maps;
+    int restore_method, writer_restore;
+    char *service, *user_procedure;
+    bool reboot_required;
+    DWORD schema, version_major, version_minor;
+    int state;
+    HRESULT hr_failure, hr_application;
+    char *message;
+    sim_wcomp *comps;
+    size_t ncomps, capcomps;
+} sim_writer;
+
+typedef struct sim_state {
+    sim_volume *volumes;
+    size_t nvolumes, capvolumes;
+    sim_snapshot **snapshots;
+    size_t nsnapshots, capsnapshots;
+    sim_diff_area *diff_areas;
+    size_t ndiff_areas, capdiff_areas;
+    sim_writer **writers;
+    size_t nwriters, capwriters;
+    uint64_t counters[ID_COUNT];
+    uint64_t shadow_copy_number; /* HarddiskVolumeShadowCopyN */
+    int64_t min_diff_area_size;
+    bool revert_blocked;
+    bool creating; /* a DoSnapshotSet is running somewhere: one at a time */
+} sim_state;
+
+extern sim_state g_state;
+
+void state_reset(void);
+
+sim_volume *state_find_volume(const char *name, size_t *index);
+size_t state_add_volume(const char *name, bool supported);
+
+sim_snapshot *state_find_snapshot(const GUID *id, size_t *index);
+void state_delete_snapshot_at(size_t index);
+void snapshot_free(sim_snapshot *s);
+
+sim_writer *writer_new(void);
+sim_writer *writer_copy(const sim_writer *w);
+void writer_free(sim_writer *w);
+sim_file *file_push(sim_file **items, size_t *len, size_t *cap, const char *path, const char *filespec,
+                    bool recursive, const char *alternate);
+
+#endif

@@ -1,0 +1,595 @@
+/* Smoke test of the simulator through its vtables, for both builds:
+ * a backup, a restore, async timing, failure injection, management objects,
+ * recorded slots against offsetof, and no leaks at the end. */
+#include "../src/platform.h"
+#include "vss_sim.h"
+
+#ifdef _WIN32
+#include <process.h>
+#else
+#include <pthread.h>
+#include <time.h>
+BSTR SysAllocStringLen(const WCHAR *s, UINT n);
+void SysFreeString(BSTR b);
+UINT SysStringLen(BSTR b);
+void CoTaskMemFree(void *p);
+HRESULT CoInitializeEx(void *reserved, DWORD flags);
+void CoUninitialize(void);
+HRESULT CoCreateInstance(REFCLSID clsid, IUnknown *outer, DWORD ctx, REFIID riid, void **ppv);
+#endif
+
+#define W(s) u"" s
+
+static int checks, failures;
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        checks++;                                                                                  \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);              \
+        }                                                                                          \
+    } while (0)
+#define CHECK_HR(expr, want)                                                                       \
+    do {                                                                                           \
+        HRESULT hr_ = (expr);                                                                      \
+        checks++;                                                                                  \
+        if (hr_ != (HRESULT)(want)) {                                                              \
+            failures++;                                                                            \
+            fprintf(stderr, "%s:%d: %s returned 0x%08lx, want 0x%08lx\n", __FILE__, __LINE__, #expr, \
+                    (unsigned long)(uint32_t)hr_, (unsigned long)(uint32_t)(want));                \
+        }                                                                                          \
+    } while (0)
+
+static const GUID null_guid;
+static const GUID iid_unknown = { 0, 0, 0, { 0xc0, 0, 0, 0, 0, 0, 0, 0x46 } };
+static const GUID iid_ex4 = { 0xf434c2fd, 0xb553, 0x4961, { 0xa9, 0xf9, 0xa8, 0xe9, 0x0b, 0x67, 0x3e, 0x53 } };
+static const GUID iid_mgmt = { 0xfa7df749, 0x66e7, 0x4986, { 0xa2, 0x7f, 0xe2, 0xf0, 0x4a, 0xe5, 0x37, 0x72 } };
+static const GUID iid_mgmt2 = { 0x0f61ec39, 0xfe82, 0x45f2, { 0xa3, 0xf0, 0x76, 0x8b, 0x5d, 0x42, 0x71, 0x02 } };
+static const GUID iid_diff3 = { 0x383f7e71, 0xa4c5, 0x401f, { 0xb2, 0x7f, 0xf8, 0x26, 0x28, 0x9f, 0x84, 0x58 } };
+static const GUID clsid_mgmt = { 0x0b5a2c52, 0x3eb9, 0x470a, { 0x96, 0xe2, 0x6c, 0x6d, 0x45, 0x70, 0xe4, 0x0f } };
+static const GUID provider = { 0xb5946137, 0x7b9f, 0x4925, { 0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5 } };
+
+static bool wide_eq(const WCHAR *a, const char *b)
+{
+    if (!a)
+        return false;
+    while (*a && *b && *a == (WCHAR)(unsigned char)*b)
+        a++, b++;
+    return *a == 0 && *b == 0;
+}
+
+/* Waits for an IVssAsync, checks its final status and releases it. */
+static void finish(IVssAsync *a, HRESULT want)
+{
+    HRESULT st = 0;
+    CHECK_HR(a->lpVtbl->Wait(a, INFINITE), FAILED(want) ? want : S_OK);
+    CHECK_HR(a->lpVtbl->QueryStatus(a, &st, NULL), S_OK);
+    CHECK_HR(st, want);
+    a->lpVtbl->Release(a);
+}
+
+static char json[4096];
+
+static const char *record(int i)
+{
+    vss_sim_call_json(i, json, sizeof json);
+    return json;
+}
+
+/* Every record of iface::method carries the slot the compiler gives it. */
+static void check_slot(const char *iface, const char *method, int slot)
+{
+    char needle[256];
+    snprintf(needle, sizeof needle, "\"interface\":\"%s\",\"method\":\"%s\",\"slot\":", iface, method);
+    int seen = 0, bad = 0;
+    for (int i = 0; i < vss_sim_call_count(); i++) {
+        const char *p = strstr(record(i), needle);
+        if (p) {
+            seen++;
+            bad += atoi(p + strlen(needle)) != slot;
+        }
+    }
+    CHECK(seen > 0 && bad == 0);
+    if (!seen || bad)
+        fprintf(stderr, "  slot of %s::%s: seen %d, wrong %d, want %d\n", iface, method, seen, bad, slot);
+}
+
+static int find_record(const char *fragment)
+{
+    for (int i = 0; i < vss_sim_call_count(); i++)
+        if (strstr(record(i), fragment))
+            return i;
+    return -1;
+}
+
+static void configure(void)
+{
+    vss_sim_reset();
+    int w = vss_sim_add_writer("SqlServerWriter", "a65faa63-5ea8-4ebc-9dbd-a0c4db26912a", NULL, VSS_UT_USERDATA,
+                               VSS_ST_TRANSACTEDDB);
+    CHECK(w == 0);
+    int c = vss_sim_add_component(w, VSS_CT_DATABASE, "SERVER", "db", "Database", 1, 1, 0);
+    CHECK(c == 0);
+    CHECK(vss_sim_add_component_file(w, c, "database", "C:\\data", "db.mdf", 0, NULL) == 0);
+    CHECK(vss_sim_add_component_file(w, c, "log", "C:\\data", "db.ldf", 0, NULL) == 0);
+    CHECK(vss_sim_add_volume("E:\\", 0) == 1);
+}
+
+static IVssBackupComponentsEx4 *create_bc(void)
+{
+    IVssBackupComponents *p = NULL;
+    CHECK_HR(CreateVssBackupComponentsInternal(&p), S_OK);
+    IVssBackupComponentsEx4 *x = NULL;
+    CHECK_HR(p->lpVtbl->QueryInterface(p, &iid_ex4, (void **)&x), S_OK);
+    CHECK((void *)x == (void *)p);
+    p->lpVtbl->Release(p);
+    return x;
+}
+
+static BSTR backup(void)
+{
+    IVssBackupComponentsEx4 *bc = create_bc();
+    VSS_ID set_id, snap_id, instance, writer;
+    IVssAsync *a;
+
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), VSS_E_BAD_STATE);
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), VSS_E_BAD_STATE);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_BACKUP), S_OK);
+    CHECK_HR(bc->lpVtbl->SetBackupState(bc, 1, 0, VSS_BT_FULL, 0), S_OK);
+    CHECK_HR(bc->lpVtbl->GetWriterMetadataCount(bc, &(UINT){ 0 }), VSS_E_BAD_STATE);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+
+    UINT n = 0;
+    CHECK_HR(bc->lpVtbl->GetWriterMetadataCount(bc, &n), S_OK);
+    CHECK(n == 1);
+    IVssExamineWriterMetadata *wm;
+    CHECK_HR(bc->lpVtbl->GetWriterMetadata(bc, 0, &instance, &wm), S_OK);
+    BSTR name;
+    VSS_USAGE_TYPE usage;
+    VSS_SOURCE_TYPE source;
+    CHECK_HR(wm->lpVtbl->GetIdentity(wm, &instance, &writer, &name, &usage, &source), S_OK);
+    CHECK(wide_eq(name, "SqlServerWriter") && SysStringLen(name) == 15);
+    CHECK(usage == VSS_UT_USERDATA && source == VSS_ST_TRANSACTEDDB);
+    SysFreeString(name);
+    UINT includes, excludes, comps;
+    CHECK_HR(wm->lpVtbl->GetFileCounts(wm, &includes, &excludes, &comps), S_OK);
+    CHECK(comps == 1);
+    IVssWMComponent *wc;
+    CHECK_HR(wm->lpVtbl->GetComponent(wm, 0, &wc), S_OK);
+    PVSSCOMPONENTINFO info;
+    CHECK_HR(wc->lpVtbl->GetComponentInfo(wc, &info), S_OK);
+    CHECK(info->cDatabases == 1 && info->cLogFiles == 1 && wide_eq(info->bstrComponentName, "db"));
+    CHECK_HR(wc->lpVtbl->FreeComponentInfo(wc, info), S_OK);
+    IVssWMFiledesc *fd;
+    CHECK_HR(wc->lpVtbl->GetDatabaseFile(wc, 0, &fd), S_OK);
+    BSTR spec;
+    CHECK_HR(fd->lpVtbl->GetFilespec(fd, &spec), S_OK);
+    CHECK(wide_eq(spec, "db.mdf"));
+    SysFreeString(spec);
+    fd->lpVtbl->Release(fd);
+    wc->lpVtbl->Release(wc);
+    wm->lpVtbl->Release(wm);
+
+    CHECK_HR(bc->lpVtbl->AddComponent(bc, instance, writer, VSS_CT_DATABASE, W("SERVER"), W("db")), S_OK);
+    CHECK_HR(bc->lpVtbl->AddComponent(bc, instance, writer, VSS_CT_DATABASE, W("SERVER"), W("db")),
+             VSS_E_OBJECT_ALREADY_EXISTS);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), VSS_E_BAD_STATE);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), VSS_E_SNAPSHOT_SET_IN_PROGRESS);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("Q:\\"), null_guid, &snap_id), VSS_E_OBJECT_NOT_FOUND);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("E:\\"), null_guid, &snap_id), VSS_E_VOLUME_NOT_SUPPORTED);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("C:\\"), provider, &snap_id), S_OK);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), VSS_E_BAD_STATE); /* before PrepareForBackup */
+    CHECK_HR(bc->lpVtbl->PrepareForBackup(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK(vss_sim_snapshot_count() == 1);
+
+    CHECK_HR(bc->lpVtbl->GatherWriterStatus(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    VSS_WRITER_STATE state;
+    HRESULT failure, app;
+    BSTR wname, message;
+    CHECK_HR(bc->lpVtbl->GetWriterStatusEx(bc, 0, &instance, &writer, &wname, &state, &failure, &app, &message), S_OK);
+    CHECK(state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE && failure == S_OK);
+    SysFreeString(wname);
+    SysFreeString(message);
+    CHECK_HR(bc->lpVtbl->FreeWriterStatus(bc), S_OK);
+
+    VSS_SNAPSHOT_PROP prop;
+    CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &prop), S_OK);
+    CHECK(wide_eq(prop.m_pwszSnapshotDeviceObject, "\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1"));
+    CHECK(memcmp(&prop.m_SnapshotSetId, &set_id, sizeof set_id) == 0 && prop.m_lSnapshotsCount == 1);
+    VssFreeSnapshotPropertiesInternal(&prop);
+
+    IVssEnumObject *e;
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e), S_OK);
+    VSS_OBJECT_PROP objs[2];
+    ULONG got = 9;
+    CHECK_HR(e->lpVtbl->Next(e, 2, objs, &got), S_FALSE);
+    CHECK(got == 1 && objs[0].Type == VSS_OBJECT_SNAPSHOT);
+    VssFreeSnapshotPropertiesInternal(&objs[0].Obj.Snap);
+    CHECK_HR(e->lpVtbl->Next(e, 1, objs, &got), S_FALSE);
+    CHECK(got == 0);
+    e->lpVtbl->Release(e);
+
+    UINT writers = 0;
+    CHECK_HR(bc->lpVtbl->GetWriterComponentsCount(bc, &writers), S_OK);
+    CHECK(writers == 1);
+    IVssWriterComponentsExt *wce;
+    CHECK_HR(bc->lpVtbl->GetWriterComponents(bc, 0, &wce), S_OK);
+    /* Two bases: IVssWriterComponents at +0, IUnknown at +8. */
+    IUnknown *unk = (IUnknown *)(void *)((char *)wce + sizeof(void *));
+    IUnknown *same = NULL;
+    CHECK_HR(unk->lpVtbl->QueryInterface(unk, &iid_unknown, (void **)&same), S_OK);
+    CHECK(same == unk);
+    same->lpVtbl->Release(same);
+    UINT ccount = 0;
+    CHECK_HR(wce->lpVtbl->GetComponentCount(wce, &ccount), S_OK);
+    CHECK(ccount == 1);
+    IVssComponent *comp;
+    CHECK_HR(wce->lpVtbl->GetComponent(wce, 0, &comp), S_OK);
+    BSTR cname;
+    CHECK_HR(comp->lpVtbl->GetComponentName(comp, &cname), S_OK);
+    CHECK(wide_eq(cname, "db"));
+    SysFreeString(cname);
+    CHECK_HR(comp->lpVtbl->SetBackupStamp(comp, W("stamp-1")), S_OK);
+    comp->lpVtbl->Release(comp);
+    CHECK(unk->lpVtbl->Release(unk) == 0);
+
+    CHECK_HR(bc->lpVtbl->SetBackupSucceeded(bc, instance, writer, VSS_CT_DATABASE, W("SERVER"), W("db"), 1), S_OK);
+    CHECK_HR(bc->lpVtbl->BackupComplete(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    BSTR xml = NULL;
+    CHECK_HR(bc->lpVtbl->SaveAsXML(bc, &xml), S_OK);
+    CHECK(xml && SysStringLen(xml) > 0);
+    CHECK(bc->lpVtbl->Release(bc) == 0);
+    CHECK(vss_sim_snapshot_count() == 0); /* auto-release */
+    return xml;
+}
+
+static void restore(BSTR xml)
+{
+    IVssBackupComponentsEx4 *bc = create_bc();
+    IVssAsync *a;
+    const VSS_ID writer = { 0xa65faa63, 0x5ea8, 0x4ebc, { 0x9d, 0xbd, 0xa0, 0xc4, 0xdb, 0x26, 0x91, 0x2a } };
+    CHECK_HR(bc->lpVtbl->InitializeForRestore(bc, xml), S_OK);
+    UINT writers = 0;
+    CHECK_HR(bc->lpVtbl->GetWriterComponentsCount(bc, &writers), S_OK);
+    CHECK(writers == 1);
+    CHECK_HR(bc->lpVtbl->SetSelectedForRestore(bc, writer, VSS_CT_DATABASE, W("SERVER"), W("db"), 1), S_OK);
+    CHECK_HR(bc->lpVtbl->SetSelectedForRestore(bc, writer, VSS_CT_DATABASE, W("SERVER"), W("nope"), 1),
+             VSS_E_OBJECT_NOT_FOUND);
+    CHECK_HR(bc->lpVtbl->SetFileRestoreStatus(bc, writer, VSS_CT_DATABASE, W("SERVER"), W("db"), VSS_RS_ALL),
+             VSS_E_BAD_STATE);
+    CHECK_HR(bc->lpVtbl->PreRestore(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->SetFileRestoreStatus(bc, writer, VSS_CT_DATABASE, W("SERVER"), W("db"), VSS_RS_ALL), S_OK);
+    CHECK_HR(bc->lpVtbl->PostRestore(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+
+    IVssWriterComponentsExt *wce;
+    CHECK_HR(bc->lpVtbl->GetWriterComponents(bc, 0, &wce), S_OK);
+    IVssComponent *comp;
+    CHECK_HR(wce->lpVtbl->GetComponent(wce, 0, &comp), S_OK);
+    boolean ok = 0;
+    CHECK_HR(comp->lpVtbl->GetBackupSucceeded(comp, &ok), S_OK);
+    CHECK(ok == 1);
+    BSTR stamp;
+    CHECK_HR(comp->lpVtbl->GetBackupStamp(comp, &stamp), S_OK);
+    CHECK(wide_eq(stamp, "stamp-1"));
+    SysFreeString(stamp);
+    comp->lpVtbl->Release(comp);
+    IUnknown *unk = (IUnknown *)(void *)((char *)wce + sizeof(void *));
+    unk->lpVtbl->Release(unk);
+    bc->lpVtbl->Release(bc);
+    SysFreeString(xml);
+}
+
+/* Persistent shadow copies outlive their creator; queries, exposure, deletion,
+ * revert, limits, and the writer metadata document round trip. */
+static void persistent(void)
+{
+    IVssBackupComponentsEx4 *bc = create_bc();
+    IVssAsync *a;
+    VSS_ID set_id, snap_id;
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_APP_ROLLBACK | VSS_VOLSNAP_ATTR_NO_WRITERS), S_OK);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_BACKUP), VSS_E_BAD_STATE);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("c:"), null_guid, &snap_id), S_OK);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK); /* no writers: no PrepareForBackup needed */
+    finish(a, VSS_S_ASYNC_FINISHED);
+    VSS_PWSZ exposed = NULL;
+    CHECK_HR(bc->lpVtbl->ExposeSnapshot(bc, snap_id, NULL, VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY, NULL, &exposed), S_OK);
+    CHECK(wide_eq(exposed, "ShadowCopy2"));
+    CoTaskMemFree(exposed);
+    VSS_PWSZ root, prefix;
+    CHECK_HR(bc->lpVtbl->GetRootAndLogicalPrefixPaths(bc, (VSS_PWSZ)W("\\\\srv\\share\\dir\\f.txt"), &root, &prefix, 0),
+             S_OK);
+    CHECK(wide_eq(root, "\\\\srv\\share\\"));
+    CoTaskMemFree(root);
+    CoTaskMemFree(prefix);
+    bc->lpVtbl->Release(bc);
+    CHECK(vss_sim_snapshot_count() == 1);
+
+    WINBOOL present = 0;
+    LONG caps = -1;
+    CHECK_HR(IsVolumeSnapshottedInternal((VSS_PWSZ)W("C:\\"), &present, &caps), S_OK);
+    CHECK(present && caps == 0);
+
+    bc = create_bc();
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    IVssEnumObject *e;
+    VSS_OBJECT_PROP op;
+    ULONG got;
+    /* Another context does not see it; VSS_CTX_ALL does. */
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e), S_OK);
+    CHECK_HR(e->lpVtbl->Next(e, 1, &op, &got), S_FALSE);
+    e->lpVtbl->Release(e);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_ALL), S_OK);
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e), S_OK);
+    CHECK_HR(e->lpVtbl->Next(e, 1, &op, &got), S_OK);
+    CHECK(got == 1 && wide_eq(op.Obj.Snap.m_pwszExposedName, "ShadowCopy2"));
+    CHECK((op.Obj.Snap.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY) != 0);
+    VssFreeSnapshotPropertiesInternal(&op.Obj.Snap);
+    e->lpVtbl->Release(e);
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_PROVIDER, &e), S_OK);
+    CHECK_HR(e->lpVtbl->Next(e, 1, &op, NULL), S_OK);
+    CHECK(op.Type == VSS_OBJECT_PROVIDER && memcmp(&op.Obj.Prov.m_ProviderId, &provider, sizeof provider) == 0);
+    CoTaskMemFree(op.Obj.Prov.m_pwszProviderName);
+    CoTaskMemFree(op.Obj.Prov.m_pwszProviderVersion);
+    e->lpVtbl->Release(e);
+    CHECK_HR(bc->lpVtbl->UnexposeSnapshot(bc, snap_id), S_OK);
+    CHECK_HR(bc->lpVtbl->RevertToSnapshot(bc, snap_id, 1), S_OK);
+    CHECK_HR(bc->lpVtbl->QueryRevertStatus(bc, (VSS_PWSZ)W("C:\\"), &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK(vss_sim_snapshot_count() == 0);
+    LONG deleted = -1;
+    VSS_ID nondeleted;
+    CHECK_HR(bc->lpVtbl->DeleteSnapshots(bc, snap_id, VSS_OBJECT_SNAPSHOT, 1, &deleted, &nondeleted),
+             VSS_E_OBJECT_NOT_FOUND);
+    bc->lpVtbl->Release(bc);
+
+    /* 64 volumes per set. */
+    char name[16];
+    for (int i = 0; i < 65; i++) {
+        snprintf(name, sizeof name, "V%02d:\\", i);
+        vss_sim_add_volume(name, 1);
+    }
+    bc = create_bc();
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    HRESULT last = S_OK;
+    int added = 0;
+    for (int i = 0; i < 65 && last == S_OK; i++) {
+        WCHAR wname[8] = { 'V', (WCHAR)('0' + i / 10), (WCHAR)('0' + i % 10), ':', '\\', 0 };
+        last = bc->lpVtbl->AddToSnapshotSet(bc, wname, null_guid, &snap_id);
+        added += last == S_OK;
+    }
+    CHECK(added == 64);
+    CHECK_HR(last, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED);
+    bc->lpVtbl->Release(bc);
+
+    /* Writer metadata: SaveAsXML, then CreateVssExamineWriterMetadata on the text. */
+    bc = create_bc();
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    IVssExamineWriterMetadata *wm, *copy;
+    VSS_ID instance;
+    CHECK_HR(bc->lpVtbl->GetWriterMetadata(bc, 0, &instance, &wm), S_OK);
+    BSTR text;
+    CHECK_HR(wm->lpVtbl->SaveAsXML(wm, &text), S_OK);
+    CHECK_HR(CreateVssExamineWriterMetadataInternal(text, &copy), S_OK);
+    UINT inc, exc, comps;
+    CHECK_HR(copy->lpVtbl->GetFileCounts(copy, &inc, &exc, &comps), S_OK);
+    CHECK(comps == 1);
+    SysFreeString(text);
+    copy->lpVtbl->Release(copy);
+    wm->lpVtbl->Release(wm);
+    CHECK_HR(bc->lpVtbl->FreeWriterMetadata(bc), S_OK);
+    CHECK_HR(bc->lpVtbl->FreeWriterMetadata(bc), VSS_E_BAD_STATE);
+    bc->lpVtbl->Release(bc);
+}
+
+typedef struct waiter {
+    IVssAsync *a;
+    HRESULT hr;
+} waiter;
+
+#ifdef _WIN32
+static unsigned __stdcall wait_thread(void *p)
+#else
+static void *wait_thread(void *p)
+#endif
+{
+    waiter *w = p;
+    w->hr = w->a->lpVtbl->Wait(w->a, INFINITE);
+    return 0;
+}
+
+static void sleep_ms(int ms)
+{
+#ifdef _WIN32
+    Sleep((DWORD)ms);
+#else
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+#endif
+}
+
+static void async_and_failures(void)
+{
+    IVssBackupComponentsEx4 *bc = create_bc();
+    IVssAsync *a;
+    HRESULT st;
+
+    CHECK(vss_sim_fail("IVssBackupComponents::InitializeForBackup", (uint32_t)E_ACCESSDENIED, 1) == 0);
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), E_ACCESSDENIED);
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+
+    /* Never completes until cancelled. */
+    vss_sim_set_async_delay("IVssBackupComponents::GatherWriterMetadata", -1);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    CHECK_HR(a->lpVtbl->QueryStatus(a, &st, NULL), S_OK);
+    CHECK(st == VSS_S_ASYNC_PENDING);
+    CHECK_HR(a->lpVtbl->Wait(a, 20), S_OK); /* times out */
+    CHECK_HR(a->lpVtbl->Cancel(a), S_OK);
+    CHECK_HR(a->lpVtbl->Cancel(a), VSS_S_ASYNC_CANCELLED);
+    finish(a, VSS_S_ASYNC_CANCELLED);
+
+    /* Wait on another thread while this one polls. */
+    vss_sim_set_async_delay("IVssBackupComponents::GatherWriterMetadata", 150);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    waiter w = { a, E_FAIL };
+#ifdef _WIN32
+    HANDLE t = (HANDLE)_beginthreadex(NULL, 0, wait_thread, &w, 0, NULL);
+#else
+    pthread_t t;
+    pthread_create(&t, NULL, wait_thread, &w);
+#endif
+    sleep_ms(30);
+    CHECK_HR(a->lpVtbl->QueryStatus(a, &st, NULL), S_OK);
+    CHECK(st == VSS_S_ASYNC_PENDING);
+    UINT n;
+    CHECK_HR(bc->lpVtbl->GetWriterMetadataCount(bc, &n), VSS_E_BAD_STATE);
+#ifdef _WIN32
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+#else
+    pthread_join(t, NULL);
+#endif
+    CHECK_HR(w.hr, S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->GetWriterMetadataCount(bc, &n), S_OK);
+
+    /* Injected final status. */
+    vss_sim_set_async_delay("IVssBackupComponents::GatherWriterMetadata", 0);
+    vss_sim_fail_async("IVssBackupComponents::GatherWriterStatus", (uint32_t)VSS_E_WRITER_INFRASTRUCTURE);
+    CHECK_HR(bc->lpVtbl->GatherWriterStatus(bc, &a), S_OK);
+    finish(a, VSS_E_WRITER_INFRASTRUCTURE);
+
+    /* A BSTR with an embedded NUL is logged by its length. */
+    IVssBackupComponentsEx4 *other = create_bc();
+    BSTR odd = SysAllocStringLen(W("a\0b"), 3);
+    CHECK_HR(other->lpVtbl->InitializeForBackup(other, odd), VSS_E_INVALID_XML_DOCUMENT);
+    CHECK(find_record("\"bstrXML\":\"a\\u0000b\"") >= 0);
+    SysFreeString(odd);
+    other->lpVtbl->Release(other);
+    bc->lpVtbl->Release(bc);
+}
+
+#ifdef _WIN32
+typedef HRESULT(WINAPI *get_class_object_fn)(REFCLSID, REFIID, void **);
+static const GUID iid_class_factory = { 1, 0, 0, { 0xc0, 0, 0, 0, 0, 0, 0, 0x46 } };
+#endif
+
+static void management(void)
+{
+    IVssSnapshotMgmt *m = NULL;
+#ifdef _WIN32
+    get_class_object_fn get =
+        (get_class_object_fn)(void (*)(void))GetProcAddress(GetModuleHandleA("vss_sim.dll"), "DllGetClassObject");
+    IClassFactory *cf = NULL;
+    CHECK(get != NULL);
+    CHECK_HR(get(&clsid_mgmt, &iid_class_factory, (void **)&cf), S_OK);
+    CHECK_HR(cf->lpVtbl->CreateInstance(cf, NULL, &iid_mgmt, (void **)&m), S_OK);
+    cf->lpVtbl->Release(cf);
+#else
+    CHECK_HR(CoInitializeEx(NULL, 0), S_OK);
+    CHECK_HR(CoCreateInstance(&iid_mgmt, NULL, 1, &iid_mgmt, (void **)&m), REGDB_E_CLASSNOTREG);
+    CHECK_HR(CoCreateInstance(&clsid_mgmt, NULL, 1, &iid_mgmt, (void **)&m), S_OK);
+#endif
+    IVssSnapshotMgmt2 *m2;
+    CHECK_HR(m->lpVtbl->QueryInterface(m, &iid_mgmt2, (void **)&m2), S_OK);
+    CHECK((void *)m2 == (void *)((char *)m + sizeof(void *)));
+    LONGLONG min = 0;
+    CHECK_HR(m2->lpVtbl->GetMinDiffAreaSize(m2, &min), S_OK);
+    CHECK(min == 320LL * 1024 * 1024);
+    m2->lpVtbl->Release(m2);
+
+    IVssEnumMgmtObject *e;
+    CHECK_HR(m->lpVtbl->QueryVolumesSupportedForSnapshots(m, provider, VSS_CTX_ALL, &e), S_OK);
+    VSS_MGMT_OBJECT_PROP vp;
+    ULONG got;
+    CHECK_HR(e->lpVtbl->Next(e, 1, &vp, &got), S_OK);
+    CHECK(got == 1 && wide_eq(vp.Obj.Vol.m_pwszVolumeDisplayName, "C:\\"));
+    CoTaskMemFree(vp.Obj.Vol.m_pwszVolumeName);
+    CoTaskMemFree(vp.Obj.Vol.m_pwszVolumeDisplayName);
+    CHECK_HR(e->lpVtbl->Next(e, 1, &vp, &got), S_FALSE);
+    e->lpVtbl->Release(e);
+
+    IUnknown *pu;
+    CHECK_HR(m->lpVtbl->GetProviderMgmtInterface(m, provider, &iid_diff3, &pu), S_OK);
+    IVssDifferentialSoftwareSnapshotMgmt3 *d = (IVssDifferentialSoftwareSnapshotMgmt3 *)(void *)pu;
+    CHECK_HR(d->lpVtbl->AddDiffArea(d, (VSS_PWSZ)W("C:\\"), (VSS_PWSZ)W("C:\\"), -1), S_OK);
+    CHECK_HR(d->lpVtbl->AddDiffArea(d, (VSS_PWSZ)W("C:\\"), (VSS_PWSZ)W("C:\\"), -1), VSS_E_OBJECT_ALREADY_EXISTS);
+    CHECK_HR(d->lpVtbl->SetVolumeProtectLevel(d, (VSS_PWSZ)W("C:\\"), VSS_PROTECTION_LEVEL_SNAPSHOT), S_OK);
+    VSS_VOLUME_PROTECTION_INFO pi;
+    CHECK_HR(d->lpVtbl->GetVolumeProtectLevel(d, (VSS_PWSZ)W("C:\\"), &pi), S_OK);
+    CHECK(pi.m_protectionLevel == VSS_PROTECTION_LEVEL_SNAPSHOT);
+    d->lpVtbl->Release(d);
+    m->lpVtbl->Release(m);
+#ifndef _WIN32
+    CoUninitialize();
+#endif
+}
+
+static void slots(void)
+{
+    check_slot("IVssBackupComponents", "QueryInterface", SIM_SLOT(IVssBackupComponentsVtbl, QueryInterface));
+    check_slot("IVssBackupComponents", "Release", SIM_SLOT(IVssBackupComponentsVtbl, Release));
+    check_slot("IVssBackupComponents", "InitializeForBackup", SIM_SLOT(IVssBackupComponentsVtbl, InitializeForBackup));
+    check_slot("IVssBackupComponents", "DoSnapshotSet", SIM_SLOT(IVssBackupComponentsVtbl, DoSnapshotSet));
+    check_slot("IVssBackupComponents", "Query", SIM_SLOT(IVssBackupComponentsVtbl, Query));
+    check_slot("IVssBackupComponentsEx3", "GetWriterStatusEx", SIM_SLOT(IVssBackupComponentsEx4Vtbl, GetWriterStatusEx));
+    check_slot("IVssAsync", "QueryStatus", SIM_SLOT(IVssAsyncVtbl, QueryStatus));
+    check_slot("IVssAsync", "Cancel", SIM_SLOT(IVssAsyncVtbl, Cancel));
+    check_slot("IVssExamineWriterMetadata", "GetIdentity", SIM_SLOT(IVssExamineWriterMetadataVtbl, GetIdentity));
+    check_slot("IVssWMComponent", "FreeComponentInfo", SIM_SLOT(IVssWMComponentVtbl, FreeComponentInfo));
+    check_slot("IVssWMFiledesc", "GetFilespec", SIM_SLOT(IVssWMFiledescVtbl, GetFilespec));
+    check_slot("IVssWriterComponents", "GetComponent", SIM_SLOT(IVssWriterComponentsVtbl, GetComponent));
+    check_slot("IVssWriterComponentsExt", "QueryInterface", SIM_SLOT(IUnknownVtbl, QueryInterface));
+    check_slot("IVssWriterComponentsExt", "Release", SIM_SLOT(IUnknownVtbl, Release));
+    check_slot("IVssComponent", "GetComponentName", SIM_SLOT(IVssComponentVtbl, GetComponentName));
+    check_slot("IVssEnumObject", "Next", SIM_SLOT(IVssEnumObjectVtbl, Next));
+    check_slot("IVssEnumMgmtObject", "Next", SIM_SLOT(IVssEnumMgmtObjectVtbl, Next));
+    check_slot("IVssSnapshotMgmt", "GetProviderMgmtInterface",
+               SIM_SLOT(IVssSnapshotMgmtVtbl, GetProviderMgmtInterface));
+    check_slot("IVssSnapshotMgmt2", "GetMinDiffAreaSize", SIM_SLOT(IVssSnapshotMgmt2Vtbl, GetMinDiffAreaSize));
+    check_slot("IVssDifferentialSoftwareSnapshotMgmt3", "GetVolumeProtectLevel",
+               SIM_SLOT(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, GetVolumeProtectLevel));
+    int i = find_record("\"function\":\"VssFreeSnapshotPropertiesInternal\"");
+    CHECK(i >= 0);
+    i = find_record("\"method\":\"AddToSnapshotSet\"");
+    CHECK(i >= 0 && strstr(record(i), "\"pwszVolumeName\":\"Q:\\\\\"") != NULL);
+}
+
+int main(void)
+{
+    configure();
+    BSTR xml = backup();
+    restore(xml);
+    async_and_failures();
+    management();
+    persistent();
+    slots();
+    CHECK(vss_sim_live_objects() == 0);
+    CHECK(vss_sim_live_bstrs() == 0);
+    CHECK(vss_sim_live_cotaskmem() == 0);
+    CHECK(vss_sim_unknown_frees() == 0);
+    if (vss_sim_live_objects() || vss_sim_live_bstrs() || vss_sim_live_cotaskmem())
+        fprintf(stderr, "live: objects %d, bstrs %d, cotaskmem %d\n", vss_sim_live_objects(), vss_sim_live_bstrs(),
+                vss_sim_live_cotaskmem());
+    if (failures) {
+        printf("%d of %d checks failed\n", failures, checks);
+        return 1;
+    }
+    printf("%d checks passed\n", checks);
+    return 0;
+}
