@@ -82,7 +82,7 @@ export function argumentsFor(
           break;
         case "FILETIME":
           value = 133485408001230000n;
-          shown = "133485408001230000";
+          shown = Number(value);
           break;
         case "HRESULT":
           value = 0x80042301;
