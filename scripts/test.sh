@@ -1,21 +1,50 @@
 #!/usr/bin/env bash
 # Every check and test: formatting, lint, type check, generated output up to
-# date, then the test suites (Linux lane and the Windows lane under Wine).
+# date, the simulator's own C tests, then the test suites on the Linux lane
+# (Deno + the Linux simulator) and on the Windows ABI lane (Windows Deno under
+# Wine + the Windows simulator DLL and Wine's own stub vssapi.dll).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deno=$("$root/scripts/install.sh")
 export PATH="$(dirname "$deno"):$PATH"
 cd "$root"
 step() { printf '\n== %s\n' "$*"; }
+log=$(mktemp)
+trap 'rm -f "$log"; scripts/wine/wineserver.sh -k >/dev/null 2>&1 || true' EXIT
+# Runs a test command, keeping its output for the summary line at the end.
+tests() { "$@" 2>&1 | tee -a "$log"; }
 
 step "deno fmt --check"
 deno fmt --check
 step "deno lint"
 deno lint
 step "deno check"
-deno check mod.ts gen/main.ts docs-src/sync.ts 'tests/**/*.ts'
+deno check mod.ts gen/main.ts docs-src/sync.ts 'scripts/**/*.ts' 'tests/**/*.ts'
+step "deno doc --lint mod.ts"
+deno doc --lint mod.ts
 step "generated output is up to date (deno task gen:check)"
 deno task gen:check
-step "tests"
-deno test --allow-all tests/
-scripts/wine/wineserver.sh -k >/dev/null 2>&1 || true
+
+step "simulator: build and C smoke tests (native and under Wine), COM registration under Wine"
+bash simulator/test.sh all
+
+step "tests, Linux lane"
+tests deno test --allow-all tests/
+
+step "tests, Windows ABI lane: Windows Deno under Wine against the simulator DLL"
+scripts/wine/setup.sh
+tests scripts/wine/deno.sh test --allow-all tests/ffi/
+
+step "tests, Windows ABI lane: Wine's own stub vssapi.dll"
+VSS_EXPECT_WINE_STUB=1 tests scripts/wine/deno.sh test --allow-all tests/ffi/loading_test.ts
+
+# One closing line over all the runs: "N passed, N failed, N skipped".
+sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /^(ok|FAILED) \| [0-9]+ passed/ {
+    for (i = 1; i <= NF; i++) {
+      if ($(i + 1) ~ /^passed/) p += $i
+      if ($(i + 1) ~ /^failed/) f += $i
+      if ($(i + 1) ~ /^ignored/) s += $i
+    }
+  }
+  END { printf "\nsummary: %d passed, %d failed, %d skipped\n", p, f, s }'

@@ -7,6 +7,7 @@
 import { wrapOwned } from "../com_object.ts";
 import { VssError } from "../errors.ts";
 import { type VssRuntime } from "../runtime.ts";
+import { OUT_I32, OUT_PTR, OUT_U64, OUT_U8 } from "../scratch.ts";
 import { wideString } from "../wide_string.ts";
 import { IVssBackupComponents, IVssExamineWriterMetadata } from "./wrappers.ts";
 
@@ -17,10 +18,8 @@ import { IVssBackupComponents, IVssExamineWriterMetadata } from "./wrappers.ts";
 export function CreateVssBackupComponentsInternal(
   runtime: VssRuntime,
 ): { hr: number; ppBackup: IVssBackupComponents | null } {
-  const a0 = new BigUint64Array(1);
-  const rc = runtime.libs.vss.CreateVssBackupComponentsInternal(
-    Deno.UnsafePointer.of(a0),
-  ) as number;
+  OUT_U64[0] = 0n;
+  const rc = runtime.libs.vss.CreateVssBackupComponentsInternal(OUT_PTR[0]) as number;
   if (rc < 0) {
     throw new VssError(
       rc,
@@ -29,7 +28,8 @@ export function CreateVssBackupComponentsInternal(
       "https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-createvssbackupcomponentsinternal",
     );
   }
-  return { hr: rc, ppBackup: wrapOwned(runtime, IVssBackupComponents, a0[0]) };
+  const o0 = OUT_U64[0];
+  return { hr: rc, ppBackup: wrapOwned(runtime, IVssBackupComponents, o0) };
 }
 
 /**
@@ -41,12 +41,9 @@ export function CreateVssExamineWriterMetadataInternal(
   bstrXML: string | null,
 ): { hr: number; ppMetadata: IVssExamineWriterMetadata | null } {
   const a0 = runtime.allocBstr(bstrXML, "bstrXML");
-  const a1 = new BigUint64Array(1);
+  OUT_U64[0] = 0n;
   try {
-    const rc = runtime.libs.vss.CreateVssExamineWriterMetadataInternal(
-      a0,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    const rc = runtime.libs.vss.CreateVssExamineWriterMetadataInternal(a0, OUT_PTR[0]) as number;
     if (rc < 0) {
       throw new VssError(
         rc,
@@ -55,7 +52,8 @@ export function CreateVssExamineWriterMetadataInternal(
         "https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-createvssexaminewritermetadatainternal",
       );
     }
-    return { hr: rc, ppMetadata: wrapOwned(runtime, IVssExamineWriterMetadata, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppMetadata: wrapOwned(runtime, IVssExamineWriterMetadata, o1) };
   } finally {
     runtime.freeBstr(a0);
   }
@@ -70,12 +68,10 @@ export function IsVolumeSnapshottedInternal(
   pwszVolumeName: string | null,
 ): { hr: number; pbSnapshotsPresent: boolean; plSnapshotCapability: number } {
   const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-  const a1 = new Int32Array(1);
-  const a2 = new Int32Array(1);
   const rc = runtime.libs.vss.IsVolumeSnapshottedInternal(
     a0 === null ? null : Deno.UnsafePointer.of(a0),
-    Deno.UnsafePointer.of(a1),
-    Deno.UnsafePointer.of(a2),
+    OUT_PTR[0],
+    OUT_PTR[1],
   ) as number;
   if (rc < 0) {
     throw new VssError(
@@ -85,7 +81,9 @@ export function IsVolumeSnapshottedInternal(
       "https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-isvolumesnapshottedinternal",
     );
   }
-  return { hr: rc, pbSnapshotsPresent: a1[0] !== 0, plSnapshotCapability: a2[0] };
+  const o1 = OUT_I32[0];
+  const o2 = OUT_I32[4];
+  return { hr: rc, pbSnapshotsPresent: o1 !== 0, plSnapshotCapability: o2 };
 }
 
 /**
@@ -97,10 +95,9 @@ export function ShouldBlockRevertInternal(
   wszVolumeName: string | null,
 ): { hr: number; pbBlock: boolean } {
   const a0 = wideString(wszVolumeName, "wszVolumeName");
-  const a1 = new Uint8Array(1);
   const rc = runtime.libs.vss.ShouldBlockRevertInternal(
     a0 === null ? null : Deno.UnsafePointer.of(a0),
-    Deno.UnsafePointer.of(a1),
+    OUT_PTR[0],
   ) as number;
   if (rc < 0) {
     throw new VssError(
@@ -110,7 +107,8 @@ export function ShouldBlockRevertInternal(
       "https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-shouldblockrevert",
     );
   }
-  return { hr: rc, pbBlock: a1[0] !== 0 };
+  const o1 = OUT_U8[0];
+  return { hr: rc, pbBlock: o1 !== 0 };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   takeSnapshotProp,
 } from "../results.ts";
 import { type VssRuntime } from "../runtime.ts";
+import { OUT_I32, OUT_I64, OUT_PTR, OUT_U32, OUT_U64, OUT_U8, OUT_VIEW } from "../scratch.ts";
 import { wideString } from "../wide_string.ts";
 import {
   type VSS_BACKUP_TYPE,
@@ -152,15 +153,11 @@ export class IVssAsync extends IUnknown {
    */
   QueryStatus(): { hr: number; pHrResult: number; pReserved: number } {
     const self = this.self("QueryStatus");
-    const a0 = new Int32Array(1);
-    const a1 = new Int32Array(1);
-    const rc = (this.fns[5] ??= this.bindSlot(5))(
-      self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0], OUT_PTR[1]) as number;
     if (rc < 0) this.fail(rc, "QueryStatus");
-    return { hr: rc, pHrResult: a0[0] >>> 0, pReserved: a1[0] };
+    const o0 = OUT_I32[0];
+    const o1 = OUT_I32[4];
+    return { hr: rc, pHrResult: o0 >>> 0, pReserved: o1 };
   }
 
   /** `IVssAsync::Wait` (slot 4) run on a separate thread: resolves with its HRESULT without blocking the event loop; rejects with VssError on failure. */
@@ -200,10 +197,10 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterComponentsCount(): { hr: number; pcComponents: number } {
     const self = this.self("GetWriterComponentsCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetWriterComponentsCount");
-    return { hr: rc, pcComponents: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcComponents: o0 };
   }
 
   /**
@@ -212,14 +209,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterComponents(iWriter: number): { hr: number; ppWriter: IVssWriterComponentsExt | null } {
     const self = this.self("GetWriterComponents");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[4] ??= this.bindSlot(4))(
-      self,
-      iWriter,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[4] ??= this.bindSlot(4))(self, iWriter, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetWriterComponents");
-    return { hr: rc, ppWriter: wrapOwned(this.runtime, IVssWriterComponentsExt, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppWriter: wrapOwned(this.runtime, IVssWriterComponentsExt, o1) };
   }
 
   /**
@@ -293,10 +287,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   GatherWriterMetadata(): { hr: number; pAsync: IVssAsync | null } {
     const self = this.self("GatherWriterMetadata");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[9] ??= this.bindSlot(9))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[9] ??= this.bindSlot(9))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GatherWriterMetadata");
-    return { hr: rc, pAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -305,10 +300,10 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterMetadataCount(): { hr: number; pcWriters: number } {
     const self = this.self("GetWriterMetadataCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[10] ??= this.bindSlot(10))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetWriterMetadataCount");
-    return { hr: rc, pcWriters: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcWriters: o0 };
   }
 
   /**
@@ -319,19 +314,20 @@ export class IVssBackupComponents extends IUnknown {
     iWriter: number,
   ): { hr: number; pidInstance: string; ppMetadata: IVssExamineWriterMetadata | null } {
     const self = this.self("GetWriterMetadata");
-    const a1 = new Uint8Array(16);
-    const a2 = new BigUint64Array(1);
+    OUT_U64[2] = 0n;
     const rc = (this.fns[11] ??= this.bindSlot(11))(
       self,
       iWriter,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
+      OUT_PTR[1],
     ) as number;
     if (rc < 0) this.fail(rc, "GetWriterMetadata");
+    const o1 = readGuid(OUT_VIEW, 0);
+    const o2 = OUT_U64[2];
     return {
       hr: rc,
-      pidInstance: readGuid(new DataView(a1.buffer), 0),
-      ppMetadata: wrapOwned(this.runtime, IVssExamineWriterMetadata, a2[0]),
+      pidInstance: o1,
+      ppMetadata: wrapOwned(this.runtime, IVssExamineWriterMetadata, o2),
     };
   }
 
@@ -378,10 +374,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   PrepareForBackup(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PrepareForBackup");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[14] ??= this.bindSlot(14))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[14] ??= this.bindSlot(14))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "PrepareForBackup");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -401,10 +398,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   GatherWriterStatus(): { hr: number; pAsync: IVssAsync | null } {
     const self = this.self("GatherWriterStatus");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[16] ??= this.bindSlot(16))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GatherWriterStatus");
-    return { hr: rc, pAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -413,10 +411,10 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterStatusCount(): { hr: number; pcWriters: number } {
     const self = this.self("GetWriterStatusCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[17] ??= this.bindSlot(17))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[17] ??= this.bindSlot(17))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetWriterStatusCount");
-    return { hr: rc, pcWriters: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcWriters: o0 };
   }
 
   /**
@@ -445,28 +443,29 @@ export class IVssBackupComponents extends IUnknown {
     phResultFailure: number;
   } {
     const self = this.self("GetWriterStatus");
-    const a1 = new Uint8Array(16);
-    const a2 = new Uint8Array(16);
-    const a3 = new BigUint64Array(1);
-    const a4 = new Int32Array(1);
-    const a5 = new Int32Array(1);
+    OUT_U64[4] = 0n;
     const rc = (this.fns[19] ??= this.bindSlot(19))(
       self,
       iWriter,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
-      Deno.UnsafePointer.of(a5),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
+      OUT_PTR[4],
     ) as number;
     if (rc < 0) this.fail(rc, "GetWriterStatus");
+    const o1 = readGuid(OUT_VIEW, 0);
+    const o2 = readGuid(OUT_VIEW, 16);
+    const o3 = OUT_U64[4];
+    const o4 = OUT_I32[12];
+    const o5 = OUT_I32[16];
     return {
       hr: rc,
-      pidInstance: readGuid(new DataView(a1.buffer), 0),
-      pidWriter: readGuid(new DataView(a2.buffer), 0),
-      pbstrWriter: this.runtime.takeBstr(a3[0]),
-      pnStatus: a4[0] as VSS_WRITER_STATE,
-      phResultFailure: a5[0] >>> 0,
+      pidInstance: o1,
+      pidWriter: o2,
+      pbstrWriter: this.runtime.takeBstr(o3),
+      pnStatus: o4 as VSS_WRITER_STATE,
+      phResultFailure: o5 >>> 0,
     };
   }
 
@@ -637,10 +636,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   SaveAsXML(): { hr: number; pbstrXML: string | null } {
     const self = this.self("SaveAsXML");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[26] ??= this.bindSlot(26))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[26] ??= this.bindSlot(26))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "SaveAsXML");
-    return { hr: rc, pbstrXML: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrXML: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -649,10 +649,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   BackupComplete(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("BackupComplete");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[27] ??= this.bindSlot(27))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[27] ??= this.bindSlot(27))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "BackupComplete");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -818,10 +819,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   PreRestore(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PreRestore");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[33] ??= this.bindSlot(33))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[33] ??= this.bindSlot(33))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "PreRestore");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -830,10 +832,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   PostRestore(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PostRestore");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[34] ??= this.bindSlot(34))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[34] ??= this.bindSlot(34))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "PostRestore");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -853,10 +856,10 @@ export class IVssBackupComponents extends IUnknown {
    */
   StartSnapshotSet(): { hr: number; pSnapshotSetId: string } {
     const self = this.self("StartSnapshotSet");
-    const a0 = new Uint8Array(16);
-    const rc = (this.fns[36] ??= this.bindSlot(36))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[36] ??= this.bindSlot(36))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "StartSnapshotSet");
-    return { hr: rc, pSnapshotSetId: readGuid(new DataView(a0.buffer), 0) };
+    const o0 = readGuid(OUT_VIEW, 0);
+    return { hr: rc, pSnapshotSetId: o0 };
   }
 
   /**
@@ -869,15 +872,15 @@ export class IVssBackupComponents extends IUnknown {
   ): { hr: number; pidSnapshot: string } {
     const self = this.self("AddToSnapshotSet");
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-    const a2 = new Uint8Array(16);
     const rc = (this.fns[37] ??= this.bindSlot(37))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
       guidBytes(ProviderId),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "AddToSnapshotSet");
-    return { hr: rc, pidSnapshot: readGuid(new DataView(a2.buffer), 0) };
+    const o2 = readGuid(OUT_VIEW, 0);
+    return { hr: rc, pidSnapshot: o2 };
   }
 
   /**
@@ -886,10 +889,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   DoSnapshotSet(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("DoSnapshotSet");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[38] ??= this.bindSlot(38))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[38] ??= this.bindSlot(38))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "DoSnapshotSet");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -902,22 +906,18 @@ export class IVssBackupComponents extends IUnknown {
     bForceDelete: boolean,
   ): { hr: number; plDeletedSnapshots: number; pNondeletedSnapshotID: string } {
     const self = this.self("DeleteSnapshots");
-    const a3 = new Int32Array(1);
-    const a4 = new Uint8Array(16);
     const rc = (this.fns[39] ??= this.bindSlot(39))(
       self,
       guidBytes(SourceObjectId),
       eSourceObjectType,
       bForceDelete ? 1 : 0,
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
+      OUT_PTR[0],
+      OUT_PTR[1],
     ) as number;
     if (rc < 0) this.fail(rc, "DeleteSnapshots");
-    return {
-      hr: rc,
-      plDeletedSnapshots: a3[0],
-      pNondeletedSnapshotID: readGuid(new DataView(a4.buffer), 0),
-    };
+    const o3 = OUT_I32[0];
+    const o4 = readGuid(OUT_VIEW, 16);
+    return { hr: rc, plDeletedSnapshots: o3, pNondeletedSnapshotID: o4 };
   }
 
   /**
@@ -926,10 +926,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   ImportSnapshots(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("ImportSnapshots");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[40] ??= this.bindSlot(40))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[40] ??= this.bindSlot(40))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "ImportSnapshots");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
   }
 
   /**
@@ -969,16 +970,17 @@ export class IVssBackupComponents extends IUnknown {
     eReturnedObjectsType: VSS_OBJECT_TYPE,
   ): { hr: number; ppEnum: IVssEnumObject | null } {
     const self = this.self("Query");
-    const a3 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[43] ??= this.bindSlot(43))(
       self,
       guidBytes(QueriedObjectId),
       eQueriedObjectType,
       eReturnedObjectsType,
-      Deno.UnsafePointer.of(a3),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "Query");
-    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumObject, a3[0]) };
+    const o3 = OUT_U64[0];
+    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumObject, o3) };
   }
 
   /**
@@ -991,15 +993,15 @@ export class IVssBackupComponents extends IUnknown {
   ): { hr: number; pbSupportedByThisProvider: boolean } {
     const self = this.self("IsVolumeSupported");
     const a1 = wideString(pwszVolumeName, "pwszVolumeName");
-    const a2 = new Int32Array(1);
     const rc = (this.fns[44] ??= this.bindSlot(44))(
       self,
       guidBytes(ProviderId),
       a1 === null ? null : Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "IsVolumeSupported");
-    return { hr: rc, pbSupportedByThisProvider: a2[0] !== 0 };
+    const o2 = OUT_I32[0];
+    return { hr: rc, pbSupportedByThisProvider: o2 !== 0 };
   }
 
   /**
@@ -1063,17 +1065,18 @@ export class IVssBackupComponents extends IUnknown {
     const self = this.self("ExposeSnapshot");
     const a1 = wideString(wszPathFromRoot, "wszPathFromRoot");
     const a3 = wideString(wszExpose, "wszExpose");
-    const a4 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[48] ??= this.bindSlot(48))(
       self,
       guidBytes(SnapshotId),
       a1 === null ? null : Deno.UnsafePointer.of(a1),
       lAttributes,
       a3 === null ? null : Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "ExposeSnapshot");
-    return { hr: rc, pwszExposed: this.runtime.takeTaskString(a4[0]) };
+    const o4 = OUT_U64[0];
+    return { hr: rc, pwszExposed: this.runtime.takeTaskString(o4) };
   }
 
   /**
@@ -1098,14 +1101,15 @@ export class IVssBackupComponents extends IUnknown {
   QueryRevertStatus(pwszVolume: string | null): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("QueryRevertStatus");
     const a0 = wideString(pwszVolume, "pwszVolume");
-    const a1 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[50] ??= this.bindSlot(50))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryRevertStatus");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o1) };
   }
 }
 
@@ -1139,19 +1143,20 @@ export class IVssBackupComponentsEx extends IVssBackupComponents {
     iWriter: number,
   ): { hr: number; pidInstance: string; ppMetadata: IVssExamineWriterMetadataEx | null } {
     const self = this.self("GetWriterMetadataEx");
-    const a1 = new Uint8Array(16);
-    const a2 = new BigUint64Array(1);
+    OUT_U64[2] = 0n;
     const rc = (this.fns[51] ??= this.bindSlot(51))(
       self,
       iWriter,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
+      OUT_PTR[1],
     ) as number;
     if (rc < 0) this.fail(rc, "GetWriterMetadataEx");
+    const o1 = readGuid(OUT_VIEW, 0);
+    const o2 = OUT_U64[2];
     return {
       hr: rc,
-      pidInstance: readGuid(new DataView(a1.buffer), 0),
-      ppMetadata: wrapOwned(this.runtime, IVssExamineWriterMetadataEx, a2[0]),
+      pidInstance: o1,
+      ppMetadata: wrapOwned(this.runtime, IVssExamineWriterMetadataEx, o2),
     };
   }
 
@@ -1308,15 +1313,16 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     dwBreakFlags: number,
   ): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("BreakSnapshotSetEx");
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[57] ??= this.bindSlot(57))(
       self,
       guidBytes(SnapshotSetID),
       dwBreakFlags,
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "BreakSnapshotSetEx");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a2[0]) };
+    const o2 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
   }
 
   /**
@@ -1328,15 +1334,16 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     dwPreFastRecoveryFlags: number,
   ): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PreFastRecovery");
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[58] ??= this.bindSlot(58))(
       self,
       guidBytes(SnapshotSetID),
       dwPreFastRecoveryFlags,
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "PreFastRecovery");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a2[0]) };
+    const o2 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
   }
 
   /**
@@ -1348,15 +1355,16 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     dwFastRecoveryFlags: number,
   ): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("FastRecovery");
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[59] ??= this.bindSlot(59))(
       self,
       guidBytes(SnapshotSetID),
       dwFastRecoveryFlags,
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "FastRecovery");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a2[0]) };
+    const o2 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
   }
 }
 
@@ -1399,34 +1407,36 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
     pbstrApplicationMessage: string | null;
   } {
     const self = this.self("GetWriterStatusEx");
-    const a1 = new Uint8Array(16);
-    const a2 = new Uint8Array(16);
-    const a3 = new BigUint64Array(1);
-    const a4 = new Int32Array(1);
-    const a5 = new Int32Array(1);
-    const a6 = new Int32Array(1);
-    const a7 = new BigUint64Array(1);
+    OUT_U64[4] = 0n;
+    OUT_U64[12] = 0n;
     const rc = (this.fns[60] ??= this.bindSlot(60))(
       self,
       iWriter,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
-      Deno.UnsafePointer.of(a5),
-      Deno.UnsafePointer.of(a6),
-      Deno.UnsafePointer.of(a7),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
+      OUT_PTR[4],
+      OUT_PTR[5],
+      OUT_PTR[6],
     ) as number;
     if (rc < 0) this.fail(rc, "GetWriterStatusEx");
+    const o1 = readGuid(OUT_VIEW, 0);
+    const o2 = readGuid(OUT_VIEW, 16);
+    const o3 = OUT_U64[4];
+    const o4 = OUT_I32[12];
+    const o5 = OUT_I32[16];
+    const o6 = OUT_I32[20];
+    const o7 = OUT_U64[12];
     return {
       hr: rc,
-      pidInstance: readGuid(new DataView(a1.buffer), 0),
-      pidWriter: readGuid(new DataView(a2.buffer), 0),
-      pbstrWriter: this.runtime.takeBstr(a3[0]),
-      pnStatus: a4[0] as VSS_WRITER_STATE,
-      phrFailureWriter: a5[0] >>> 0,
-      phrApplication: a6[0] >>> 0,
-      pbstrApplicationMessage: this.runtime.takeBstr(a7[0]),
+      pidInstance: o1,
+      pidWriter: o2,
+      pbstrWriter: this.runtime.takeBstr(o3),
+      pnStatus: o4 as VSS_WRITER_STATE,
+      phrFailureWriter: o5 >>> 0,
+      phrApplication: o6 >>> 0,
+      pbstrApplicationMessage: this.runtime.takeBstr(o7),
     };
   }
 
@@ -1457,14 +1467,11 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
    */
   RecoverSet(dwFlags: number): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("RecoverSet");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[62] ??= this.bindSlot(62))(
-      self,
-      dwFlags,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[62] ??= this.bindSlot(62))(self, dwFlags, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "RecoverSet");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o1) };
   }
 
   /**
@@ -1473,10 +1480,10 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
    */
   GetSessionId(): { hr: number; idSession: string } {
     const self = this.self("GetSessionId");
-    const a0 = new Uint8Array(16);
-    const rc = (this.fns[63] ??= this.bindSlot(63))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[63] ??= this.bindSlot(63))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetSessionId");
-    return { hr: rc, idSession: readGuid(new DataView(a0.buffer), 0) };
+    const o0 = readGuid(OUT_VIEW, 0);
+    return { hr: rc, idSession: o0 };
   }
 }
 
@@ -1512,20 +1519,22 @@ export class IVssBackupComponentsEx4 extends IVssBackupComponentsEx3 {
   ): { hr: number; ppwszRootPath: string | null; ppwszLogicalPrefix: string | null } {
     const self = this.self("GetRootAndLogicalPrefixPaths");
     const a0 = wideString(pwszFilePath, "pwszFilePath");
-    const a1 = new BigUint64Array(1);
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
+    OUT_U64[2] = 0n;
     const rc = (this.fns[64] ??= this.bindSlot(64))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
+      OUT_PTR[1],
       bNormalizeFQDNforRootPath ? 1 : 0,
     ) as number;
     if (rc < 0) this.fail(rc, "GetRootAndLogicalPrefixPaths");
+    const o1 = OUT_U64[0];
+    const o2 = OUT_U64[2];
     return {
       hr: rc,
-      ppwszRootPath: this.runtime.takeTaskString(a1[0]),
-      ppwszLogicalPrefix: this.runtime.takeTaskString(a2[0]),
+      ppwszRootPath: this.runtime.takeTaskString(o1),
+      ppwszLogicalPrefix: this.runtime.takeTaskString(o2),
     };
   }
 }
@@ -1558,10 +1567,11 @@ export class IVssComponent extends IUnknown {
    */
   GetLogicalPath(): { hr: number; pbstrPath: string | null } {
     const self = this.self("GetLogicalPath");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetLogicalPath");
-    return { hr: rc, pbstrPath: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrPath: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -1570,10 +1580,10 @@ export class IVssComponent extends IUnknown {
    */
   GetComponentType(): { hr: number; pct: VSS_COMPONENT_TYPE } {
     const self = this.self("GetComponentType");
-    const a0 = new Int32Array(1);
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetComponentType");
-    return { hr: rc, pct: a0[0] as VSS_COMPONENT_TYPE };
+    const o0 = OUT_I32[0];
+    return { hr: rc, pct: o0 as VSS_COMPONENT_TYPE };
   }
 
   /**
@@ -1582,10 +1592,11 @@ export class IVssComponent extends IUnknown {
    */
   GetComponentName(): { hr: number; pbstrName: string | null } {
     const self = this.self("GetComponentName");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetComponentName");
-    return { hr: rc, pbstrName: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrName: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -1594,10 +1605,10 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupSucceeded(): { hr: number; pbSucceeded: boolean } {
     const self = this.self("GetBackupSucceeded");
-    const a0 = new Uint8Array(1);
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetBackupSucceeded");
-    return { hr: rc, pbSucceeded: a0[0] !== 0 };
+    const o0 = OUT_U8[0];
+    return { hr: rc, pbSucceeded: o0 !== 0 };
   }
 
   /**
@@ -1606,10 +1617,10 @@ export class IVssComponent extends IUnknown {
    */
   GetAlternateLocationMappingCount(): { hr: number; pcMappings: number } {
     const self = this.self("GetAlternateLocationMappingCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[7] ??= this.bindSlot(7))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[7] ??= this.bindSlot(7))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocationMappingCount");
-    return { hr: rc, pcMappings: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcMappings: o0 };
   }
 
   /**
@@ -1618,14 +1629,11 @@ export class IVssComponent extends IUnknown {
    */
   GetAlternateLocationMapping(iMapping: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetAlternateLocationMapping");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[8] ??= this.bindSlot(8))(
-      self,
-      iMapping,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[8] ??= this.bindSlot(8))(self, iMapping, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocationMapping");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -1649,10 +1657,11 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupMetadata(): { hr: number; pbstrData: string | null } {
     const self = this.self("GetBackupMetadata");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[10] ??= this.bindSlot(10))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetBackupMetadata");
-    return { hr: rc, pbstrData: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrData: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -1687,10 +1696,10 @@ export class IVssComponent extends IUnknown {
    */
   GetPartialFileCount(): { hr: number; pcPartialFiles: number } {
     const self = this.self("GetPartialFileCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[12] ??= this.bindSlot(12))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[12] ??= this.bindSlot(12))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetPartialFileCount");
-    return { hr: rc, pcPartialFiles: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcPartialFiles: o0 };
   }
 
   /**
@@ -1707,25 +1716,29 @@ export class IVssComponent extends IUnknown {
     pbstrMetadata: string | null;
   } {
     const self = this.self("GetPartialFile");
-    const a1 = new BigUint64Array(1);
-    const a2 = new BigUint64Array(1);
-    const a3 = new BigUint64Array(1);
-    const a4 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
+    OUT_U64[2] = 0n;
+    OUT_U64[4] = 0n;
+    OUT_U64[6] = 0n;
     const rc = (this.fns[13] ??= this.bindSlot(13))(
       self,
       iPartialFile,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
     ) as number;
     if (rc < 0) this.fail(rc, "GetPartialFile");
+    const o1 = OUT_U64[0];
+    const o2 = OUT_U64[2];
+    const o3 = OUT_U64[4];
+    const o4 = OUT_U64[6];
     return {
       hr: rc,
-      pbstrPath: this.runtime.takeBstr(a1[0]),
-      pbstrFilename: this.runtime.takeBstr(a2[0]),
-      pbstrRange: this.runtime.takeBstr(a3[0]),
-      pbstrMetadata: this.runtime.takeBstr(a4[0]),
+      pbstrPath: this.runtime.takeBstr(o1),
+      pbstrFilename: this.runtime.takeBstr(o2),
+      pbstrRange: this.runtime.takeBstr(o3),
+      pbstrMetadata: this.runtime.takeBstr(o4),
     };
   }
 
@@ -1735,10 +1748,10 @@ export class IVssComponent extends IUnknown {
    */
   IsSelectedForRestore(): { hr: number; pbSelectedForRestore: boolean } {
     const self = this.self("IsSelectedForRestore");
-    const a0 = new Uint8Array(1);
-    const rc = (this.fns[14] ??= this.bindSlot(14))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[14] ??= this.bindSlot(14))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "IsSelectedForRestore");
-    return { hr: rc, pbSelectedForRestore: a0[0] !== 0 };
+    const o0 = OUT_U8[0];
+    return { hr: rc, pbSelectedForRestore: o0 !== 0 };
   }
 
   /**
@@ -1747,10 +1760,10 @@ export class IVssComponent extends IUnknown {
    */
   GetAdditionalRestores(): { hr: number; pbAdditionalRestores: boolean } {
     const self = this.self("GetAdditionalRestores");
-    const a0 = new Uint8Array(1);
-    const rc = (this.fns[15] ??= this.bindSlot(15))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[15] ??= this.bindSlot(15))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetAdditionalRestores");
-    return { hr: rc, pbAdditionalRestores: a0[0] !== 0 };
+    const o0 = OUT_U8[0];
+    return { hr: rc, pbAdditionalRestores: o0 !== 0 };
   }
 
   /**
@@ -1759,10 +1772,10 @@ export class IVssComponent extends IUnknown {
    */
   GetNewTargetCount(): { hr: number; pcNewTarget: number } {
     const self = this.self("GetNewTargetCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[16] ??= this.bindSlot(16))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetNewTargetCount");
-    return { hr: rc, pcNewTarget: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcNewTarget: o0 };
   }
 
   /**
@@ -1771,14 +1784,11 @@ export class IVssComponent extends IUnknown {
    */
   GetNewTarget(iNewTarget: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetNewTarget");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[17] ??= this.bindSlot(17))(
-      self,
-      iNewTarget,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[17] ??= this.bindSlot(17))(self, iNewTarget, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetNewTarget");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -1819,10 +1829,10 @@ export class IVssComponent extends IUnknown {
    */
   GetDirectedTargetCount(): { hr: number; pcDirectedTarget: number } {
     const self = this.self("GetDirectedTargetCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[19] ??= this.bindSlot(19))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[19] ??= this.bindSlot(19))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetDirectedTargetCount");
-    return { hr: rc, pcDirectedTarget: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcDirectedTarget: o0 };
   }
 
   /**
@@ -1841,31 +1851,37 @@ export class IVssComponent extends IUnknown {
     pbstrDestinationRangeList: string | null;
   } {
     const self = this.self("GetDirectedTarget");
-    const a1 = new BigUint64Array(1);
-    const a2 = new BigUint64Array(1);
-    const a3 = new BigUint64Array(1);
-    const a4 = new BigUint64Array(1);
-    const a5 = new BigUint64Array(1);
-    const a6 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
+    OUT_U64[2] = 0n;
+    OUT_U64[4] = 0n;
+    OUT_U64[6] = 0n;
+    OUT_U64[8] = 0n;
+    OUT_U64[10] = 0n;
     const rc = (this.fns[20] ??= this.bindSlot(20))(
       self,
       iDirectedTarget,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
-      Deno.UnsafePointer.of(a5),
-      Deno.UnsafePointer.of(a6),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
+      OUT_PTR[4],
+      OUT_PTR[5],
     ) as number;
     if (rc < 0) this.fail(rc, "GetDirectedTarget");
+    const o1 = OUT_U64[0];
+    const o2 = OUT_U64[2];
+    const o3 = OUT_U64[4];
+    const o4 = OUT_U64[6];
+    const o5 = OUT_U64[8];
+    const o6 = OUT_U64[10];
     return {
       hr: rc,
-      pbstrSourcePath: this.runtime.takeBstr(a1[0]),
-      pbstrSourceFileName: this.runtime.takeBstr(a2[0]),
-      pbstrSourceRangeList: this.runtime.takeBstr(a3[0]),
-      pbstrDestinationPath: this.runtime.takeBstr(a4[0]),
-      pbstrDestinationFilename: this.runtime.takeBstr(a5[0]),
-      pbstrDestinationRangeList: this.runtime.takeBstr(a6[0]),
+      pbstrSourcePath: this.runtime.takeBstr(o1),
+      pbstrSourceFileName: this.runtime.takeBstr(o2),
+      pbstrSourceRangeList: this.runtime.takeBstr(o3),
+      pbstrDestinationPath: this.runtime.takeBstr(o4),
+      pbstrDestinationFilename: this.runtime.takeBstr(o5),
+      pbstrDestinationRangeList: this.runtime.takeBstr(o6),
     };
   }
 
@@ -1890,10 +1906,11 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreMetadata(): { hr: number; pbstrRestoreMetadata: string | null } {
     const self = this.self("GetRestoreMetadata");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[22] ??= this.bindSlot(22))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[22] ??= this.bindSlot(22))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetRestoreMetadata");
-    return { hr: rc, pbstrRestoreMetadata: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrRestoreMetadata: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -1913,10 +1930,10 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreTarget(): { hr: number; pTarget: VSS_RESTORE_TARGET } {
     const self = this.self("GetRestoreTarget");
-    const a0 = new Int32Array(1);
-    const rc = (this.fns[24] ??= this.bindSlot(24))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[24] ??= this.bindSlot(24))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetRestoreTarget");
-    return { hr: rc, pTarget: a0[0] as VSS_RESTORE_TARGET };
+    const o0 = OUT_I32[0];
+    return { hr: rc, pTarget: o0 as VSS_RESTORE_TARGET };
   }
 
   /**
@@ -1940,10 +1957,11 @@ export class IVssComponent extends IUnknown {
    */
   GetPreRestoreFailureMsg(): { hr: number; pbstrPreRestoreFailureMsg: string | null } {
     const self = this.self("GetPreRestoreFailureMsg");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[26] ??= this.bindSlot(26))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[26] ??= this.bindSlot(26))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetPreRestoreFailureMsg");
-    return { hr: rc, pbstrPreRestoreFailureMsg: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrPreRestoreFailureMsg: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -1967,10 +1985,11 @@ export class IVssComponent extends IUnknown {
    */
   GetPostRestoreFailureMsg(): { hr: number; pbstrPostRestoreFailureMsg: string | null } {
     const self = this.self("GetPostRestoreFailureMsg");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[28] ??= this.bindSlot(28))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[28] ??= this.bindSlot(28))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetPostRestoreFailureMsg");
-    return { hr: rc, pbstrPostRestoreFailureMsg: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrPostRestoreFailureMsg: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -1994,10 +2013,11 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupStamp(): { hr: number; pbstrBackupStamp: string | null } {
     const self = this.self("GetBackupStamp");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[30] ??= this.bindSlot(30))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[30] ??= this.bindSlot(30))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetBackupStamp");
-    return { hr: rc, pbstrBackupStamp: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrBackupStamp: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -2006,10 +2026,11 @@ export class IVssComponent extends IUnknown {
    */
   GetPreviousBackupStamp(): { hr: number; pbstrBackupStamp: string | null } {
     const self = this.self("GetPreviousBackupStamp");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[31] ??= this.bindSlot(31))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[31] ??= this.bindSlot(31))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetPreviousBackupStamp");
-    return { hr: rc, pbstrBackupStamp: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrBackupStamp: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -2018,10 +2039,11 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupOptions(): { hr: number; pbstrBackupOptions: string | null } {
     const self = this.self("GetBackupOptions");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[32] ??= this.bindSlot(32))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[32] ??= this.bindSlot(32))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetBackupOptions");
-    return { hr: rc, pbstrBackupOptions: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrBackupOptions: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -2030,10 +2052,11 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreOptions(): { hr: number; pbstrRestoreOptions: string | null } {
     const self = this.self("GetRestoreOptions");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[33] ??= this.bindSlot(33))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[33] ??= this.bindSlot(33))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetRestoreOptions");
-    return { hr: rc, pbstrRestoreOptions: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrRestoreOptions: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -2042,10 +2065,10 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreSubcomponentCount(): { hr: number; pcRestoreSubcomponent: number } {
     const self = this.self("GetRestoreSubcomponentCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[34] ??= this.bindSlot(34))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[34] ??= this.bindSlot(34))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetRestoreSubcomponentCount");
-    return { hr: rc, pcRestoreSubcomponent: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcRestoreSubcomponent: o0 };
   }
 
   /**
@@ -2061,22 +2084,24 @@ export class IVssComponent extends IUnknown {
     pbRepair: boolean;
   } {
     const self = this.self("GetRestoreSubcomponent");
-    const a1 = new BigUint64Array(1);
-    const a2 = new BigUint64Array(1);
-    const a3 = new Uint8Array(1);
+    OUT_U64[0] = 0n;
+    OUT_U64[2] = 0n;
     const rc = (this.fns[35] ??= this.bindSlot(35))(
       self,
       iComponent,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
     ) as number;
     if (rc < 0) this.fail(rc, "GetRestoreSubcomponent");
+    const o1 = OUT_U64[0];
+    const o2 = OUT_U64[2];
+    const o3 = OUT_U8[32];
     return {
       hr: rc,
-      pbstrLogicalPath: this.runtime.takeBstr(a1[0]),
-      pbstrComponentName: this.runtime.takeBstr(a2[0]),
-      pbRepair: a3[0] !== 0,
+      pbstrLogicalPath: this.runtime.takeBstr(o1),
+      pbstrComponentName: this.runtime.takeBstr(o2),
+      pbRepair: o3 !== 0,
     };
   }
 
@@ -2086,10 +2111,10 @@ export class IVssComponent extends IUnknown {
    */
   GetFileRestoreStatus(): { hr: number; pStatus: VSS_FILE_RESTORE_STATUS } {
     const self = this.self("GetFileRestoreStatus");
-    const a0 = new Int32Array(1);
-    const rc = (this.fns[36] ??= this.bindSlot(36))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[36] ??= this.bindSlot(36))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetFileRestoreStatus");
-    return { hr: rc, pStatus: a0[0] as VSS_FILE_RESTORE_STATUS };
+    const o0 = OUT_I32[0];
+    return { hr: rc, pStatus: o0 as VSS_FILE_RESTORE_STATUS };
   }
 
   /**
@@ -2151,10 +2176,10 @@ export class IVssComponent extends IUnknown {
    */
   GetDifferencedFilesCount(): { hr: number; pcDifferencedFiles: number } {
     const self = this.self("GetDifferencedFilesCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[39] ??= this.bindSlot(39))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[39] ??= this.bindSlot(39))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetDifferencedFilesCount");
-    return { hr: rc, pcDifferencedFiles: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcDifferencedFiles: o0 };
   }
 
   /**
@@ -2172,28 +2197,31 @@ export class IVssComponent extends IUnknown {
     pftLastModifyTime: bigint;
   } {
     const self = this.self("GetDifferencedFile");
-    const a1 = new BigUint64Array(1);
-    const a2 = new BigUint64Array(1);
-    const a3 = new Int32Array(1);
-    const a4 = new BigUint64Array(1);
-    const a5 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
+    OUT_U64[2] = 0n;
+    OUT_U64[6] = 0n;
     const rc = (this.fns[40] ??= this.bindSlot(40))(
       self,
       iDifferencedFile,
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
-      Deno.UnsafePointer.of(a5),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
+      OUT_PTR[4],
     ) as number;
     if (rc < 0) this.fail(rc, "GetDifferencedFile");
+    const o1 = OUT_U64[0];
+    const o2 = OUT_U64[2];
+    const o3 = OUT_I32[8];
+    const o4 = OUT_U64[6];
+    const o5 = OUT_U64[8];
     return {
       hr: rc,
-      pbstrPath: this.runtime.takeBstr(a1[0]),
-      pbstrFilespec: this.runtime.takeBstr(a2[0]),
-      pbRecursive: a3[0] !== 0,
-      pbstrLsnString: this.runtime.takeBstr(a4[0]),
-      pftLastModifyTime: a5[0],
+      pbstrPath: this.runtime.takeBstr(o1),
+      pbstrFilespec: this.runtime.takeBstr(o2),
+      pbRecursive: o3 !== 0,
+      pbstrLsnString: this.runtime.takeBstr(o4),
+      pftLastModifyTime: o5,
     };
   }
 }
@@ -2256,10 +2284,11 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetPrepareForBackupFailureMsg(): { hr: number; pbstrFailureMsg: string | null } {
     const self = this.self("GetPrepareForBackupFailureMsg");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[43] ??= this.bindSlot(43))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[43] ??= this.bindSlot(43))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetPrepareForBackupFailureMsg");
-    return { hr: rc, pbstrFailureMsg: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrFailureMsg: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -2268,10 +2297,11 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetPostSnapshotFailureMsg(): { hr: number; pbstrFailureMsg: string | null } {
     const self = this.self("GetPostSnapshotFailureMsg");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[44] ??= this.bindSlot(44))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[44] ??= this.bindSlot(44))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetPostSnapshotFailureMsg");
-    return { hr: rc, pbstrFailureMsg: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrFailureMsg: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -2280,10 +2310,10 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetAuthoritativeRestore(): { hr: number; pbAuth: boolean } {
     const self = this.self("GetAuthoritativeRestore");
-    const a0 = new Uint8Array(1);
-    const rc = (this.fns[45] ??= this.bindSlot(45))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[45] ??= this.bindSlot(45))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetAuthoritativeRestore");
-    return { hr: rc, pbAuth: a0[0] !== 0 };
+    const o0 = OUT_U8[0];
+    return { hr: rc, pbAuth: o0 !== 0 };
   }
 
   /**
@@ -2292,19 +2322,12 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetRollForward(): { hr: number; pRollType: VSS_ROLLFORWARD_TYPE; pbstrPoint: string | null } {
     const self = this.self("GetRollForward");
-    const a0 = new Int32Array(1);
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[46] ??= this.bindSlot(46))(
-      self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[2] = 0n;
+    const rc = (this.fns[46] ??= this.bindSlot(46))(self, OUT_PTR[0], OUT_PTR[1]) as number;
     if (rc < 0) this.fail(rc, "GetRollForward");
-    return {
-      hr: rc,
-      pRollType: a0[0] as VSS_ROLLFORWARD_TYPE,
-      pbstrPoint: this.runtime.takeBstr(a1[0]),
-    };
+    const o0 = OUT_I32[0];
+    const o1 = OUT_U64[2];
+    return { hr: rc, pRollType: o0 as VSS_ROLLFORWARD_TYPE, pbstrPoint: this.runtime.takeBstr(o1) };
   }
 
   /**
@@ -2313,10 +2336,11 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetRestoreName(): { hr: number; pbstrName: string | null } {
     const self = this.self("GetRestoreName");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[47] ??= this.bindSlot(47))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[47] ??= this.bindSlot(47))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetRestoreName");
-    return { hr: rc, pbstrName: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrName: this.runtime.takeBstr(o0) };
   }
 }
 
@@ -2377,24 +2401,25 @@ export class IVssComponentEx2 extends IVssComponentEx {
     pdwReserved: number;
   } {
     const self = this.self("GetFailure");
-    const a0 = new Int32Array(1);
-    const a1 = new Int32Array(1);
-    const a2 = new BigUint64Array(1);
-    const a3 = new Uint32Array(1);
+    OUT_U64[4] = 0n;
     const rc = (this.fns[49] ??= this.bindSlot(49))(
       self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
     ) as number;
     if (rc < 0) this.fail(rc, "GetFailure");
+    const o0 = OUT_I32[0];
+    const o1 = OUT_I32[4];
+    const o2 = OUT_U64[4];
+    const o3 = OUT_U32[12];
     return {
       hr: rc,
-      phr: a0[0] >>> 0,
-      phrApplication: a1[0] >>> 0,
-      pbstrApplicationMessage: this.runtime.takeBstr(a2[0]),
-      pdwReserved: a3[0],
+      phr: o0 >>> 0,
+      phrApplication: o1 >>> 0,
+      pbstrApplicationMessage: this.runtime.takeBstr(o2),
+      pdwReserved: o3,
     };
   }
 }
@@ -2474,14 +2499,15 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryVolumesSupportedForDiffAreas");
     const a0 = wideString(pwszOriginalVolumeName, "pwszOriginalVolumeName");
-    const a1 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[5] ??= this.bindSlot(5))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryVolumesSupportedForDiffAreas");
-    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
   }
 
   /**
@@ -2493,14 +2519,15 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryDiffAreasForVolume");
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-    const a1 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[6] ??= this.bindSlot(6))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasForVolume");
-    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
   }
 
   /**
@@ -2512,14 +2539,15 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryDiffAreasOnVolume");
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-    const a1 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[7] ??= this.bindSlot(7))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasOnVolume");
-    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
   }
 
   /**
@@ -2528,14 +2556,15 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
    */
   QueryDiffAreasForSnapshot(SnapshotId: string): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryDiffAreasForSnapshot");
-    const a1 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[8] ??= this.bindSlot(8))(
       self,
       guidBytes(SnapshotId),
-      Deno.UnsafePointer.of(a1),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasForSnapshot");
-    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
   }
 }
 
@@ -2619,15 +2648,16 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
     const self = this.self("QueryMigrationStatus");
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[11] ??= this.bindSlot(11))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
       a1 === null ? null : Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryMigrationStatus");
-    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, a2[0]) };
+    const o2 = OUT_U64[0];
+    return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
   }
 
   /**
@@ -2750,23 +2780,24 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     ppbBitmap: Uint8Array | null;
   } {
     const self = this.self("QuerySnapshotDeltaBitmap");
-    const a2 = new Uint32Array(1);
-    const a3 = new Uint32Array(1);
-    const a4 = new BigUint64Array(1);
+    OUT_U64[4] = 0n;
     const rc = (this.fns[17] ??= this.bindSlot(17))(
       self,
       guidBytes(idSnapshotOlder),
       guidBytes(idSnapshotYounger),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
     ) as number;
     if (rc < 0) this.fail(rc, "QuerySnapshotDeltaBitmap");
+    const o2 = OUT_U32[0];
+    const o3 = OUT_U32[4];
+    const o4 = OUT_U64[4];
     return {
       hr: rc,
-      pcBlockSizePerBit: a2[0],
-      pcBitmapLength: a3[0],
-      ppbBitmap: this.runtime.takeTaskBytes(a4[0], a3[0]),
+      pcBlockSizePerBit: o2,
+      pcBitmapLength: o3,
+      ppbBitmap: this.runtime.takeTaskBytes(o4, o3),
     };
   }
 }
@@ -2797,18 +2828,18 @@ export class IVssEnumMgmtObject extends IUnknown {
    * `IVssEnumMgmtObject::Next`, vtable slot 3.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vsmgmt/nf-vsmgmt-ivssenummgmtobject-next}
    */
-  Next(celt: number): { hr: number; pceltFetched: number; rgelt: MgmtObjectProp[] } {
+  Next(celt: number): { hr: number; rgelt: MgmtObjectProp[]; pceltFetched: number } {
     const self = this.self("Next");
     const a1 = new Uint8Array(VSS_MGMT_OBJECT_PROP.size * celt);
-    const a2 = new Uint32Array(1);
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
       celt,
       Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[1],
     ) as number;
     if (rc < 0) this.fail(rc, "Next");
-    return { hr: rc, pceltFetched: a2[0], rgelt: takeMgmtObjectProps(this.runtime, a1, a2[0]) };
+    const o2 = OUT_U32[4];
+    return { hr: rc, rgelt: takeMgmtObjectProps(this.runtime, a1, o2), pceltFetched: o2 };
   }
 
   /**
@@ -2839,10 +2870,11 @@ export class IVssEnumMgmtObject extends IUnknown {
    */
   Clone(): { hr: number; ppenum: IVssEnumMgmtObject | null } {
     const self = this.self("Clone");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "Clone");
-    return { hr: rc, ppenum: wrapOwned(this.runtime, IVssEnumMgmtObject, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppenum: wrapOwned(this.runtime, IVssEnumMgmtObject, o0) };
   }
 }
 
@@ -2872,18 +2904,18 @@ export class IVssEnumObject extends IUnknown {
    * `IVssEnumObject::Next`, vtable slot 3.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vss/nf-vss-ivssenumobject-next}
    */
-  Next(celt: number): { hr: number; pceltFetched: number; rgelt: ObjectProp[] } {
+  Next(celt: number): { hr: number; rgelt: ObjectProp[]; pceltFetched: number } {
     const self = this.self("Next");
     const a1 = new Uint8Array(VSS_OBJECT_PROP.size * celt);
-    const a2 = new Uint32Array(1);
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
       celt,
       Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[1],
     ) as number;
     if (rc < 0) this.fail(rc, "Next");
-    return { hr: rc, pceltFetched: a2[0], rgelt: takeObjectProps(this.runtime, a1, a2[0]) };
+    const o2 = OUT_U32[4];
+    return { hr: rc, rgelt: takeObjectProps(this.runtime, a1, o2), pceltFetched: o2 };
   }
 
   /**
@@ -2914,10 +2946,11 @@ export class IVssEnumObject extends IUnknown {
    */
   Clone(): { hr: number; ppenum: IVssEnumObject | null } {
     const self = this.self("Clone");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "Clone");
-    return { hr: rc, ppenum: wrapOwned(this.runtime, IVssEnumObject, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppenum: wrapOwned(this.runtime, IVssEnumObject, o0) };
   }
 }
 
@@ -2956,27 +2989,28 @@ export class IVssExamineWriterMetadata extends IUnknown {
     pSource: VSS_SOURCE_TYPE;
   } {
     const self = this.self("GetIdentity");
-    const a0 = new Uint8Array(16);
-    const a1 = new Uint8Array(16);
-    const a2 = new BigUint64Array(1);
-    const a3 = new Int32Array(1);
-    const a4 = new Int32Array(1);
+    OUT_U64[4] = 0n;
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
+      OUT_PTR[4],
     ) as number;
     if (rc < 0) this.fail(rc, "GetIdentity");
+    const o0 = readGuid(OUT_VIEW, 0);
+    const o1 = readGuid(OUT_VIEW, 16);
+    const o2 = OUT_U64[4];
+    const o3 = OUT_I32[12];
+    const o4 = OUT_I32[16];
     return {
       hr: rc,
-      pidInstance: readGuid(new DataView(a0.buffer), 0),
-      pidWriter: readGuid(new DataView(a1.buffer), 0),
-      pbstrWriterName: this.runtime.takeBstr(a2[0]),
-      pUsage: a3[0] as VSS_USAGE_TYPE,
-      pSource: a4[0] as VSS_SOURCE_TYPE,
+      pidInstance: o0,
+      pidWriter: o1,
+      pbstrWriterName: this.runtime.takeBstr(o2),
+      pUsage: o3 as VSS_USAGE_TYPE,
+      pSource: o4 as VSS_SOURCE_TYPE,
     };
   }
 
@@ -2991,17 +3025,17 @@ export class IVssExamineWriterMetadata extends IUnknown {
     pcComponents: number;
   } {
     const self = this.self("GetFileCounts");
-    const a0 = new Uint32Array(1);
-    const a1 = new Uint32Array(1);
-    const a2 = new Uint32Array(1);
     const rc = (this.fns[4] ??= this.bindSlot(4))(
       self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
     ) as number;
     if (rc < 0) this.fail(rc, "GetFileCounts");
-    return { hr: rc, pcIncludeFiles: a0[0], pcExcludeFiles: a1[0], pcComponents: a2[0] };
+    const o0 = OUT_U32[0];
+    const o1 = OUT_U32[4];
+    const o2 = OUT_U32[8];
+    return { hr: rc, pcIncludeFiles: o0, pcExcludeFiles: o1, pcComponents: o2 };
   }
 
   /**
@@ -3010,10 +3044,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetIncludeFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetIncludeFile");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, iFile, Deno.UnsafePointer.of(a1)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[5] ??= this.bindSlot(5))(self, iFile, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetIncludeFile");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -3022,10 +3057,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetExcludeFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetExcludeFile");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, iFile, Deno.UnsafePointer.of(a1)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[6] ??= this.bindSlot(6))(self, iFile, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetExcludeFile");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -3034,14 +3070,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetComponent(iComponent: number): { hr: number; ppComponent: IVssWMComponent | null } {
     const self = this.self("GetComponent");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[7] ??= this.bindSlot(7))(
-      self,
-      iComponent,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[7] ??= this.bindSlot(7))(self, iComponent, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetComponent");
-    return { hr: rc, ppComponent: wrapOwned(this.runtime, IVssWMComponent, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppComponent: wrapOwned(this.runtime, IVssWMComponent, o1) };
   }
 
   /**
@@ -3058,30 +3091,32 @@ export class IVssExamineWriterMetadata extends IUnknown {
     pcMappings: number;
   } {
     const self = this.self("GetRestoreMethod");
-    const a0 = new Int32Array(1);
-    const a1 = new BigUint64Array(1);
-    const a2 = new BigUint64Array(1);
-    const a3 = new Int32Array(1);
-    const a4 = new Uint8Array(1);
-    const a5 = new Uint32Array(1);
+    OUT_U64[2] = 0n;
+    OUT_U64[4] = 0n;
     const rc = (this.fns[8] ??= this.bindSlot(8))(
       self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
-      Deno.UnsafePointer.of(a5),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
+      OUT_PTR[4],
+      OUT_PTR[5],
     ) as number;
     if (rc < 0) this.fail(rc, "GetRestoreMethod");
+    const o0 = OUT_I32[0];
+    const o1 = OUT_U64[2];
+    const o2 = OUT_U64[4];
+    const o3 = OUT_I32[12];
+    const o4 = OUT_U8[64];
+    const o5 = OUT_U32[20];
     return {
       hr: rc,
-      pMethod: a0[0] as VSS_RESTOREMETHOD_ENUM,
-      pbstrService: this.runtime.takeBstr(a1[0]),
-      pbstrUserProcedure: this.runtime.takeBstr(a2[0]),
-      pwriterRestore: a3[0] as VSS_WRITERRESTORE_ENUM,
-      pbRebootRequired: a4[0] !== 0,
-      pcMappings: a5[0],
+      pMethod: o0 as VSS_RESTOREMETHOD_ENUM,
+      pbstrService: this.runtime.takeBstr(o1),
+      pbstrUserProcedure: this.runtime.takeBstr(o2),
+      pwriterRestore: o3 as VSS_WRITERRESTORE_ENUM,
+      pbRebootRequired: o4 !== 0,
+      pcMappings: o5,
     };
   }
 
@@ -3091,14 +3126,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetAlternateLocationMapping(iMapping: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetAlternateLocationMapping");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[9] ??= this.bindSlot(9))(
-      self,
-      iMapping,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[9] ??= this.bindSlot(9))(self, iMapping, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocationMapping");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -3107,10 +3139,10 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetBackupSchema(): { hr: number; pdwSchemaMask: number } {
     const self = this.self("GetBackupSchema");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[10] ??= this.bindSlot(10))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetBackupSchema");
-    return { hr: rc, pdwSchemaMask: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pdwSchemaMask: o0 };
   }
 
   /**
@@ -3119,10 +3151,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetDocument(): { hr: number; pDoc: IUnknown | null } {
     const self = this.self("GetDocument");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[11] ??= this.bindSlot(11))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[11] ??= this.bindSlot(11))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetDocument");
-    return { hr: rc, pDoc: wrapOwned(this.runtime, IUnknown, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pDoc: wrapOwned(this.runtime, IUnknown, o0) };
   }
 
   /**
@@ -3131,10 +3164,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   SaveAsXML(): { hr: number; pbstrXML: string | null } {
     const self = this.self("SaveAsXML");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[12] ??= this.bindSlot(12))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[12] ??= this.bindSlot(12))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "SaveAsXML");
-    return { hr: rc, pbstrXML: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrXML: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -3190,30 +3224,32 @@ export class IVssExamineWriterMetadataEx extends IVssExamineWriterMetadata {
     pSource: VSS_SOURCE_TYPE;
   } {
     const self = this.self("GetIdentityEx");
-    const a0 = new Uint8Array(16);
-    const a1 = new Uint8Array(16);
-    const a2 = new BigUint64Array(1);
-    const a3 = new BigUint64Array(1);
-    const a4 = new Int32Array(1);
-    const a5 = new Int32Array(1);
+    OUT_U64[4] = 0n;
+    OUT_U64[6] = 0n;
     const rc = (this.fns[14] ??= this.bindSlot(14))(
       self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
-      Deno.UnsafePointer.of(a3),
-      Deno.UnsafePointer.of(a4),
-      Deno.UnsafePointer.of(a5),
+      OUT_PTR[0],
+      OUT_PTR[1],
+      OUT_PTR[2],
+      OUT_PTR[3],
+      OUT_PTR[4],
+      OUT_PTR[5],
     ) as number;
     if (rc < 0) this.fail(rc, "GetIdentityEx");
+    const o0 = readGuid(OUT_VIEW, 0);
+    const o1 = readGuid(OUT_VIEW, 16);
+    const o2 = OUT_U64[4];
+    const o3 = OUT_U64[6];
+    const o4 = OUT_I32[16];
+    const o5 = OUT_I32[20];
     return {
       hr: rc,
-      pidInstance: readGuid(new DataView(a0.buffer), 0),
-      pidWriter: readGuid(new DataView(a1.buffer), 0),
-      pbstrWriterName: this.runtime.takeBstr(a2[0]),
-      pbstrInstanceName: this.runtime.takeBstr(a3[0]),
-      pUsage: a4[0] as VSS_USAGE_TYPE,
-      pSource: a5[0] as VSS_SOURCE_TYPE,
+      pidInstance: o0,
+      pidWriter: o1,
+      pbstrWriterName: this.runtime.takeBstr(o2),
+      pbstrInstanceName: this.runtime.takeBstr(o3),
+      pUsage: o4 as VSS_USAGE_TYPE,
+      pSource: o5 as VSS_SOURCE_TYPE,
     };
   }
 }
@@ -3246,15 +3282,11 @@ export class IVssExamineWriterMetadataEx2 extends IVssExamineWriterMetadataEx {
    */
   GetVersion(): { hr: number; pdwMajorVersion: number; pdwMinorVersion: number } {
     const self = this.self("GetVersion");
-    const a0 = new Uint32Array(1);
-    const a1 = new Uint32Array(1);
-    const rc = (this.fns[15] ??= this.bindSlot(15))(
-      self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    const rc = (this.fns[15] ??= this.bindSlot(15))(self, OUT_PTR[0], OUT_PTR[1]) as number;
     if (rc < 0) this.fail(rc, "GetVersion");
-    return { hr: rc, pdwMajorVersion: a0[0], pdwMinorVersion: a1[0] };
+    const o0 = OUT_U32[0];
+    const o1 = OUT_U32[4];
+    return { hr: rc, pdwMajorVersion: o0, pdwMinorVersion: o1 };
   }
 
   /**
@@ -3263,10 +3295,10 @@ export class IVssExamineWriterMetadataEx2 extends IVssExamineWriterMetadataEx {
    */
   GetExcludeFromSnapshotCount(): { hr: number; pcExcludedFromSnapshot: number } {
     const self = this.self("GetExcludeFromSnapshotCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[16] ??= this.bindSlot(16))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetExcludeFromSnapshotCount");
-    return { hr: rc, pcExcludedFromSnapshot: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcExcludedFromSnapshot: o0 };
   }
 
   /**
@@ -3275,14 +3307,11 @@ export class IVssExamineWriterMetadataEx2 extends IVssExamineWriterMetadataEx {
    */
   GetExcludeFromSnapshotFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetExcludeFromSnapshotFile");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[17] ??= this.bindSlot(17))(
-      self,
-      iFile,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[17] ??= this.bindSlot(17))(self, iFile, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetExcludeFromSnapshotFile");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 }
 
@@ -3318,15 +3347,16 @@ export class IVssSnapshotMgmt extends IUnknown {
   ): { hr: number; ppItf: IUnknown | null } {
     const self = this.self("GetProviderMgmtInterface");
     const a1 = guidBytes(InterfaceId);
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
       guidBytes(ProviderId),
       Deno.UnsafePointer.of(a1),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "GetProviderMgmtInterface");
-    return { hr: rc, ppItf: wrapOwned(this.runtime, IUnknown, a2[0]) };
+    const o2 = OUT_U64[0];
+    return { hr: rc, ppItf: wrapOwned(this.runtime, IUnknown, o2) };
   }
 
   /**
@@ -3338,15 +3368,16 @@ export class IVssSnapshotMgmt extends IUnknown {
     lContext: number,
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryVolumesSupportedForSnapshots");
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[4] ??= this.bindSlot(4))(
       self,
       guidBytes(ProviderId),
       lContext,
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryVolumesSupportedForSnapshots");
-    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, a2[0]) };
+    const o2 = OUT_U64[0];
+    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o2) };
   }
 
   /**
@@ -3359,15 +3390,16 @@ export class IVssSnapshotMgmt extends IUnknown {
   ): { hr: number; ppEnum: IVssEnumObject | null } {
     const self = this.self("QuerySnapshotsByVolume");
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-    const a2 = new BigUint64Array(1);
+    OUT_U64[0] = 0n;
     const rc = (this.fns[5] ??= this.bindSlot(5))(
       self,
       a0 === null ? null : Deno.UnsafePointer.of(a0),
       guidBytes(ProviderId),
-      Deno.UnsafePointer.of(a2),
+      OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QuerySnapshotsByVolume");
-    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumObject, a2[0]) };
+    const o2 = OUT_U64[0];
+    return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumObject, o2) };
   }
 }
 
@@ -3399,10 +3431,10 @@ export class IVssSnapshotMgmt2 extends IUnknown {
    */
   GetMinDiffAreaSize(): { hr: number; pllMinDiffAreaSize: bigint } {
     const self = this.self("GetMinDiffAreaSize");
-    const a0 = new BigInt64Array(1);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetMinDiffAreaSize");
-    return { hr: rc, pllMinDiffAreaSize: a0[0] };
+    const o0 = OUT_I64[0];
+    return { hr: rc, pllMinDiffAreaSize: o0 };
   }
 }
 
@@ -3434,10 +3466,11 @@ export class IVssWMComponent extends IUnknown {
    */
   GetComponentInfo(): { hr: number; ppInfo: ComponentInfo | null } {
     const self = this.self("GetComponentInfo");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetComponentInfo");
-    return { hr: rc, ppInfo: takeComponentInfo(this, a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, ppInfo: takeComponentInfo(this, o0) };
   }
 
   /**
@@ -3457,10 +3490,11 @@ export class IVssWMComponent extends IUnknown {
    */
   GetFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetFile");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, iFile, Deno.UnsafePointer.of(a1)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[5] ??= this.bindSlot(5))(self, iFile, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetFile");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -3469,14 +3503,11 @@ export class IVssWMComponent extends IUnknown {
    */
   GetDatabaseFile(iDBFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetDatabaseFile");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[6] ??= this.bindSlot(6))(
-      self,
-      iDBFile,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[6] ??= this.bindSlot(6))(self, iDBFile, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetDatabaseFile");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -3485,14 +3516,11 @@ export class IVssWMComponent extends IUnknown {
    */
   GetDatabaseLogFile(iDbLogFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetDatabaseLogFile");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[7] ??= this.bindSlot(7))(
-      self,
-      iDbLogFile,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[7] ??= this.bindSlot(7))(self, iDbLogFile, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetDatabaseLogFile");
-    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
   }
 
   /**
@@ -3501,14 +3529,11 @@ export class IVssWMComponent extends IUnknown {
    */
   GetDependency(iDependency: number): { hr: number; ppDependency: IVssWMDependency | null } {
     const self = this.self("GetDependency");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[8] ??= this.bindSlot(8))(
-      self,
-      iDependency,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[8] ??= this.bindSlot(8))(self, iDependency, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetDependency");
-    return { hr: rc, ppDependency: wrapOwned(this.runtime, IVssWMDependency, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppDependency: wrapOwned(this.runtime, IVssWMDependency, o1) };
   }
 }
 
@@ -3540,10 +3565,10 @@ export class IVssWMDependency extends IUnknown {
    */
   GetWriterId(): { hr: number; pWriterId: string } {
     const self = this.self("GetWriterId");
-    const a0 = new Uint8Array(16);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetWriterId");
-    return { hr: rc, pWriterId: readGuid(new DataView(a0.buffer), 0) };
+    const o0 = readGuid(OUT_VIEW, 0);
+    return { hr: rc, pWriterId: o0 };
   }
 
   /**
@@ -3552,10 +3577,11 @@ export class IVssWMDependency extends IUnknown {
    */
   GetLogicalPath(): { hr: number; pbstrLogicalPath: string | null } {
     const self = this.self("GetLogicalPath");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetLogicalPath");
-    return { hr: rc, pbstrLogicalPath: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrLogicalPath: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -3564,10 +3590,11 @@ export class IVssWMDependency extends IUnknown {
    */
   GetComponentName(): { hr: number; pbstrComponentName: string | null } {
     const self = this.self("GetComponentName");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetComponentName");
-    return { hr: rc, pbstrComponentName: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrComponentName: this.runtime.takeBstr(o0) };
   }
 }
 
@@ -3599,10 +3626,11 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetPath(): { hr: number; pbstrPath: string | null } {
     const self = this.self("GetPath");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetPath");
-    return { hr: rc, pbstrPath: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrPath: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -3611,10 +3639,11 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetFilespec(): { hr: number; pbstrFilespec: string | null } {
     const self = this.self("GetFilespec");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetFilespec");
-    return { hr: rc, pbstrFilespec: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrFilespec: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -3623,10 +3652,10 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetRecursive(): { hr: number; pbRecursive: boolean } {
     const self = this.self("GetRecursive");
-    const a0 = new Uint8Array(1);
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetRecursive");
-    return { hr: rc, pbRecursive: a0[0] !== 0 };
+    const o0 = OUT_U8[0];
+    return { hr: rc, pbRecursive: o0 !== 0 };
   }
 
   /**
@@ -3635,10 +3664,11 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetAlternateLocation(): { hr: number; pbstrAlternateLocation: string | null } {
     const self = this.self("GetAlternateLocation");
-    const a0 = new BigUint64Array(1);
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, Deno.UnsafePointer.of(a0)) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocation");
-    return { hr: rc, pbstrAlternateLocation: this.runtime.takeBstr(a0[0]) };
+    const o0 = OUT_U64[0];
+    return { hr: rc, pbstrAlternateLocation: this.runtime.takeBstr(o0) };
   }
 
   /**
@@ -3647,10 +3677,10 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetBackupTypeMask(): { hr: number; pdwTypeMask: number } {
     const self = this.self("GetBackupTypeMask");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[7] ??= this.bindSlot(7))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[7] ??= this.bindSlot(7))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetBackupTypeMask");
-    return { hr: rc, pdwTypeMask: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pdwTypeMask: o0 };
   }
 }
 
@@ -3682,10 +3712,10 @@ export class IVssWriterComponents extends ComObject {
    */
   GetComponentCount(): { hr: number; pcComponents: number } {
     const self = this.self("GetComponentCount");
-    const a0 = new Uint32Array(1);
-    const rc = (this.fns[0] ??= this.bindSlot(0))(self, Deno.UnsafePointer.of(a0)) as number;
+    const rc = (this.fns[0] ??= this.bindSlot(0))(self, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetComponentCount");
-    return { hr: rc, pcComponents: a0[0] };
+    const o0 = OUT_U32[0];
+    return { hr: rc, pcComponents: o0 };
   }
 
   /**
@@ -3694,19 +3724,11 @@ export class IVssWriterComponents extends ComObject {
    */
   GetWriterInfo(): { hr: number; pidInstance: string; pidWriter: string } {
     const self = this.self("GetWriterInfo");
-    const a0 = new Uint8Array(16);
-    const a1 = new Uint8Array(16);
-    const rc = (this.fns[1] ??= this.bindSlot(1))(
-      self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    const rc = (this.fns[1] ??= this.bindSlot(1))(self, OUT_PTR[0], OUT_PTR[1]) as number;
     if (rc < 0) this.fail(rc, "GetWriterInfo");
-    return {
-      hr: rc,
-      pidInstance: readGuid(new DataView(a0.buffer), 0),
-      pidWriter: readGuid(new DataView(a1.buffer), 0),
-    };
+    const o0 = readGuid(OUT_VIEW, 0);
+    const o1 = readGuid(OUT_VIEW, 16);
+    return { hr: rc, pidInstance: o0, pidWriter: o1 };
   }
 
   /**
@@ -3715,14 +3737,11 @@ export class IVssWriterComponents extends ComObject {
    */
   GetComponent(iComponent: number): { hr: number; ppComponent: IVssComponent | null } {
     const self = this.self("GetComponent");
-    const a1 = new BigUint64Array(1);
-    const rc = (this.fns[2] ??= this.bindSlot(2))(
-      self,
-      iComponent,
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    OUT_U64[0] = 0n;
+    const rc = (this.fns[2] ??= this.bindSlot(2))(self, iComponent, OUT_PTR[0]) as number;
     if (rc < 0) this.fail(rc, "GetComponent");
-    return { hr: rc, ppComponent: wrapOwned(this.runtime, IVssComponent, a1[0]) };
+    const o1 = OUT_U64[0];
+    return { hr: rc, ppComponent: wrapOwned(this.runtime, IVssComponent, o1) };
   }
 }
 

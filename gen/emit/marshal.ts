@@ -21,8 +21,8 @@ export interface ParamCode {
   output?: { name: string; type: string; read: string };
   /** Statements in `finally`. */
   cleanup: string[];
-  /** Result fields other parameters need first (read order). */
-  late?: boolean;
+  /** Statement reading the raw out value into a local, right after the call. */
+  capture?: string;
 }
 
 /** Context of one method for the marshalling rules. */
@@ -33,7 +33,21 @@ export interface MethodContext {
   runtime: string;
   /** Names of parameters whose value another parameter supplies (array counts). */
   derived: Set<string>;
+  /** Next free scratch slot for out parameters. */
+  nextSlot: number;
 }
+
+/** The scratch views the generated module declares, by element type. */
+const SCRATCH_VIEW: Record<string, { name: string; per: number }> = {
+  Uint32Array: { name: "OUT_U32", per: 4 },
+  Int32Array: { name: "OUT_I32", per: 4 },
+  Uint8Array: { name: "OUT_U8", per: 16 },
+  BigInt64Array: { name: "OUT_I64", per: 2 },
+  BigUint64Array: { name: "OUT_U64", per: 2 },
+};
+
+/** Number of 16-byte scratch slots (the most out parameters any method has, with room). */
+export const SCRATCH_SLOTS = 16;
 
 const SCALAR_OUT: Record<string, { array: string; read: (v: string) => string; ts: string }> = {
   "UINT *": { array: "Uint32Array", read: (v) => v, ts: "number" },
@@ -137,53 +151,69 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
     }
     throw new Error(`no marshalling for input ${t} ${v}`);
   }
-  // Out (and in-out) parameters: the callee writes through the pointer.
-  const buffer = (array: string, length: string) => [`const ${local} = new ${array}(${length});`];
-  const ptr = `Deno.UnsafePointer.of(${local})`;
+  // Out (and in-out) parameters: scalars, strings, GUIDs and interface
+  // pointers land in the module's scratch slots (16 bytes each, one per out
+  // parameter), read into locals right after the call; pointer slots are
+  // zeroed first so a callee that leaves one untouched cannot hand back a stale
+  // pointer. Larger results get a buffer of their own.
+  const slot = ctx.nextSlot++;
+  const raw = `o${index}`;
+  const slotPtr = `OUT_PTR[${slot}]`;
   const scalarOut = SCALAR_OUT[t];
   if (scalarOut) {
+    const view = SCRATCH_VIEW[scalarOut.array];
     return {
-      prep: buffer(scalarOut.array, "1"),
-      arg: ptr,
+      prep: [],
+      arg: slotPtr,
       cleanup: [],
-      output: { name: v, type: scalarOut.ts, read: scalarOut.read(`${local}[0]`) },
+      capture: `const ${raw} = ${view.name}[${view.per * slot}];`,
+      output: { name: v, type: scalarOut.ts, read: scalarOut.read(raw) },
     };
   }
   if (p.enum && t.endsWith(" *")) {
     return {
-      prep: buffer("Int32Array", "1"),
-      arg: ptr,
+      prep: [],
+      arg: slotPtr,
       cleanup: [],
-      output: { name: v, type: p.enum, read: `${local}[0] as ${p.enum}` },
+      capture: `const ${raw} = OUT_I32[${4 * slot}];`,
+      output: { name: v, type: p.enum, read: `${raw} as ${p.enum}` },
     };
   }
+  const pointerSlot = (read: (raw: string) => string, type: string): ParamCode => ({
+    prep: [`OUT_U64[${2 * slot}] = 0n;`],
+    arg: slotPtr,
+    cleanup: [],
+    capture: `const ${raw} = OUT_U64[${2 * slot}];`,
+    output: { name: v, type, read: read(raw) },
+  });
   if (t === "BSTR *" || t === "VSS_PWSZ *") {
     const take = t === "BSTR *" ? "takeBstr" : "takeTaskString";
-    return {
-      prep: buffer("BigUint64Array", "1"),
-      arg: ptr,
-      cleanup: [],
-      output: { name: v, type: "string | null", read: `${rt}.${take}(${local}[0])` },
-    };
+    return pointerSlot((r) => `${rt}.${take}(${r})`, "string | null");
   }
   if (t === "VSS_ID *") {
     return {
-      prep: buffer("Uint8Array", "16"),
-      arg: ptr,
+      prep: [],
+      arg: slotPtr,
       cleanup: [],
-      output: { name: v, type: "string", read: `readGuid(new DataView(${local}.buffer), 0)` },
+      capture: `const ${raw} = readGuid(OUT_VIEW, ${16 * slot});`,
+      output: { name: v, type: "string", read: raw },
     };
   }
   const iface = /^(\w+) \*\*$/.exec(t)?.[1];
   if (iface && (ctx.abi.interfaces[iface] || OPAQUE_INTERFACES.has(iface))) {
     const cls = ctx.abi.interfaces[iface] && iface !== "IUnknown" ? iface : "IUnknown";
-    return {
-      prep: buffer("BigUint64Array", "1"),
-      arg: ptr,
-      cleanup: [],
-      output: { name: v, type: `${cls} | null`, read: `wrapOwned(${rt}, ${cls}, ${local}[0])` },
-    };
+    return pointerSlot((r) => `wrapOwned(${rt}, ${cls}, ${r})`, `${cls} | null`);
   }
+  if (t === "PVSSCOMPONENTINFO *") {
+    return pointerSlot((r) => `takeComponentInfo(this, ${r})`, "ComponentInfo | null");
+  }
+  if (t === "BYTE **") {
+    const length = ctx.params.findIndex((x) => x.name === "pcBitmapLength");
+    if (length < 0) throw new Error(`${v}: a byte array out needs its length parameter`);
+    return pointerSlot((r) => `${rt}.takeTaskBytes(${r}, o${length})`, "Uint8Array | null");
+  }
+  const buffer = (array: string, length: string) => [`const ${local} = new ${array}(${length});`];
+  const ptr = `Deno.UnsafePointer.of(${local})`;
   if (t === "VSS_SNAPSHOT_PROP *") {
     return {
       prep: buffer("Uint8Array", "VSS_SNAPSHOT_PROP.size"),
@@ -204,18 +234,6 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       },
     };
   }
-  if (t === "PVSSCOMPONENTINFO *") {
-    return {
-      prep: buffer("BigUint64Array", "1"),
-      arg: ptr,
-      cleanup: [],
-      output: {
-        name: v,
-        type: "ComponentInfo | null",
-        read: `takeComponentInfo(this, ${local}[0])`,
-      },
-    };
-  }
   if (t === "VSS_OBJECT_PROP *" || t === "VSS_MGMT_OBJECT_PROP *") {
     const struct = t.slice(0, -2);
     const take = struct === "VSS_OBJECT_PROP" ? "takeObjectProps" : "takeMgmtObjectProps";
@@ -227,23 +245,7 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       prep: [`const ${local} = new Uint8Array(${struct}.size * celt);`],
       arg: ptr,
       cleanup: [],
-      late: true,
-      output: { name: v, type: resultType, read: `${take}(${rt}, ${local}, a${fetched}[0])` },
-    };
-  }
-  if (t === "BYTE **") {
-    const length = ctx.params.findIndex((x) => x.name === "pcBitmapLength");
-    if (length < 0) throw new Error(`${v}: a byte array out needs its length parameter`);
-    return {
-      prep: buffer("BigUint64Array", "1"),
-      arg: ptr,
-      cleanup: [],
-      late: true,
-      output: {
-        name: v,
-        type: "Uint8Array | null",
-        read: `${rt}.takeTaskBytes(${local}[0], a${length}[0])`,
-      },
+      output: { name: v, type: resultType, read: `${take}(${rt}, ${local}, o${fetched})` },
     };
   }
   throw new Error(`no marshalling for output ${t} ${v}`);

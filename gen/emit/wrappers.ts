@@ -33,20 +33,18 @@ function callBody(
   fail: string,
   checked: boolean,
 ): Body {
-  const ctx = { abi, params, runtime, derived: new Set<string>() };
+  const ctx = { abi, params, runtime, derived: new Set<string>(), nextSlot: 0 };
   const codes: ParamCode[] = params.map((_, i) => marshalParam(ctx, i));
   const inputs = codes.flatMap((c) => c.input ? [c.input] : []);
-  const outputs = [
-    ...codes.filter((c) => c.output && !c.late),
-    ...codes.filter((c) => c.output && c.late),
-  ]
-    .map((c) => c.output!);
+  const outputs = codes.flatMap((c) => c.output ? [c.output] : []);
+  const captures = codes.flatMap((c) => c.capture ? [c.capture] : []);
   const prep = codes.flatMap((c) => c.prep);
   const cleanup = codes.flatMap((c) => c.cleanup);
   const args = [...(self ? [self] : []), ...codes.map((c) => c.arg)].join(", ");
   const lines: string[] = [...prep];
   lines.push(`const rc = ${call(args)} as number;`);
   if (checked) lines.push(`if (rc < 0) ${fail};`);
+  lines.push(...captures);
   if (outputs.length === 0) {
     lines.push("return rc;");
   } else {
@@ -212,7 +210,12 @@ function baseFirst(abi: AbiModel): string[] {
   return out;
 }
 
-const IMPORTS = (enums: string[], structs: string[]): StatementStructures[] => [
+/** The scratch views a body of generated code uses, for its import list. */
+function scratchNames(code: string): string[] {
+  return [...new Set(code.match(/\bOUT_[A-Z0-9]+\b/g) ?? [])].sort();
+}
+
+const IMPORTS = (enums: string[], structs: string[], scratch: string[]): StatementStructures[] => [
   {
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: "../com_object.ts",
@@ -249,6 +252,11 @@ const IMPORTS = (enums: string[], structs: string[]): StatementStructures[] => [
   },
   {
     kind: StructureKind.ImportDeclaration,
+    moduleSpecifier: "../scratch.ts",
+    namedImports: scratch,
+  },
+  {
+    kind: StructureKind.ImportDeclaration,
     moduleSpecifier: "../wide_string.ts",
     namedImports: ["wideString"],
   },
@@ -269,6 +277,7 @@ const IMPORTS = (enums: string[], structs: string[]): StatementStructures[] => [
 /** Adds the interface wrappers and the exported-function wrappers to the project. */
 export function emitWrappers(project: Project, abi: AbiModel): void {
   const classes = baseFirst(abi).map((name) => classFor(abi, name, abi.interfaces[name]));
+  const scratch = scratchNames(JSON.stringify(classes));
   const enums = [
     ...new Set(
       Object.values(abi.interfaces).flatMap((i) =>
@@ -286,7 +295,7 @@ export function emitWrappers(project: Project, abi: AbiModel): void {
         "VSS_OBJECT_PROP",
         "VSS_SNAPSHOT_PROP",
         "VSS_VOLUME_PROTECTION_INFO",
-      ]),
+      ], scratch),
       ...classes,
     ],
   );
@@ -332,6 +341,11 @@ export function emitWrappers(project: Project, abi: AbiModel): void {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: "../runtime.ts",
       namedImports: ["type VssRuntime"],
+    },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: "../scratch.ts",
+      namedImports: scratchNames(JSON.stringify(functions)),
     },
     {
       kind: StructureKind.ImportDeclaration,
