@@ -6,7 +6,15 @@
  * reference pages and checked against the compiler. Outside Windows it runs
  * against the bundled VSS simulator.
  *
- * @example Load VSS and look at a snapshot set
+ * @example Read a file as it was at the moment of the shadow copy
+ * ```ts ignore
+ * import { createShadowCopySet } from "./mod.ts";
+ *
+ * await using set = await createShadowCopySet(["C:\\"], { backupType: "copy" });
+ * const data = await Deno.readFile(set.mapPath("C:\\data\\app.db"));
+ * ```
+ *
+ * @example The low-level binding: every interface, one method per vtable slot
  * ```ts ignore
  * import { createBackupComponents, VSS_SNAPSHOT_CONTEXT, VssRuntime } from "./mod.ts";
  *
@@ -20,4 +28,5 @@
  * @module
  */
 
+export * from "./requester/mod.ts";
 export * from "./ffi/mod.ts";

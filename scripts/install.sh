@@ -13,6 +13,7 @@ apt_packages=()
 command -v x86_64-w64-mingw32-gcc >/dev/null || apt_packages+=(gcc-mingw-w64-x86-64)
 command -v wine >/dev/null || apt_packages+=(wine wine64)
 command -v gcc >/dev/null || apt_packages+=(gcc)
+[[ -x /usr/bin/chromium ]] || apt_packages+=(chromium fonts-liberation)
 if ((${#apt_packages[@]} > 0)); then
   sudo=()
   [[ $(id -u) == 0 ]] || sudo=(sudo)

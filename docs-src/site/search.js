@@ -37,7 +37,9 @@
     else if (entry.lower.startsWith(query)) s = 75;
     else if (entry.last.includes(query)) s = 60;
     else if (entry.lower.includes(query)) s = 50;
-    else if (words.length > 1 && words.every((w) => entry.lower.includes(w) || entry.lowerText.includes(w))) {
+    else if (
+      words.length > 1 && words.every((w) => entry.lower.includes(w) || entry.lowerText.includes(w))
+    ) {
       s = 30;
     } else if (entry.lowerText.includes(query)) s = 20;
     else return 0;
@@ -80,7 +82,9 @@
     }
     box.innerHTML = `<ul role="listbox">${
       results.map((r, i) =>
-        `<li role="option"${i === 0 ? ' aria-selected="true"' : ""}><a href="${root}${escape(r.url)}">` +
+        `<li role="option"${i === 0 ? ' aria-selected="true"' : ""}><a href="${root}${
+          escape(r.url)
+        }">` +
         `<span class="kind kind-${escape(r.kind)}">${escape(r.kind)}</span>` +
         `<span class="result-name">${escape(r.display)}</span>` +
         (r.context ? `<span class="result-context">${escape(r.context)}</span>` : "") +

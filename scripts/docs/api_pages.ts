@@ -24,10 +24,17 @@ export interface ApiNode {
   doc: string;
 }
 
-interface DenoSearchNode {
+/** One entry of deno doc's own search index. */
+export interface DenoSearchNode {
+  /** Dotted symbol name. */
   name: string;
+  /** The folder of the symbol's module relative to the API root (`.`). */
+  file: string;
+  /** Kinds of the symbol (a name can be a type and a value). */
   kind: { kind: string }[];
+  /** The page, relative to the API root. */
   url: string;
+  /** The symbol's doc as plain text. */
   doc?: string;
 }
 
@@ -69,6 +76,19 @@ function normalizeRelative(url: string): string {
   return url.replace(/^(\.\/)+/, "");
 }
 
+/** deno doc's `search_index.js` as the object it assigns. */
+function parseIndexObject(text: string, file: string): { nodes: DenoSearchNode[] } {
+  if (!SEARCH_INDEX_PREFIX.test(text) || !SEARCH_INDEX_SUFFIX.test(text)) {
+    throw new Error(`${file}: unexpected format; update api_pages.ts for this deno doc`);
+  }
+  return JSON.parse(text.replace(SEARCH_INDEX_PREFIX, "").replace(SEARCH_INDEX_SUFFIX, ""));
+}
+
+/** The nodes of a deno doc `search_index.js`. */
+export function parseDenoSearchIndex(text: string, file = "search_index.js"): DenoSearchNode[] {
+  return parseIndexObject(text, file).nodes;
+}
+
 /**
  * Reads deno doc's search index, drops the entries whose page deno doc did not
  * write (nested properties of plain objects, which its search would link to a
@@ -76,11 +96,7 @@ function normalizeRelative(url: string): string {
  */
 export async function pruneSearchIndex(apiDir: string, apiFolder: string): Promise<ApiNode[]> {
   const file = `${apiDir}/search_index.js`;
-  const text = await Deno.readTextFile(file);
-  if (!SEARCH_INDEX_PREFIX.test(text) || !SEARCH_INDEX_SUFFIX.test(text)) {
-    throw new Error(`${file}: unexpected format; update pruneSearchIndex for this deno doc`);
-  }
-  const index = JSON.parse(text.replace(SEARCH_INDEX_PREFIX, "").replace(SEARCH_INDEX_SUFFIX, ""));
+  const index = parseIndexObject(await Deno.readTextFile(file), file);
   const kept: DenoSearchNode[] = [];
   for (const node of index.nodes as DenoSearchNode[]) {
     if (await exists(`${apiDir}/${normalizeRelative(node.url)}`)) kept.push(node);
@@ -122,10 +138,10 @@ function siteBar(root: string, links: SiteLinks): string {
 
 /** What {@linkcode adjustApiPages} changed. */
 export interface ApiPagesReport {
+  /** Pages adjusted (all of deno doc's). */
   pages: number;
-  enrichedInterfaces: number;
-  enrichedMethods: number;
-  summaries: number;
+  /** Reference blocks added (on class pages and on method pages). */
+  blocks: number;
 }
 
 async function* htmlFiles(dir: string, prefix = ""): AsyncGenerator<string> {
@@ -158,7 +174,7 @@ export async function adjustApiPages(
       byPage.set(methodPage, [...(byPage.get(methodPage) ?? []), entry]);
     }
   }
-  const report: ApiPagesReport = { pages: 0, enrichedInterfaces: 0, enrichedMethods: 0, summaries: 0 };
+  const report: ApiPagesReport = { pages: 0, blocks: 0 };
   const missingPages = [...byPage.keys()];
   const problems: string[] = [];
   for await (const file of htmlFiles(apiDir)) {
@@ -167,7 +183,8 @@ export async function adjustApiPages(
     html = html.replace(SOURCE_BUTTON, "");
     html = html.replace(
       "</head>",
-      `<link rel="stylesheet" href="${root}site-api.css"></head>`,
+      `<link rel="icon" href="${root}favicon.svg" type="image/svg+xml">` +
+        `<link rel="stylesheet" href="${root}site-api.css"></head>`,
     );
     if (!html.includes("<body>")) problems.push(`${file}: no <body>`);
     html = html.replace("<body>", `<body>${siteBar(root, links)}`);
@@ -200,7 +217,6 @@ function enrichPage(
   const isMethodPage = file.includes(".prototype.");
   for (const entry of entries) {
     const block = referenceHtml(entry);
-    const summaryCount = entry.summary === null ? 0 : 1;
     if (isMethodPage || entry.method === null) {
       // The symbol's own page: the block goes right under its description.
       const doc = main.find(".markdown").first();
@@ -209,9 +225,7 @@ function enrichPage(
         continue;
       }
       doc.after(block);
-      if (entry.method === null) report.enrichedInterfaces++;
-      else report.enrichedMethods++;
-      report.summaries += summaryCount;
+      report.blocks++;
       continue;
     }
     // The class page lists the method: the block goes at the end of its entry.
@@ -222,6 +236,7 @@ function enrichPage(
       continue;
     }
     item.append(block);
+    report.blocks++;
   }
   return $.html();
 }

@@ -49,18 +49,25 @@ export interface BuildOptions {
 
 /** What {@linkcode buildSite} wrote. */
 export interface BuildReport {
+  /** The site folder. */
   outDir: string;
   /** Fingerprint of the inputs (see `fingerprint.ts`), also in `build-info.json`. */
   fingerprint: string;
+  /** Pages written by deno doc (and adjusted). */
   apiPages: number;
+  /** Guide pages, the home page included. */
   guides: number;
+  /** Generated interfaces linked to their reference page. */
   interfaces: number;
+  /** Generated methods linked to their reference page. */
   methods: number;
   /** Interfaces and methods that got a summary from their reference page. */
   summaries: number;
   /** Interfaces and methods whose page is not in the corpus (link only). */
   withoutSummary: string[];
+  /** Entries of the site search index. */
   searchEntries: number;
+  /** Build time. */
   ms: number;
 }
 
@@ -105,11 +112,18 @@ async function documentedSymbols(): Promise<DocSymbol[]> {
         name: symbol.name,
         kind: first.kind,
         file: file.startsWith(projectRoot) ? file.slice(projectRoot.length + 1) : file,
-        doc: (first.jsDoc?.doc ?? "").split(/\n\s*\n/)[0].replace(/\s+/g, " ").trim(),
+        doc: firstSentence(first.jsDoc?.doc ?? ""),
       });
     }
   }
   return out;
+}
+
+/** The first sentence of a doc comment's first paragraph. */
+function firstSentence(doc: string): string {
+  const paragraph = doc.split(/\n\s*\n/)[0].replace(/\s+/g, " ").trim();
+  const end = paragraph.search(/[.!?](?=\s+[A-Z(`{]|$)/);
+  return end === -1 ? paragraph : paragraph.slice(0, end + 1);
 }
 
 interface DocJsonSymbol {
@@ -130,7 +144,9 @@ function apiNames(nodes: readonly ApiNode[], abi: AbiModel): ApiNames {
   for (const iface of Object.values(abi.interfaces)) {
     for (const m of iface.methods) for (const p of m.params) parameterNames.add(p.name);
   }
-  for (const fn of Object.values(abi.functions)) for (const p of fn.params) parameterNames.add(p.name);
+  for (const fn of Object.values(abi.functions)) {
+    for (const p of fn.params) parameterNames.add(p.name);
+  }
   return { pages, interfaceMethods, parameterNames };
 }
 
@@ -149,7 +165,9 @@ function apiOverviewHtml(
     const page = api.pages.get(s.name);
     const name = `<code>${escapeHtml(s.name)}</code>`;
     const label = page ? `<a href="${root}${page}">${name}</a>` : name;
-    return withDoc && s.doc ? `${label} <span class="muted">${escapeHtml(plain(s.doc))}</span>` : label;
+    return withDoc && s.doc
+      ? `${label} <span class="muted">${escapeHtml(plain(s.doc))}</span>`
+      : label;
   };
   const generated = (s: DocSymbol) => s.file.startsWith("ffi/generated/");
   const handwritten = symbols.filter((s) => !generated(s));
@@ -157,7 +175,8 @@ function apiOverviewHtml(
     ["Functions", (s) => s.kind === "function"],
     ["Classes", (s) => s.kind === "class"],
     ["Interfaces and types", (s) => s.kind === "interface" || s.kind === "typeAlias"],
-    ["Constants and namespaces", (s) => s.kind !== "function" && s.kind !== "class" &&
+    ["Constants and namespaces", (s) =>
+      s.kind !== "function" && s.kind !== "class" &&
       s.kind !== "interface" && s.kind !== "typeAlias"],
   ];
   const parts: string[] = [
@@ -166,7 +185,9 @@ function apiOverviewHtml(
   for (const [title, test] of groups) {
     const items = handwritten.filter(test);
     if (items.length === 0) continue;
-    parts.push(`<h3>${title}</h3><ul>${items.map((s) => `<li>${link(s, true)}</li>`).join("")}</ul>`);
+    parts.push(
+      `<h3>${title}</h3><ul>${items.map((s) => `<li>${link(s, true)}</li>`).join("")}</ul>`,
+    );
   }
   const gen = symbols.filter(generated);
   const genGroups: [string, (s: DocSymbol) => boolean][] = [
@@ -202,7 +223,12 @@ function guideCardsHtml(root: string, guides: readonly Guide[]): string {
   return `<div class="cards">${cards.join("")}</div>`;
 }
 
-function sidebarHtml(root: string, guides: readonly Guide[], current: string, hresults: string): string {
+function sidebarHtml(
+  root: string,
+  guides: readonly Guide[],
+  current: string,
+  hresults: string,
+): string {
   const item = (href: string, label: string, title = "") =>
     `<li><a href="${root}${href}"${href === current ? ' aria-current="page"' : ""}${
       title ? ` title="${escapeHtml(title)}"` : ""
@@ -231,10 +257,12 @@ function pagerHtml(root: string, guides: readonly Guide[], slug: string): string
   const prev = list[at - 1];
   const next = list[at + 1];
   const side = (g: Guide | undefined, rel: string, label: string) =>
-    g ? `<a rel="${rel}" href="${root}${guidePage(g.slug)}">${label}: ${escapeHtml(g.title)}</a>` : "<span></span>";
-  return `<nav class="pager" aria-label="Previous and next guide">${side(prev, "prev", "Previous")}${
-    side(next, "next", "Next")
-  }</nav>`;
+    g
+      ? `<a rel="${rel}" href="${root}${guidePage(g.slug)}">${label}: ${escapeHtml(g.title)}</a>`
+      : "<span></span>";
+  return `<nav class="pager" aria-label="Previous and next guide">${
+    side(prev, "prev", "Previous")
+  }${side(next, "next", "Next")}</nav>`;
 }
 
 function footerHtml(root: string, licenceShipped: boolean): string {
@@ -247,7 +275,7 @@ function footerHtml(root: string, licenceShipped: boolean): string {
 }
 
 async function copyAssets(outDir: string): Promise<void> {
-  for (const name of ["site.css", "site-api.css", "search.js"]) {
+  for (const name of ["site.css", "site-api.css", "search.js", "favicon.svg"]) {
     await Deno.copyFile(`${siteAssetsDir}/${name}`, `${outDir}/${name}`);
   }
 }
@@ -291,7 +319,9 @@ async function checkFragments(outDir: string, fragments: readonly string[]): Pro
     }
     if (!html.includes(`id="${id}"`)) problems.push(`${target}: no element with id "${id}"`);
   }
-  if (problems.length > 0) throw new Error(`guide links to missing anchors:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0) {
+    throw new Error(`guide links to missing anchors:\n  ${problems.join("\n  ")}`);
+  }
 }
 
 /** Builds the whole site; see the module doc. */
@@ -312,7 +342,11 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
       documentedSymbols(),
     ]);
     const entries = await loadReferenceEntries(abi);
-    log(`reference: ${entries.length} interfaces and methods, ${entries.filter((e) => e.summary).length} summaries`);
+    log(
+      `reference: ${entries.length} interfaces and methods, ${
+        entries.filter((e) => e.summary).length
+      } summaries`,
+    );
 
     await runDenoDoc(`${work}/${apiDir}`);
     const apiNodes = await pruneSearchIndex(`${work}/${apiDir}`, apiDir);
@@ -332,9 +366,13 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
     const template = await Deno.readTextFile(`${siteAssetsDir}/page.html`);
     const licenceShipped = await shipLicence(work);
     const linker = (symbol: string) => api.pages.get(symbol) ?? null;
-    const searchEntries: (string | null)[][] = apiNodes.map((n) => [n.name, n.kind, n.url, n.doc, null]);
+    const searchEntries: (string | null)[][] = apiNodes.map((
+      n,
+    ) => [n.name, n.kind, n.url, n.doc, null]);
     const fragments: string[] = [];
-    if (!guides.some((g) => g.slug === "index")) throw new Error("docs-src/guides/index.md is missing");
+    if (!guides.some((g) => g.slug === "index")) {
+      throw new Error("docs-src/guides/index.md is missing");
+    }
     await Deno.mkdir(`${work}/guides`, { recursive: true });
     for (const guide of guides) {
       const page = guidePage(guide.slug);
@@ -345,14 +383,17 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
         root,
         placeholders: {
           "hresult-table": (headings) =>
-            `<div id="hresult-table">${hresultTableHtml(root, linker, adviceSections(headings))}</div>`,
+            `<div id="hresult-table">${
+              hresultTableHtml(root, linker, adviceSections(headings))
+            }</div>`,
           "guide-list": () => guideCardsHtml(root, guides),
           "api-overview": () => apiOverviewHtml(root, symbols, api, abi),
         },
       });
       fragments.push(...rendered.fragments);
       const home = guide.slug === "index";
-      const content = `<article class="${home ? "home" : "guide"}"><h1>${escapeHtml(guide.title)}</h1>` +
+      const content =
+        `<article class="${home ? "home" : "guide"}"><h1>${escapeHtml(guide.title)}</h1>` +
         `${home ? `<p class="lead">${escapeHtml(guide.summary)}</p>` : ""}${rendered.html}${
           pagerHtml(root, guides, guide.slug)
         }</article>`;

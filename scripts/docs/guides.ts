@@ -1,14 +1,27 @@
 /**
- * The guides: markdown files in `docs-src/guides/` with a small YAML front
- * matter, rendered to HTML with marked. Links written `api:Symbol` point into
- * the API reference, links to `other.md` to another guide; both are checked
- * at build time, as is every inline code span that names an API symbol, so a
- * guide cannot name a method or HRESULT the binding does not have.
+ * The guides: markdown files in `docs-src/guides/` rendered to HTML with
+ * marked. Writing one:
+ *
+ * - front matter: `title`, `summary` (one line, for the home page and the
+ *   search), `order` (sidebar position), and optionally `names`, a list of
+ *   code spans that name something outside the API (test helpers, environment
+ *   variables) and are therefore not checked;
+ * - `[text](api:Symbol)` links into the API reference (`api:` alone is its
+ *   index), `[text](other.md#section)` to another guide; both are resolved and
+ *   checked at build time, anchors included;
+ * - every inline code span that looks like an API name (`IVssAsync::Wait`,
+ *   `VssError.codeName`, `VSS_E_BAD_STATE`, `AddToSnapshotSet`) must exist,
+ *   so a guide cannot name a method or HRESULT the binding does not have;
+ * - fenced ```` ```ts ```` blocks are complete modules importing from
+ *   `@vss/requester`; `tests/docs/site_test.ts` type-checks them against
+ *   `mod.ts` (write ```` ```ts ignore ```` for a fragment);
+ * - `<!-- hresult-table -->`, `<!-- guide-list -->` and `<!-- api-overview -->`
+ *   on a line of their own are replaced by generated HTML.
  *
  * @module
  */
 
-import { Marked, type Token, type Tokens } from "npm:marked@18.2.1";
+import { Marked, type Token, type Tokens } from "marked";
 import { parse as parseYaml } from "yaml";
 import { guidesDir } from "./config.ts";
 import { escapeHtml, slugify } from "./html.ts";
@@ -17,6 +30,7 @@ import { escapeHtml, slugify } from "./html.ts";
 export interface Guide {
   /** File name without `.md`; the page is `guides/<slug>.html` (`index` is the home page). */
   slug: string;
+  /** Page title and sidebar label. */
   title: string;
   /** One line for the home page and the sidebar tooltips. */
   summary: string;
@@ -32,8 +46,11 @@ export interface Guide {
 
 /** A heading of a rendered guide, for the page's table of contents. */
 export interface Heading {
+  /** 1 to 6. */
   depth: number;
+  /** The element id (unique on the page). */
   id: string;
+  /** The heading as plain text. */
   text: string;
 }
 
@@ -86,7 +103,9 @@ export interface ApiNames {
 
 /** Everything a render needs besides the guide itself. */
 export interface RenderContext {
+  /** Names to resolve `api:` links and check code spans against. */
   api: ApiNames;
+  /** Every guide, for links between them. */
   guides: readonly Guide[];
   /** Prefix from the page to the site root. */
   root: string;
@@ -96,7 +115,9 @@ export interface RenderContext {
 
 /** The rendered guide. */
 export interface RenderedGuide {
+  /** The body HTML. */
   html: string;
+  /** Its headings, in order. */
   headings: Heading[];
   /** Same-site links this guide makes, as site-relative `page#fragment`, for checking. */
   fragments: string[];
@@ -199,7 +220,9 @@ export function renderGuide(guide: Guide, context: RenderContext): RenderedGuide
     }
     const guideFile = /^(?:\.\/)?([\w-]+)\.md$/.exec(target);
     if (!guideFile || !knownGuides.has(guideFile[1])) {
-      problems.push(`link ${href}: only api:Symbol, other-guide.md and #fragment links are allowed`);
+      problems.push(
+        `link ${href}: only api:Symbol, other-guide.md and #fragment links are allowed`,
+      );
       return href;
     }
     const page = guidePage(guideFile[1]);
@@ -229,7 +252,9 @@ export function renderGuide(guide: Guide, context: RenderContext): RenderedGuide
       code(token) {
         const lang = (token.lang ?? "").split(/\s+/)[0];
         const cls = lang ? ` class="language-${escapeHtml(lang)}"` : "";
-        return `<pre class="code"><code${cls}>${escapeHtml(token.text.replace(/\n$/, ""))}\n</code></pre>\n`;
+        return `<pre class="code"><code${cls}>${
+          escapeHtml(token.text.replace(/\n$/, ""))
+        }\n</code></pre>\n`;
       },
       html(token) {
         const comment = /^<!--\s*([\w-]+)\s*-->\s*$/.exec(token.text.trim());
@@ -244,13 +269,17 @@ export function renderGuide(guide: Guide, context: RenderContext): RenderedGuide
         return token.text;
       },
       table(token) {
-        const header = token.header.map((cell) => `<th>${this.parser.parseInline(cell.tokens)}</th>`);
-        const rows = token.rows.map((row) =>
-          `<tr>${row.map((cell) => `<td>${this.parser.parseInline(cell.tokens)}</td>`).join("")}</tr>`
+        const header = token.header.map((cell) =>
+          `<th>${this.parser.parseInline(cell.tokens)}</th>`
         );
-        return `<div class="table-wrap"><table><thead><tr>${header.join("")}</tr></thead><tbody>${
-          rows.join("")
-        }</tbody></table></div>\n`;
+        const rows = token.rows.map((row) =>
+          `<tr>${
+            row.map((cell) => `<td>${this.parser.parseInline(cell.tokens)}</td>`).join("")
+          }</tr>`
+        );
+        return `<div class="table-wrap"><table class="md"><thead><tr>${
+          header.join("")
+        }</tr></thead><tbody>${rows.join("")}</tbody></table></div>\n`;
       },
     },
   });
@@ -270,9 +299,11 @@ function decodeCodeSpan(text: string): string {
 
 /** A fenced code block of a guide. */
 export interface CodeExample {
+  /** The guide's slug. */
   guide: string;
   /** The info string: `ts`, `ts ignore`, `sh`, ... */
   info: string;
+  /** The code without the fences. */
   code: string;
   /** 1-based line of the opening fence in the guide's body. */
   line: number;

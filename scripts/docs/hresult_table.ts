@@ -6,17 +6,13 @@
  * @module
  */
 
-import {
-  HRESULT,
-  HRESULT_DOCUMENTED_BY,
-  type HresultName,
-} from "../../ffi/generated/hresults.ts";
+import { HRESULT, HRESULT_DOCUMENTED_BY, type HresultName } from "../../ffi/generated/hresults.ts";
 import { escapeHtml } from "./html.ts";
 
 const FACILITIES: Record<number, string> = {
   0: "NULL",
   1: "RPC",
-  4: "ITF (VSS)",
+  4: "ITF",
   7: "WIN32",
 };
 
@@ -26,8 +22,8 @@ export function hresultHex(value: number): string {
 }
 
 /** Every HRESULT name with its unsigned value, in the order of the generated table (by name). */
-export function allHresults(): { name: HresultName; value: number }[] {
-  return (Object.entries(HRESULT) as [HresultName, number][]).map(([name, value]) => ({
+export function allHresults(): { name: string; value: number }[] {
+  return Object.entries(HRESULT).map(([name, value]) => ({
     name,
     value,
   }));
@@ -60,7 +56,7 @@ export function hresultTableHtml(
     const nameCell = symbolPage
       ? `<a href="${root}${symbolPage}"><code>${name}</code></a>`
       : `<code>${name}</code>`;
-    const listedBy = HRESULT_DOCUMENTED_BY[name] ?? [];
+    const listedBy = HRESULT_DOCUMENTED_BY[name as HresultName] ?? [];
     const items = listedBy.map((entry) => {
       const page = documentedByLink(entry, api);
       const label = `<code>${escapeHtml(entry)}</code>`;

@@ -40,7 +40,7 @@ export function rootPrefix(file: string): string {
  */
 export function fillTemplate(template: string, values: Record<string, string>): string {
   const used = new Set<string>();
-  const out = template.replace(/\{\{([a-zA-Z]+)\}\}/g, (_, name: string) => {
+  const out = template.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`template placeholder {{${name}}} has no value`);
     used.add(name);
     return values[name];

@@ -10,20 +10,27 @@
 import { readCorpus } from "../../docs-src/corpus.ts";
 import { frontString, splitPage } from "../../gen/pages/markdown_page.ts";
 import { abiPath, ccByUrl } from "./config.ts";
-import { escapeHtml } from "./html.ts";
+import { decodeEntities, escapeHtml } from "./html.ts";
 
 /** The parts of `ffi/generated/abi.json` the site reads. */
 export interface AbiModel {
+  /** Interfaces by name. */
   interfaces: Record<string, AbiInterface>;
+  /** Exported functions of vssapi.dll by name. */
   functions: Record<string, { doc: string | null; params: { name: string }[] }>;
+  /** Enumerations by name. */
   enums: Record<string, unknown>;
+  /** Structures by name. */
   structs: Record<string, unknown>;
 }
 
 /** One interface of the ABI model. */
 export interface AbiInterface {
+  /** The learn.microsoft.com page. */
   doc: string | null;
+  /** The base interface. */
   base: string | null;
+  /** Own methods in vtable order, with their page and parameter names. */
   methods: { name: string; doc: string | null; params: { name: string }[] }[];
 }
 
@@ -63,7 +70,7 @@ export function pageStem(url: string): string {
 }
 
 function cleanSummary(text: string): string {
-  return text.replace(/\\([_*`[\]\\])/g, "$1").replace(/\s+/g, " ").trim();
+  return decodeEntities(text.replace(/\\([_*`[\]\\])/g, "$1")).replace(/\s+/g, " ").trim();
 }
 
 /**
@@ -86,7 +93,13 @@ export async function loadReferenceEntries(abi: AbiModel): Promise<ReferenceEntr
   const entries: ReferenceEntry[] = [];
   for (const [name, iface] of Object.entries(abi.interfaces)) {
     if (iface.doc) {
-      entries.push({ interfaceName: name, method: null, label: name, url: iface.doc, ...summaryOf(iface.doc) });
+      entries.push({
+        interfaceName: name,
+        method: null,
+        label: name,
+        url: iface.doc,
+        ...summaryOf(iface.doc),
+      });
     }
     for (const m of iface.methods) {
       if (!m.doc) continue;
@@ -112,9 +125,11 @@ export function referenceHtml(entry: ReferenceEntry): string {
   const label = escapeHtml(entry.label);
   const link = `<p class="vss-ref-link"><span class="vss-ref-label">Microsoft reference:</span> ` +
     `<a href="${url}">${label}</a> <span class="vss-ref-host">(learn.microsoft.com)</span></p>`;
-  const summary = entry.summary === null ? "" : `<blockquote class="vss-ref-summary" cite="${url}">` +
-    `<p>${escapeHtml(entry.summary)}</p></blockquote>` +
-    `<p class="vss-ref-attribution">Summary from the <a href="${url}">Microsoft VSS documentation</a>, ` +
-    `<a rel="license" href="${ccByUrl}">CC-BY-4.0</a></p>`;
+  const summary = entry.summary === null
+    ? ""
+    : `<blockquote class="vss-ref-summary" cite="${url}">` +
+      `<p>${escapeHtml(entry.summary)}</p></blockquote>` +
+      `<p class="vss-ref-attribution">Summary from the <a href="${url}">Microsoft VSS documentation</a>, ` +
+      `<a rel="license" href="${ccByUrl}">CC-BY-4.0</a></p>`;
   return `<div class="vss-ref" data-vss-ref="${label}">${link}${summary}</div>`;
 }

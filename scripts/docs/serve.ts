@@ -34,6 +34,7 @@ export interface ServeOptions {
 export interface SiteServer {
   /** `http://127.0.0.1:PORT/`. */
   origin: string;
+  /** The port it listens on. */
   port: number;
   /** Stops accepting, closes connections and resolves when the server is down. */
   close(): Promise<void>;
@@ -54,8 +55,13 @@ async function fileResponse(path: string, method: string): Promise<Response | nu
     file.close();
     return null;
   }
-  const type = TYPES[path.slice(path.lastIndexOf(".") + 1).toLowerCase()] ?? "application/octet-stream";
-  const headers = { "content-type": type, "content-length": String(info.size), "cache-control": "no-cache" };
+  const type = TYPES[path.slice(path.lastIndexOf(".") + 1).toLowerCase()] ??
+    "application/octet-stream";
+  const headers = {
+    "content-type": type,
+    "content-length": String(info.size),
+    "cache-control": "no-cache",
+  };
   if (method === "HEAD") {
     file.close();
     return new Response(null, { headers });
@@ -131,5 +137,7 @@ if (import.meta.main) {
     dir: option("--dir"),
     port: option("--port") === undefined ? 0 : Number(option("--port")),
   });
-  console.log(`docs: serving ${option("--dir") ?? defaultOutDir} at ${server.origin} (Ctrl-C stops)`);
+  console.log(
+    `docs: serving ${option("--dir") ?? defaultOutDir} at ${server.origin} (Ctrl-C stops)`,
+  );
 }

@@ -15,6 +15,7 @@
 
 import { assert, assertEquals } from "../assert.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
+import { parseDenoSearchIndex } from "../../scripts/docs/api_pages.ts";
 import { BUILD_INFO, buildSite, builtFingerprint } from "../../scripts/docs/build.ts";
 import { ccByUrl, defaultOutDir, projectRoot } from "../../scripts/docs/config.ts";
 import { inputFingerprint } from "../../scripts/docs/fingerprint.ts";
@@ -657,9 +658,9 @@ Deno.test({
         await page.type(SEARCH_FOR);
         const wanted = `${MAIN_INTERFACE}.prototype.${SEARCH_FOR}`;
         const href = await page.waitFor<string>(
-          `[...document.querySelectorAll("#searchResults a")].find((a) => a.textContent.trim() === ${
-            JSON.stringify(wanted)
-          })?.href`,
+          `[...document.querySelectorAll("#searchResults a")].find((a) =>
+            a.pathname.endsWith(${JSON.stringify(`/${wanted}.html`)}) &&
+            a.textContent.includes(${JSON.stringify(wanted)}))?.href`,
           `${wanted} among deno doc's search results`,
         );
         await page.loading(() =>
@@ -718,14 +719,11 @@ Deno.test({
       await t.step("every internal link of the site resolves", async () => {
         const index = await Deno.readTextFile(`${defaultOutDir}/search-index.js`);
         const entries = JSON.parse(index.slice(index.indexOf("{"), index.lastIndexOf("}") + 1))
-          .entries as string[][];
+          .entries as (string | null)[][];
         const denoIndex = await Deno.readTextFile(`${defaultOutDir}/api/search_index.js`);
-        const nodes = JSON.parse(
-          denoIndex.slice(denoIndex.indexOf("{"), denoIndex.lastIndexOf("}") + 1),
-        )
-          .nodes as { name: string; file: string }[];
+        const nodes = parseDenoSearchIndex(denoIndex);
         const targets = [
-          ...entries.map((e) => e[2].split("#")[0]),
+          ...entries.map((e) => String(e[2]).split("#")[0]),
           ...nodes.map((n) => `api/${n.file}/~/${n.name}.html`),
         ];
         const report = await crawl(origin, defaultOutDir, targets);

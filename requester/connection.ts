@@ -1,0 +1,125 @@
+/**
+ * One VSS runtime per process, opened on first use: real VSS on Windows, the
+ * VSS simulator elsewhere (VSS_LIBRARY_PATH, or this checkout's build).
+ *
+ * @module
+ */
+
+import { VssRuntime } from "../ffi/runtime.ts";
+import type { LoadOptions } from "../ffi/library.ts";
+import { VssUnavailableError } from "../ffi/errors.ts";
+import { readEnv } from "../ffi/env.ts";
+import { UnsupportedProcessError } from "./errors.ts";
+
+let shared: VssRuntime | null = null;
+
+/** Where the simulator of this checkout is built, for this platform. */
+export function bundledSimulatorPath(): string {
+  const root = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(
+    /^\/([A-Za-z]:)/,
+    "$1",
+  );
+  return Deno.build.os === "windows"
+    ? `${root}build/simulator/windows/vss_sim.dll`
+    : `${root}build/simulator/linux/libvss_sim.so`;
+}
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses 32-bit processes and x64 processes emulated on ARM64 Windows. */
+export function checkProcess(): void {
+  if (Deno.build.arch !== "x86_64" && Deno.build.arch !== "aarch64") {
+    throw new UnsupportedProcessError(
+      `this process is ${Deno.build.arch}; VSS requesters must match the system's native architecture`,
+      "Use the 64-bit Deno build for your machine.",
+    );
+  }
+  if (Deno.build.os !== "windows" || Deno.build.arch !== "x86_64") return;
+  let kernel32:
+    | Deno.DynamicLibrary<{
+      IsWow64Process2: { parameters: ["pointer", "buffer", "buffer"]; result: "i32" };
+      GetCurrentProcess: { parameters: []; result: "pointer" };
+    }>
+    | null = null;
+  try {
+    kernel32 = Deno.dlopen("kernel32.dll", {
+      IsWow64Process2: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+      GetCurrentProcess: { parameters: [], result: "pointer" },
+    });
+    const processMachine = new Uint16Array(1);
+    const nativeMachine = new Uint16Array(1);
+    if (
+      !kernel32.symbols.IsWow64Process2(
+        kernel32.symbols.GetCurrentProcess(),
+        processMachine,
+        nativeMachine,
+      )
+    ) return;
+    const IMAGE_FILE_MACHINE_AMD64 = 0x8664;
+    if (nativeMachine[0] !== IMAGE_FILE_MACHINE_AMD64 && nativeMachine[0] !== 0) {
+      throw new UnsupportedProcessError(
+        `this x64 process runs emulated on a ${
+          nativeMachine[0] === 0xaa64 ? "ARM64" : "non-x64"
+        } machine; ` +
+          "VSS refuses emulated requesters",
+        "Use the native ARM64 Deno build.",
+      );
+    }
+  } catch (error) {
+    if (error instanceof UnsupportedProcessError) throw error;
+    // Older Windows without IsWow64Process2: nothing to check.
+  } finally {
+    kernel32?.close();
+  }
+}
+
+/** Options for {@linkcode openVss}. */
+export interface OpenOptions extends LoadOptions {
+  /** Skip CoInitializeSecurity (the host already called it). */
+  skipComSecurity?: boolean;
+}
+
+/**
+ * The process's VSS runtime, loaded and COM-initialised on first call.
+ * Outside Windows it is the simulator: `VSS_LIBRARY_PATH`, or the build in
+ * this checkout (`bash simulator/build.sh`).
+ *
+ * @example Use the simulator on Linux
+ * ```ts ignore
+ * const runtime = openVss();
+ * ```
+ */
+export function openVss(options: OpenOptions = {}): VssRuntime {
+  if (shared) return shared;
+  checkProcess();
+  let libraryPath = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH");
+  let comRuntimePath = options.comRuntimePath;
+  if (libraryPath === undefined && Deno.build.os !== "windows") {
+    const bundled = bundledSimulatorPath();
+    if (!exists(bundled)) {
+      throw new VssUnavailableError(
+        `this is ${Deno.build.os}, where VSS does not exist, and no simulator was found at ${bundled}`,
+        "Build it with `bash simulator/build.sh linux`, or set VSS_LIBRARY_PATH to a VSS implementation.",
+      );
+    }
+    libraryPath = bundled;
+  }
+  if (Deno.build.os === "windows" && libraryPath !== undefined && comRuntimePath === undefined) {
+    comRuntimePath = readEnv("VSS_COM_RUNTIME_PATH");
+  }
+  const runtime = VssRuntime.load({ libraryPath, comRuntimePath });
+  runtime.initializeCom({ security: options.skipComSecurity ? false : true });
+  shared = runtime;
+  return runtime;
+}
+
+/** True when the runtime in use is not the system's vssapi.dll. */
+export function isSimulated(runtime: VssRuntime): boolean {
+  return runtime.libs.paths.vss !== "vssapi.dll";
+}

@@ -1,0 +1,527 @@
+/**
+ * Querying and managing shadow copies outside a backup: list, delete,
+ * expose, break, revert, import, providers, volume support, diff areas,
+ * and the writers of the system.
+ *
+ * @module
+ */
+
+import { settle } from "../ffi/async.ts";
+import { VssError } from "../ffi/errors.ts";
+import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
+import { ticksToDate } from "../ffi/marshal.ts";
+import { HRESULT } from "../ffi/generated/hresults.ts";
+import { IID } from "../ffi/generated/guids.ts";
+import {
+  VSS_MGMT_OBJECT_TYPE,
+  VSS_OBJECT_TYPE,
+  VSS_PROTECTION_LEVEL,
+  VSS_PROVIDER_TYPE,
+  VSS_SNAPSHOT_CONTEXT,
+} from "../ffi/generated/enums.ts";
+import { IsVolumeSnapshottedInternal } from "../ffi/generated/vssapi.ts";
+import {
+  type IVssAsync,
+  type IVssBackupComponents,
+  IVssBackupComponentsEx2,
+  IVssDifferentialSoftwareSnapshotMgmt,
+  IVssDifferentialSoftwareSnapshotMgmt3,
+  type IVssEnumMgmtObject,
+} from "../ffi/generated/wrappers.ts";
+import type { VssRuntime } from "../ffi/runtime.ts";
+import { createBackupComponents, createSnapshotManagement, queryInterface } from "../ffi/vss.ts";
+import { openVss } from "./connection.ts";
+import { explain } from "./errors.ts";
+import { attributeNames } from "./options.ts";
+import type { ShadowCopy } from "./shadow_copy_set.ts";
+import {
+  enumName,
+  readAllWriterMetadata,
+  readWriterStatus,
+  type WriterMetadata,
+  type WriterStatus,
+} from "./writers.ts";
+
+/** The system software provider's id. */
+export const SYSTEM_PROVIDER_ID = "b5946137-7b9f-4925-af80-51abd60b20d5";
+
+/** Runs `fn` with a fresh backup components object in `context` (default: all contexts). */
+async function withSession<T>(
+  runtime: VssRuntime,
+  context: number,
+  fn: (backup: IVssBackupComponents) => T | Promise<T>,
+): Promise<T> {
+  using backup = createBackupComponents(runtime);
+  try {
+    backup.InitializeForBackup(null);
+    backup.SetContext(context);
+    return await fn(backup);
+  } catch (error) {
+    throw explain(error, "a management call");
+  }
+}
+
+async function finish(
+  op: IVssAsync | null,
+  operation: string,
+  timeoutMs = 5 * 60_000,
+): Promise<void> {
+  if (op === null) return;
+  try {
+    await settle(op, { operation, timeoutMs });
+  } finally {
+    op.release();
+  }
+}
+
+/** Common options: the runtime to use. */
+export interface ManageOptions {
+  runtime?: VssRuntime;
+}
+
+/**
+ * Every shadow copy on the system (all contexts), optionally only one set or one id.
+ *
+ * @example List shadow copies of a set
+ * ```ts ignore
+ * for (const s of await listShadowCopies({ setId })) console.log(s.devicePath);
+ * ```
+ */
+export async function listShadowCopies(
+  options: ManageOptions & { setId?: string; id?: string } = {},
+): Promise<ShadowCopy[]> {
+  const runtime = options.runtime ?? openVss();
+  return await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL, (backup) => {
+    const found: ShadowCopy[] = [];
+    let list;
+    try {
+      list = backup.Query(
+        GUID_NULL,
+        VSS_OBJECT_TYPE.VSS_OBJECT_NONE,
+        VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT,
+      ).ppEnum;
+    } catch (error) {
+      if (error instanceof VssError && error.code === HRESULT.VSS_E_OBJECT_NOT_FOUND) return [];
+      throw error;
+    }
+    if (list === null) return [];
+    using items = list;
+    const setId = options.setId && normalizeGuid(options.setId);
+    const id = options.id && normalizeGuid(options.id);
+    for (;;) {
+      const batch = items.Next(1024);
+      for (const item of batch.rgelt) {
+        if (!("Snap" in item)) continue;
+        const p = item.Snap;
+        if (setId && p.m_SnapshotSetId !== setId) continue;
+        if (id && p.m_SnapshotId !== id) continue;
+        found.push({
+          id: p.m_SnapshotId,
+          setId: p.m_SnapshotSetId,
+          volume: p.m_pwszOriginalVolumeName ?? "",
+          originalVolumeName: p.m_pwszOriginalVolumeName ?? "",
+          devicePath: p.m_pwszSnapshotDeviceObject ?? "",
+          attributes: p.m_lSnapshotAttributes,
+          attributeNames: attributeNames(p.m_lSnapshotAttributes),
+          createdAt: ticksToDate(p.m_tsCreationTimestamp),
+          createdAtTicks: p.m_tsCreationTimestamp,
+          providerId: p.m_ProviderId,
+          exposedName: p.m_pwszExposedName,
+          exposedPath: p.m_pwszExposedPath,
+        });
+      }
+      if (batch.pceltFetched < 1024) break;
+    }
+    return found;
+  });
+}
+
+/** What to delete. */
+export type DeleteTarget = { id: string } | { setId: string } | { all: true } | { oldest: string };
+
+/**
+ * Deletes shadow copies: one by id, a whole set, all of them, or the oldest of a volume.
+ * Returns how many were deleted.
+ *
+ * @example Delete one set
+ * ```ts ignore
+ * await deleteShadowCopies({ setId: "..." });
+ * ```
+ */
+export async function deleteShadowCopies(
+  target: DeleteTarget,
+  options: ManageOptions = {},
+): Promise<number> {
+  const runtime = options.runtime ?? openVss();
+  let ids: { id: string; type: VSS_OBJECT_TYPE }[];
+  if ("id" in target) {
+    ids = [{ id: normalizeGuid(target.id), type: VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT }];
+  } else if ("setId" in target) {
+    ids = [{ id: normalizeGuid(target.setId), type: VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT_SET }];
+  } else {
+    const all = await listShadowCopies({ runtime });
+    const chosen = "all" in target ? all : all
+      .filter((s) =>
+        s.volume.toLowerCase() === target.oldest.toLowerCase() ||
+        s.originalVolumeName.toLowerCase() === target.oldest.toLowerCase()
+      )
+      .sort((a, b) => (a.createdAtTicks < b.createdAtTicks ? -1 : 1))
+      .slice(0, 1);
+    ids = chosen.map((s) => ({ id: s.id, type: VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT }));
+  }
+  return await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL, (backup) => {
+    let deleted = 0;
+    for (const { id, type } of ids) {
+      deleted += backup.DeleteSnapshots(id, type, true).plDeletedSnapshots;
+    }
+    return deleted;
+  });
+}
+
+/**
+ * Exposes a persistent shadow copy: locally at a drive letter or mount folder
+ * (`as: "local"`, `at: "X:"`), or as a file share (`as: "share"`, `at` the
+ * share name). Returns the exposed name.
+ *
+ * @example Mount a shadow copy at X:
+ * ```ts ignore
+ * await exposeShadowCopy(id, { as: "local", at: "X:" });
+ * ```
+ */
+export async function exposeShadowCopy(
+  id: string,
+  how: { as: "local" | "share"; at: string | null; pathFromRoot?: string },
+  options: ManageOptions = {},
+): Promise<string> {
+  const runtime = options.runtime ?? openVss();
+  const attributes = how.as === "local" ? 0x100000 : 0x200000; // EXPOSED_LOCALLY : EXPOSED_REMOTELY
+  return await withSession(
+    runtime,
+    VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL,
+    (backup) =>
+      backup.ExposeSnapshot(normalizeGuid(id), how.pathFromRoot ?? null, attributes, how.at)
+        .pwszExposed ?? "",
+  );
+}
+
+/**
+ * Unexposes a shadow copy that was exposed.
+ *
+ * @example
+ * ```ts ignore
+ * await unexposeShadowCopy(id);
+ * ```
+ */
+export async function unexposeShadowCopy(id: string, options: ManageOptions = {}): Promise<void> {
+  const runtime = options.runtime ?? openVss();
+  await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL, (backup) => {
+    using ex2 = queryInterface(backup, IVssBackupComponentsEx2)!;
+    ex2.UnexposeSnapshot(normalizeGuid(id));
+  });
+}
+
+/**
+ * Breaks a shadow copy set: its shadow copies become ordinary read-write
+ * volumes outside VSS's control. With `flags` (VSS_HARDWARE_OPTIONS values)
+ * the extended form is used.
+ *
+ * @example
+ * ```ts ignore
+ * await breakShadowCopySet(setId);
+ * ```
+ */
+export async function breakShadowCopySet(
+  setId: string,
+  options: ManageOptions & { flags?: number } = {},
+): Promise<void> {
+  const runtime = options.runtime ?? openVss();
+  await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL, async (backup) => {
+    if (options.flags === undefined) {
+      backup.BreakSnapshotSet(normalizeGuid(setId));
+    } else {
+      using ex2 = queryInterface(backup, IVssBackupComponentsEx2)!;
+      await finish(
+        ex2.BreakSnapshotSetEx(normalizeGuid(setId), options.flags).ppAsync,
+        "BreakSnapshotSetEx",
+      );
+    }
+  });
+}
+
+/**
+ * Reverts a volume to a shadow copy of it (destroys later changes on the volume).
+ *
+ * @example
+ * ```ts ignore
+ * await revertToShadowCopy(id, { forceDismount: true });
+ * ```
+ */
+export async function revertToShadowCopy(
+  id: string,
+  options: ManageOptions & { forceDismount?: boolean } = {},
+): Promise<void> {
+  const runtime = options.runtime ?? openVss();
+  await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL, (backup) => {
+    backup.RevertToSnapshot(normalizeGuid(id), options.forceDismount ?? false);
+  });
+}
+
+/**
+ * Imports transportable shadow copies described by a saved backup components document.
+ *
+ * @example
+ * ```ts ignore
+ * await importShadowCopies(await Deno.readTextFile("set.xml"));
+ * ```
+ */
+export async function importShadowCopies(
+  document: string,
+  options: ManageOptions = {},
+): Promise<void> {
+  const runtime = options.runtime ?? openVss();
+  using backup = createBackupComponents(runtime);
+  try {
+    backup.InitializeForRestore(document);
+    await finish(backup.ImportSnapshots().ppAsync, "ImportSnapshots");
+  } catch (error) {
+    throw explain(error, "ImportSnapshots");
+  }
+}
+
+/** A shadow copy provider. */
+export interface Provider {
+  id: string;
+  name: string | null;
+  type: string;
+  version: string | null;
+  versionId: string;
+  classId: string;
+}
+
+/**
+ * The registered shadow copy providers.
+ *
+ * @example
+ * ```ts ignore
+ * for (const p of await listProviders()) console.log(p.name);
+ * ```
+ */
+export async function listProviders(options: ManageOptions = {}): Promise<Provider[]> {
+  const runtime = options.runtime ?? openVss();
+  return await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL, (backup) => {
+    using list = backup.Query(
+      GUID_NULL,
+      VSS_OBJECT_TYPE.VSS_OBJECT_NONE,
+      VSS_OBJECT_TYPE.VSS_OBJECT_PROVIDER,
+    )
+      .ppEnum!;
+    const out: Provider[] = [];
+    for (const item of list.Next(256).rgelt) {
+      if (!("Prov" in item)) continue;
+      const p = item.Prov;
+      out.push({
+        id: p.m_ProviderId,
+        name: p.m_pwszProviderName,
+        type: enumName(VSS_PROVIDER_TYPE, p.m_eProviderType).replace(/^VSS_PROV_/, "")
+          .toLowerCase(),
+        version: p.m_pwszProviderVersion,
+        versionId: p.m_ProviderVersionId,
+        classId: p.m_ClassId,
+      });
+    }
+    return out;
+  });
+}
+
+/**
+ * Whether a provider (default: any) can shadow copy `volume`.
+ *
+ * @example
+ * ```ts ignore
+ * if (await isVolumeSupported("D:\\")) { ... }
+ * ```
+ */
+export async function isVolumeSupported(
+  volume: string,
+  options: ManageOptions & { providerId?: string } = {},
+): Promise<boolean> {
+  const runtime = options.runtime ?? openVss();
+  return await withSession(
+    runtime,
+    VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP,
+    (backup) =>
+      backup.IsVolumeSupported(options.providerId ?? GUID_NULL, volume).pbSupportedByThisProvider,
+  );
+}
+
+/**
+ * Whether `volume` has shadow copies, and the capability mask VSS reports for it.
+ *
+ * @example
+ * ```ts ignore
+ * const { snapshotsPresent } = isVolumeSnapshotted("C:\\");
+ * ```
+ */
+export function isVolumeSnapshotted(
+  volume: string,
+  options: ManageOptions = {},
+): { snapshotsPresent: boolean; capability: number } {
+  const runtime = options.runtime ?? openVss();
+  const r = IsVolumeSnapshottedInternal(runtime, volume);
+  return { snapshotsPresent: r.pbSnapshotsPresent, capability: r.plSnapshotCapability };
+}
+
+/** A shadow copy storage (diff) area. */
+export interface DiffArea {
+  volume: string;
+  diffAreaVolume: string;
+  maximumBytes: bigint;
+  allocatedBytes: bigint;
+  usedBytes: bigint;
+}
+
+function diffAreas(list: IVssEnumMgmtObject | null): DiffArea[] {
+  if (list === null) return [];
+  using items = list;
+  const out: DiffArea[] = [];
+  for (const item of items.Next(1024).rgelt) {
+    if (item.Type !== VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_DIFF_AREA || !("DiffArea" in item)) {
+      continue;
+    }
+    const d = item.DiffArea;
+    out.push({
+      volume: d.m_pwszVolumeName ?? "",
+      diffAreaVolume: d.m_pwszDiffAreaVolumeName ?? "",
+      maximumBytes: d.m_llMaximumDiffSpace,
+      allocatedBytes: d.m_llAllocatedDiffSpace,
+      usedBytes: d.m_llUsedDiffSpace,
+    });
+  }
+  return out;
+}
+
+function withDiffMgmt<T>(
+  runtime: VssRuntime,
+  providerId: string,
+  fn: (mgmt: IVssDifferentialSoftwareSnapshotMgmt) => T,
+): T {
+  using snapshots = createSnapshotManagement(runtime);
+  using unknown = snapshots.GetProviderMgmtInterface(
+    providerId,
+    IID.IVssDifferentialSoftwareSnapshotMgmt,
+  ).ppItf!;
+  using mgmt = queryInterface(unknown, IVssDifferentialSoftwareSnapshotMgmt)!;
+  return fn(mgmt);
+}
+
+/**
+ * Shadow copy storage management (diff areas) of the system provider.
+ *
+ * @example Limit the storage of C: on D: to 10 GiB
+ * ```ts ignore
+ * diffAreas.changeMaximumSize("C:\\", "D:\\", 10n * 2n ** 30n);
+ * ```
+ */
+export const diffAreaManagement = {
+  /** Diff areas for a volume (whose shadow copies they store). */
+  forVolume(volume: string, options: ManageOptions & { providerId?: string } = {}): DiffArea[] {
+    const runtime = options.runtime ?? openVss();
+    return withDiffMgmt(
+      runtime,
+      options.providerId ?? SYSTEM_PROVIDER_ID,
+      (m) => diffAreas(m.QueryDiffAreasForVolume(volume).ppEnum),
+    );
+  },
+  /** Diff areas residing on a volume. */
+  onVolume(volume: string, options: ManageOptions & { providerId?: string } = {}): DiffArea[] {
+    const runtime = options.runtime ?? openVss();
+    return withDiffMgmt(
+      runtime,
+      options.providerId ?? SYSTEM_PROVIDER_ID,
+      (m) => diffAreas(m.QueryDiffAreasOnVolume(volume).ppEnum),
+    );
+  },
+  /** Adds a diff area for `volume` on `diffAreaVolume`. */
+  add(
+    volume: string,
+    diffAreaVolume: string,
+    maximumBytes: bigint,
+    options: ManageOptions & { providerId?: string } = {},
+  ): void {
+    const runtime = options.runtime ?? openVss();
+    withDiffMgmt(
+      runtime,
+      options.providerId ?? SYSTEM_PROVIDER_ID,
+      (m) => m.AddDiffArea(volume, diffAreaVolume, maximumBytes),
+    );
+  },
+  /** Changes the maximum size of a diff area. */
+  changeMaximumSize(
+    volume: string,
+    diffAreaVolume: string,
+    maximumBytes: bigint,
+    options: ManageOptions & { providerId?: string } = {},
+  ): void {
+    const runtime = options.runtime ?? openVss();
+    withDiffMgmt(
+      runtime,
+      options.providerId ?? SYSTEM_PROVIDER_ID,
+      (m) => m.ChangeDiffAreaMaximumSize(volume, diffAreaVolume, maximumBytes),
+    );
+  },
+  /** The protection level and fault state of a volume. */
+  protection(volume: string, options: ManageOptions & { providerId?: string } = {}) {
+    const runtime = options.runtime ?? openVss();
+    return withDiffMgmt(runtime, options.providerId ?? SYSTEM_PROVIDER_ID, (m) => {
+      using m3 = queryInterface(m, IVssDifferentialSoftwareSnapshotMgmt3)!;
+      const p = m3.GetVolumeProtectLevel(volume).protectionLevel;
+      return {
+        level: p.m_protectionLevel === VSS_PROTECTION_LEVEL.VSS_PROTECTION_LEVEL_SNAPSHOT
+          ? "snapshot"
+          : "original-volume",
+        offline: p.m_volumeIsOfflineForProtection,
+        fault: p.m_protectionFault,
+        failureStatus: p.m_failureStatus >>> 0,
+        hasUnusedDiffArea: p.m_volumeHasUnusedDiffArea,
+      };
+    });
+  },
+  /** Sets the protection level of a volume. */
+  setProtection(
+    volume: string,
+    level: "original-volume" | "snapshot",
+    options: ManageOptions & { providerId?: string } = {},
+  ): void {
+    const runtime = options.runtime ?? openVss();
+    withDiffMgmt(runtime, options.providerId ?? SYSTEM_PROVIDER_ID, (m) => {
+      using m3 = queryInterface(m, IVssDifferentialSoftwareSnapshotMgmt3)!;
+      m3.SetVolumeProtectLevel(
+        volume,
+        level === "snapshot"
+          ? VSS_PROTECTION_LEVEL.VSS_PROTECTION_LEVEL_SNAPSHOT
+          : VSS_PROTECTION_LEVEL.VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME,
+      );
+    });
+  },
+};
+
+/**
+ * The writers of the system: their metadata (GatherWriterMetadata) and status.
+ *
+ * @example
+ * ```ts ignore
+ * const { metadata, status } = await getWriters();
+ * ```
+ */
+export async function getWriters(
+  options: ManageOptions & { timeoutMs?: number } = {},
+): Promise<{ metadata: WriterMetadata[]; status: WriterStatus[] }> {
+  const runtime = options.runtime ?? openVss();
+  return await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP, async (backup) => {
+    await finish(backup.GatherWriterMetadata().pAsync, "GatherWriterMetadata", options.timeoutMs);
+    const metadata = readAllWriterMetadata(backup);
+    backup.FreeWriterMetadata();
+    await finish(backup.GatherWriterStatus().pAsync, "GatherWriterStatus", options.timeoutMs);
+    return { metadata, status: readWriterStatus(backup) };
+  });
+}

@@ -1,0 +1,306 @@
+/**
+ * The restore sequence: load the saved backup components document, select
+ * components, set targets, PreRestore, the caller's copy step, file restore
+ * status, PostRestore, writer status.
+ *
+ * @module
+ */
+
+import { settle } from "../ffi/async.ts";
+import { VSS_COMPONENT_TYPE, VSS_FILE_RESTORE_STATUS } from "../ffi/generated/enums.ts";
+import {
+  type IVssAsync,
+  type IVssBackupComponents,
+  IVssBackupComponentsEx,
+} from "../ffi/generated/wrappers.ts";
+import type { VssRuntime } from "../ffi/runtime.ts";
+import { createBackupComponents, queryInterface } from "../ffi/vss.ts";
+import { openVss } from "./connection.ts";
+import { explain, WriterFailureError } from "./errors.ts";
+import { type Deadlines, DEFAULT_DEADLINES, type ProgressEvent } from "./options.ts";
+import {
+  readAllWriterMetadata,
+  readWriterStatus,
+  type WriterMetadata,
+  type WriterStatus,
+} from "./writers.ts";
+
+/** A component recorded in a backup components document. */
+export interface DocumentComponent {
+  writerId: string;
+  instanceId: string;
+  type: "database" | "filegroup" | "undefined";
+  logicalPath: string | null;
+  name: string;
+  /** `logicalPath\\name`, or `name`. */
+  path: string;
+  backupSucceeded: boolean;
+  backupStamp: string | null;
+}
+
+const typeName = (t: number): DocumentComponent["type"] =>
+  t === VSS_COMPONENT_TYPE.VSS_CT_DATABASE
+    ? "database"
+    : t === VSS_COMPONENT_TYPE.VSS_CT_FILEGROUP
+    ? "filegroup"
+    : "undefined";
+const typeValue = (t: DocumentComponent["type"]) =>
+  t === "database" ? VSS_COMPONENT_TYPE.VSS_CT_DATABASE : VSS_COMPONENT_TYPE.VSS_CT_FILEGROUP;
+
+function documentComponents(backup: IVssBackupComponents): DocumentComponent[] {
+  const out: DocumentComponent[] = [];
+  const n = backup.GetWriterComponentsCount().pcComponents;
+  for (let i = 0; i < n; i++) {
+    using writer = backup.GetWriterComponents(i).ppWriter!;
+    const { pidInstance, pidWriter } = writer.GetWriterInfo();
+    const count = writer.GetComponentCount().pcComponents;
+    for (let j = 0; j < count; j++) {
+      using c = writer.GetComponent(j).ppComponent!;
+      const logicalPath = c.GetLogicalPath().pbstrPath;
+      const name = c.GetComponentName().pbstrName ?? "";
+      out.push({
+        writerId: pidWriter,
+        instanceId: pidInstance,
+        type: typeName(c.GetComponentType().pct),
+        logicalPath,
+        name,
+        path: logicalPath ? `${logicalPath}\\${name}` : name,
+        backupSucceeded: c.GetBackupSucceeded().pbSucceeded,
+        backupStamp: c.GetBackupStamp().pbstrBackupStamp,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The components a saved backup components document records.
+ *
+ * @example
+ * ```ts ignore
+ * for (const c of readBackupDocument(xml)) console.log(c.path, c.backupSucceeded);
+ * ```
+ */
+export function readBackupDocument(
+  document: string,
+  options: { runtime?: VssRuntime } = {},
+): DocumentComponent[] {
+  const runtime = options.runtime ?? openVss();
+  using backup = createBackupComponents(runtime);
+  try {
+    backup.InitializeForRestore(document);
+    return documentComponents(backup);
+  } catch (error) {
+    throw explain(error, "InitializeForRestore");
+  }
+}
+
+/** A component to restore and how. */
+export interface RestoreSelection {
+  /** `logicalPath\\name` of a component in the document. */
+  componentPath: string;
+  /** Restrict to this writer (by class id) when several have the path. */
+  writerId?: string;
+  /** Subcomponents (`logicalPath\\name`) to restore inside it. */
+  subcomponents?: string[];
+  /** Writer-specific restore options. */
+  restoreOptions?: string;
+  /** Whether further (incremental/differential) restores follow. */
+  additionalRestores?: boolean;
+  /** Files to restore somewhere else than where they came from. */
+  newTargets?: { path: string; filespec: string; recursive: boolean; alternatePath: string }[];
+}
+
+/** What the caller's copy step reports per component. */
+export type FileRestoreResult = "all" | "none" | "failed";
+
+/** Options of {@linkcode restore}. */
+export interface RestoreOptions {
+  /** The components to restore. */
+  select: RestoreSelection[];
+  /**
+   * Copies the files back (between PreRestore and PostRestore) and reports
+   * per component path what was restored. Missing components count as `all`.
+   */
+  copy: (
+    plan: RestorePlan,
+  ) => Promise<Record<string, FileRestoreResult>> | Record<string, FileRestoreResult>;
+  deadlines?: Pick<Deadlines, "gatherMetadata" | "complete">;
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  runtime?: VssRuntime;
+}
+
+/** What will be restored, for the copy step. */
+export interface RestorePlan {
+  components: (DocumentComponent & { selection: RestoreSelection; target: string })[];
+  writers: WriterMetadata[];
+}
+
+async function run(
+  op: IVssAsync | null,
+  operation: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (op === null) return;
+  try {
+    await settle(op, { operation, timeoutMs, signal });
+  } finally {
+    op.release();
+  }
+}
+
+/**
+ * Runs the whole restore sequence around the caller's copy step and returns
+ * the writers' status after PostRestore.
+ *
+ * @example Restore one component
+ * ```ts ignore
+ * await restore(xml, {
+ *   select: [{ componentPath: "Logical\\Data" }],
+ *   copy: async (plan) => { await copyBack(plan); return {}; },
+ * });
+ * ```
+ */
+export async function restore(document: string, options: RestoreOptions): Promise<WriterStatus[]> {
+  const runtime = options.runtime ?? openVss();
+  const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
+  const started = performance.now();
+  const progress = (phase: string, state: "start" | "end") =>
+    options.onProgress?.({
+      phase: phase as ProgressEvent["phase"],
+      state,
+      elapsedMs: performance.now() - started,
+    });
+  let step = "InitializeForRestore";
+  using backup = createBackupComponents(runtime);
+  try {
+    backup.InitializeForRestore(document);
+    step = "GatherWriterMetadata";
+    progress("gather-metadata", "start");
+    await run(backup.GatherWriterMetadata().pAsync, step, deadlines.gatherMetadata, options.signal);
+    const writers = readAllWriterMetadata(backup);
+    backup.FreeWriterMetadata();
+    progress("gather-metadata", "end");
+    const inDocument = documentComponents(backup);
+    const chosen: RestorePlan["components"] = [];
+    using ex = queryInterface(backup, IVssBackupComponentsEx);
+    for (const selection of options.select) {
+      const match = inDocument.find((c) =>
+        c.path === selection.componentPath &&
+        (selection.writerId === undefined || c.writerId === selection.writerId)
+      );
+      if (!match) {
+        throw new RangeError(`the backup document has no component ${selection.componentPath}`);
+      }
+      step = "SetSelectedForRestore";
+      const type = typeValue(match.type);
+      if (ex) {
+        ex.SetSelectedForRestoreEx(
+          match.writerId,
+          type,
+          match.logicalPath,
+          match.name,
+          true,
+          match.instanceId,
+        );
+      } else {backup.SetSelectedForRestore(
+          match.writerId,
+          type,
+          match.logicalPath,
+          match.name,
+          true,
+        );}
+      for (const sub of selection.subcomponents ?? []) {
+        step = "AddRestoreSubcomponent";
+        const at = sub.lastIndexOf("\\");
+        backup.AddRestoreSubcomponent(
+          match.writerId,
+          type,
+          match.logicalPath,
+          match.name,
+          at < 0 ? null : sub.slice(0, at),
+          sub.slice(at + 1),
+          false,
+        );
+      }
+      if (selection.restoreOptions !== undefined) {
+        step = "SetRestoreOptions";
+        backup.SetRestoreOptions(
+          match.writerId,
+          type,
+          match.logicalPath,
+          match.name,
+          selection.restoreOptions,
+        );
+      }
+      if (selection.additionalRestores !== undefined) {
+        step = "SetAdditionalRestores";
+        backup.SetAdditionalRestores(
+          match.writerId,
+          type,
+          match.logicalPath,
+          match.name,
+          selection.additionalRestores,
+        );
+      }
+      for (const t of selection.newTargets ?? []) {
+        step = "AddNewTarget";
+        backup.AddNewTarget(
+          match.writerId,
+          type,
+          match.logicalPath,
+          match.name,
+          t.path,
+          t.filespec,
+          t.recursive,
+          t.alternatePath,
+        );
+      }
+      chosen.push({
+        ...match,
+        selection,
+        target: selection.newTargets?.length ? "new" : "original",
+      });
+    }
+    step = "PreRestore";
+    progress("prepare", "start");
+    await run(backup.PreRestore().ppAsync, step, deadlines.complete, options.signal);
+    const afterPre = await status(backup, deadlines.complete, options.signal);
+    const failedPre = afterPre.filter((s) => s.failed);
+    if (failedPre.length > 0) throw new WriterFailureError("PreRestore", failedPre);
+    progress("prepare", "end");
+    step = "copy";
+    progress("snapshot", "start");
+    const results = await options.copy({ components: chosen, writers });
+    progress("snapshot", "end");
+    for (const c of chosen) {
+      step = "SetFileRestoreStatus";
+      const r = results[c.path] ?? "all";
+      const value = r === "all"
+        ? VSS_FILE_RESTORE_STATUS.VSS_RS_ALL
+        : r === "none"
+        ? VSS_FILE_RESTORE_STATUS.VSS_RS_NONE
+        : VSS_FILE_RESTORE_STATUS.VSS_RS_FAILED;
+      backup.SetFileRestoreStatus(c.writerId, typeValue(c.type), c.logicalPath, c.name, value);
+    }
+    step = "PostRestore";
+    progress("complete", "start");
+    await run(backup.PostRestore().ppAsync, step, deadlines.complete, options.signal);
+    const after = await status(backup, deadlines.complete, options.signal);
+    progress("complete", "end");
+    return after;
+  } catch (error) {
+    throw explain(error, step);
+  }
+}
+
+async function status(
+  backup: IVssBackupComponents,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<WriterStatus[]> {
+  await run(backup.GatherWriterStatus().pAsync, "GatherWriterStatus", timeoutMs, signal);
+  return readWriterStatus(backup);
+}

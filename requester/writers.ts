@@ -1,0 +1,272 @@
+/**
+ * Writer metadata and writer status as plain objects.
+ *
+ * @module
+ */
+
+import {
+  type IVssBackupComponents,
+  IVssBackupComponentsEx3,
+  type IVssExamineWriterMetadata,
+  IVssExamineWriterMetadataEx2,
+  type IVssWMComponent,
+  type IVssWMFiledesc,
+} from "../ffi/generated/wrappers.ts";
+import {
+  VSS_COMPONENT_TYPE,
+  VSS_RESTOREMETHOD_ENUM,
+  VSS_SOURCE_TYPE,
+  VSS_USAGE_TYPE,
+  VSS_WRITER_STATE,
+  VSS_WRITERRESTORE_ENUM,
+} from "../ffi/generated/enums.ts";
+import { hresultName } from "../ffi/errors.ts";
+import { queryInterface } from "../ffi/vss.ts";
+import type { WriterFailure } from "./errors.ts";
+
+/** The name of an enum value (`VSS_WS_STABLE`), or the number as text. */
+export function enumName(table: Record<string, number>, value: number): string {
+  for (const [k, v] of Object.entries(table)) if (v === value) return k;
+  return String(value);
+}
+
+/** A file specification of writer metadata. */
+export interface FileSpec {
+  path: string;
+  filespec: string;
+  recursive: boolean;
+  alternateLocation: string | null;
+  backupTypeMask: number;
+}
+
+/** A component a writer declares. */
+export interface WriterComponent {
+  type: "database" | "filegroup" | "undefined";
+  logicalPath: string | null;
+  name: string;
+  caption: string | null;
+  selectable: boolean;
+  selectableForRestore: boolean;
+  restoreMetadata: boolean;
+  notifyOnBackupComplete: boolean;
+  flags: number;
+  files: FileSpec[];
+  databases: FileSpec[];
+  logs: FileSpec[];
+  dependencies: { writerId: string; logicalPath: string | null; componentName: string }[];
+}
+
+/** Everything a writer's metadata document says, as plain data. */
+export interface WriterMetadata {
+  instanceId: string;
+  writerId: string;
+  name: string;
+  instanceName: string | null;
+  usage: string;
+  source: string;
+  version: { major: number; minor: number } | null;
+  backupSchema: number;
+  restoreMethod: {
+    method: string;
+    service: string | null;
+    userProcedure: string | null;
+    writerRestore: string;
+    rebootRequired: boolean;
+    alternateLocations: (FileSpec & { destination: string | null })[];
+  };
+  components: WriterComponent[];
+  excludeFiles: FileSpec[];
+  excludeFromSnapshot: FileSpec[];
+}
+
+function fileSpec(desc: IVssWMFiledesc | null): FileSpec {
+  if (desc === null) throw new Error("VSS returned no file descriptor");
+  using d = desc;
+  return {
+    path: d.GetPath().pbstrPath ?? "",
+    filespec: d.GetFilespec().pbstrFilespec ?? "",
+    recursive: d.GetRecursive().pbRecursive,
+    alternateLocation: d.GetAlternateLocation().pbstrAlternateLocation,
+    backupTypeMask: d.GetBackupTypeMask().pdwTypeMask,
+  };
+}
+
+const componentType = (t: number): WriterComponent["type"] =>
+  t === VSS_COMPONENT_TYPE.VSS_CT_DATABASE
+    ? "database"
+    : t === VSS_COMPONENT_TYPE.VSS_CT_FILEGROUP
+    ? "filegroup"
+    : "undefined";
+
+function component(c: IVssWMComponent): WriterComponent {
+  const info = c.GetComponentInfo().ppInfo;
+  if (info === null) throw new Error("VSS returned no component information");
+  const list = <T>(n: number, get: (i: number) => T) => Array.from({ length: n }, (_, i) => get(i));
+  return {
+    type: componentType(info.type),
+    logicalPath: info.bstrLogicalPath,
+    name: info.bstrComponentName ?? "",
+    caption: info.bstrCaption,
+    selectable: info.bSelectable,
+    selectableForRestore: info.bSelectableForRestore,
+    restoreMetadata: info.bRestoreMetadata,
+    notifyOnBackupComplete: info.bNotifyOnBackupComplete,
+    flags: info.dwComponentFlags,
+    files: list(info.cFileCount, (i) => fileSpec(c.GetFile(i).ppFiledesc)),
+    databases: list(info.cDatabases, (i) => fileSpec(c.GetDatabaseFile(i).ppFiledesc)),
+    logs: list(info.cLogFiles, (i) => fileSpec(c.GetDatabaseLogFile(i).ppFiledesc)),
+    dependencies: list(info.cDependencies, (i) => {
+      using d = c.GetDependency(i).ppDependency!;
+      return {
+        writerId: d.GetWriterId().pWriterId,
+        logicalPath: d.GetLogicalPath().pbstrLogicalPath,
+        componentName: d.GetComponentName().pbstrComponentName ?? "",
+      };
+    }),
+  };
+}
+
+/**
+ * Reads one writer's metadata into plain data (releases nothing it was given).
+ *
+ * @example After GatherWriterMetadata
+ * ```ts ignore
+ * using m = backup.GetWriterMetadata(0).ppMetadata!;
+ * console.log(readWriterMetadata(m).components.length);
+ * ```
+ */
+export function readWriterMetadata(m: IVssExamineWriterMetadata): WriterMetadata {
+  const id = m.GetIdentity();
+  const counts = m.GetFileCounts();
+  const ex2 = queryInterface(m, IVssExamineWriterMetadataEx2);
+  try {
+    const restore = m.GetRestoreMethod();
+    const list = <T>(n: number, get: (i: number) => T) =>
+      Array.from({ length: n }, (_, i) => get(i));
+    const version = ex2 ? ex2.GetVersion() : null;
+    return {
+      instanceId: id.pidInstance,
+      writerId: id.pidWriter,
+      name: id.pbstrWriterName ?? "",
+      instanceName: ex2 ? ex2.GetIdentityEx().pbstrInstanceName : null,
+      usage: enumName(VSS_USAGE_TYPE, id.pUsage),
+      source: enumName(VSS_SOURCE_TYPE, id.pSource),
+      version: version ? { major: version.pdwMajorVersion, minor: version.pdwMinorVersion } : null,
+      backupSchema: m.GetBackupSchema().pdwSchemaMask,
+      restoreMethod: {
+        method: enumName(VSS_RESTOREMETHOD_ENUM, restore.pMethod),
+        service: restore.pbstrService,
+        userProcedure: restore.pbstrUserProcedure,
+        writerRestore: enumName(VSS_WRITERRESTORE_ENUM, restore.pwriterRestore),
+        rebootRequired: restore.pbRebootRequired,
+        alternateLocations: list(restore.pcMappings, (i) => {
+          const spec = fileSpec(m.GetAlternateLocationMapping(i).ppFiledesc);
+          return { ...spec, destination: spec.alternateLocation };
+        }),
+      },
+      components: list(counts.pcComponents, (i) => {
+        using c = m.GetComponent(i).ppComponent!;
+        return component(c);
+      }),
+      excludeFiles: list(counts.pcExcludeFiles, (i) => fileSpec(m.GetExcludeFile(i).ppFiledesc)),
+      excludeFromSnapshot: ex2
+        ? list(
+          ex2.GetExcludeFromSnapshotCount().pcExcludedFromSnapshot,
+          (i) => fileSpec(ex2.GetExcludeFromSnapshotFile(i).ppFiledesc),
+        )
+        : [],
+    };
+  } finally {
+    ex2?.release();
+  }
+}
+
+/**
+ * Every gathered writer's metadata (after GatherWriterMetadata finished).
+ *
+ * @example
+ * ```ts ignore
+ * const writers = readAllWriterMetadata(backup);
+ * ```
+ */
+export function readAllWriterMetadata(backup: IVssBackupComponents): WriterMetadata[] {
+  const n = backup.GetWriterMetadataCount().pcWriters;
+  return Array.from({ length: n }, (_, i) => {
+    using m = backup.GetWriterMetadata(i).ppMetadata!;
+    return readWriterMetadata(m);
+  });
+}
+
+/** One writer's status after a phase. */
+export interface WriterStatus extends WriterFailure {
+  /** True when the state is one of the VSS_WS_FAILED_AT_* states. */
+  failed: boolean;
+}
+
+const FAILED_STATES = new Set<number>([
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_IDENTIFY,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_PREPARE_BACKUP,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_PREPARE_SNAPSHOT,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_FREEZE,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_THAW,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_POST_SNAPSHOT,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_BACKUP_COMPLETE,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_PRE_RESTORE,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_POST_RESTORE,
+  VSS_WRITER_STATE.VSS_WS_FAILED_AT_BACKUPSHUTDOWN,
+]);
+
+/**
+ * Reads every writer's status after GatherWriterStatus finished, then frees it.
+ *
+ * @example
+ * ```ts ignore
+ * const statuses = readWriterStatus(backup);
+ * ```
+ */
+export function readWriterStatus(backup: IVssBackupComponents): WriterStatus[] {
+  const ex3 = queryInterface(backup, IVssBackupComponentsEx3);
+  try {
+    const n = backup.GetWriterStatusCount().pcWriters;
+    const out: WriterStatus[] = [];
+    for (let i = 0; i < n; i++) {
+      let s: {
+        pidInstance: string;
+        pidWriter: string;
+        pbstrWriter: string | null;
+        pnStatus: number;
+        failure: number;
+        application: number;
+        message: string | null;
+      };
+      if (ex3) {
+        const r = ex3.GetWriterStatusEx(i);
+        s = {
+          ...r,
+          failure: r.phrFailureWriter,
+          application: r.phrApplication,
+          message: r.pbstrApplicationMessage,
+        };
+      } else {
+        const r = backup.GetWriterStatus(i);
+        s = { ...r, failure: r.phResultFailure, application: 0, message: null };
+      }
+      out.push({
+        name: s.pbstrWriter ?? "",
+        writerId: s.pidWriter,
+        instanceId: s.pidInstance,
+        state: s.pnStatus,
+        stateName: enumName(VSS_WRITER_STATE, s.pnStatus),
+        failure: s.failure >>> 0,
+        failureName: s.failure ? hresultName(s.failure) : null,
+        application: s.application >>> 0,
+        applicationMessage: s.message || null,
+        failed: FAILED_STATES.has(s.pnStatus),
+      });
+    }
+    return out;
+  } finally {
+    ex3?.release();
+    backup.FreeWriterStatus();
+  }
+}

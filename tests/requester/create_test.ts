@@ -1,0 +1,200 @@
+/**
+ * The high-level requester API end to end on the simulator.
+ */
+
+import { assert, assertEquals, assertMatch, assertRejects } from "../assert.ts";
+import { Simulator, simulatorPath } from "../support/simulator.ts";
+import { VssRuntime } from "../../ffi/runtime.ts";
+import {
+  createShadowCopySet,
+  deleteShadowCopies,
+  getWriters,
+  InsufficientStorageError,
+  isVolumeSupported,
+  listProviders,
+  listShadowCopies,
+  NotElevatedError,
+  readBackupDocument,
+  restore,
+  SessionFinishedError,
+  VolumeNotSupportedError,
+  WriterFailureError,
+} from "../../requester/mod.ts";
+import { HRESULT } from "../../ffi/generated/hresults.ts";
+import { VSS_WRITER_STATE } from "../../ffi/generated/enums.ts";
+import { VssAsyncAbortedError } from "../../ffi/errors.ts";
+
+const sim = new Simulator();
+const runtime = VssRuntime.load({
+  libraryPath: simulatorPath,
+  comRuntimePath: Deno.build.os === "windows" ? simulatorPath : undefined,
+});
+runtime.initializeCom();
+
+function clean() {
+  assertEquals(sim.live(), { objects: 0, bstrs: 0, cotaskmem: 0 });
+  assertEquals(sim.snapshotCount(), 0, "no shadow copy left behind");
+}
+
+function setupWriters() {
+  const w = sim.addWriter({ name: "SQL Sim", usage: 3, source: 1 });
+  const c = sim.addComponent(w, {
+    logicalPath: "Instance",
+    name: "db1",
+    caption: "Database one",
+    type: 1,
+  });
+  sim.addComponentFile(w, c, "database", "C:\\sql\\", "db1.mdf");
+  sim.addComponentFile(w, c, "log", "C:\\sql\\", "db1.ldf");
+  const other = sim.addWriter({ name: "Other", usage: 3, source: 1 });
+  sim.addComponent(other, { logicalPath: null, name: "files" });
+  return { w, other };
+}
+
+Deno.test("create a set, read its properties and map a path; completing removes it", async () => {
+  sim.reset();
+  setupWriters();
+  const phases: string[] = [];
+  {
+    await using set = await createShadowCopySet(["C:\\"], {
+      runtime,
+      onProgress: (e) => phases.push(`${e.phase}:${e.state}`),
+    });
+    assertEquals(set.snapshots.length, 1);
+    const s = set.snapshots[0];
+    assertEquals(s.setId, set.id);
+    assertMatch(s.devicePath, /HarddiskVolumeShadowCopy1$/);
+    assertEquals(set.mapPath("C:\\sql\\db1.mdf"), `${s.devicePath}\\sql\\db1.mdf`);
+    assert(s.attributeNames.includes("differential"));
+    assertEquals(set.writers.map((w) => w.name).sort(), ["Other", "SQL Sim"]);
+    assertEquals(
+      set.writers.find((w) => w.name === "SQL Sim")!.components[0].databases[0].filespec,
+      "db1.mdf",
+    );
+    assertEquals((await listShadowCopies({ runtime })).length, 1);
+    assert(set.saveBackupDocument().length > 0);
+  }
+  assertEquals(phases.at(0), "initialize:start");
+  assertEquals(phases.at(-1), "complete:end");
+  clean();
+});
+
+Deno.test("a persistent set survives completion until deleted", async () => {
+  sim.reset();
+  const set = await createShadowCopySet(["C:\\"], { runtime, persistent: true, writers: false });
+  await set.complete();
+  await assertRejects(() => set.complete(), SessionFinishedError);
+  const listed = await listShadowCopies({ runtime, setId: set.id });
+  assertEquals(listed.map((s) => s.id), [set.snapshots[0].id]);
+  assertEquals(await deleteShadowCopies({ setId: set.id }, { runtime }), 1);
+  clean();
+});
+
+Deno.test("failures become actionable errors and leave nothing behind", async () => {
+  sim.reset();
+  sim.fail("IVssBackupComponents::AddToSnapshotSet", HRESULT.E_ACCESSDENIED, 1);
+  const denied = await assertRejects(
+    () => createShadowCopySet(["C:\\"], { runtime, writers: false }),
+    NotElevatedError,
+  );
+  assertMatch(denied.hint, /administrator/);
+  clean();
+  sim.addVolume("E:\\", false);
+  const unsupported = await assertRejects(
+    () => createShadowCopySet(["E:\\"], { runtime, writers: false }),
+    VolumeNotSupportedError,
+  );
+  assertEquals(unsupported.volume, "E:\\");
+  clean();
+  sim.failAsync("IVssBackupComponents::DoSnapshotSet", HRESULT.VSS_E_INSUFFICIENT_STORAGE);
+  await assertRejects(
+    () => createShadowCopySet(["C:\\"], { runtime, writers: false }),
+    InsufficientStorageError,
+  );
+  sim.failAsync("IVssBackupComponents::DoSnapshotSet", 0);
+  clean();
+  sim.asyncDelay("IVssBackupComponents::DoSnapshotSet", -1);
+  await assertRejects(
+    () =>
+      createShadowCopySet(["C:\\"], {
+        runtime,
+        writers: false,
+        persistent: true,
+        deadlines: { snapshot: 50 },
+      }),
+    VssAsyncAbortedError,
+    "timed out",
+  );
+  sim.asyncDelay("IVssBackupComponents::DoSnapshotSet", 0);
+  assert(
+    sim.calls().some((c) => c.method === "AbortBackup"),
+    "AbortBackup after the set was started",
+  );
+  clean();
+});
+
+Deno.test("a failed writer the backup includes stops it; otherwise it is reported as degraded", async () => {
+  sim.reset();
+  const { w } = setupWriters();
+  const failed = VSS_WRITER_STATE.VSS_WS_FAILED_AT_PREPARE_SNAPSHOT;
+  sim.setWriterStatus(w, failed, HRESULT.VSS_E_WRITERERROR_RETRYABLE);
+  const error = await assertRejects(
+    () => createShadowCopySet(["C:\\"], { runtime, writers: { include: [{ name: "SQL Sim" }] } }),
+    WriterFailureError,
+  );
+  assertEquals(error.writers.map((x) => [x.name, x.stateName]), [[
+    "SQL Sim",
+    "VSS_WS_FAILED_AT_PREPARE_SNAPSHOT",
+  ]]);
+  assertEquals(error.writers[0].failureName, "VSS_E_WRITERERROR_RETRYABLE");
+  clean();
+  {
+    await using set = await createShadowCopySet(["C:\\"], { runtime });
+    assertEquals(set.degradedWriters.map((x) => x.name), ["SQL Sim"]);
+  }
+  clean();
+  {
+    await using set = await createShadowCopySet(["C:\\"], {
+      runtime,
+      writers: { exclude: [{ name: "SQL Sim" }] },
+    });
+    assertEquals(set.writers.map((x) => x.name), ["Other"]);
+    assertEquals(set.degradedWriters, []);
+  }
+  clean();
+});
+
+Deno.test("providers, volume support, writers, backup document and restore", async () => {
+  sim.reset();
+  setupWriters();
+  const providers = await listProviders({ runtime });
+  assertEquals(providers[0].id, "b5946137-7b9f-4925-af80-51abd60b20d5");
+  assertEquals(await isVolumeSupported("C:\\", { runtime }), true);
+  const { metadata, status } = await getWriters({ runtime });
+  assertEquals(metadata.length, 2);
+  assertEquals(status.every((s) => !s.failed), true);
+  let document = "";
+  {
+    await using set = await createShadowCopySet(["C:\\"], {
+      runtime,
+      writers: { include: [{ name: "SQL Sim", componentPath: "Instance\\db1" }] },
+      backupType: "full",
+    });
+    document = set.saveBackupDocument();
+  }
+  const components = readBackupDocument(document, { runtime });
+  assertEquals(components.map((c) => c.path), ["Instance\\db1"]);
+  const seen: string[] = [];
+  const after = await restore(document, {
+    runtime,
+    select: [{ componentPath: "Instance\\db1" }],
+    copy: (plan) => {
+      seen.push(...plan.components.map((c) => c.path));
+      return { "Instance\\db1": "all" };
+    },
+  });
+  assertEquals(seen, ["Instance\\db1"]);
+  assert(after.every((s) => !s.failed));
+  assert(sim.calls().some((c) => c.method === "PostRestore"));
+  clean();
+});
