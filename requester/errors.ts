@@ -30,6 +30,7 @@ export class RequesterError extends Error {
  * ```
  */
 export class NotElevatedError extends RequesterError {
+  /** The error class name. */
   override name = "NotElevatedError";
 }
 
@@ -42,19 +43,29 @@ export class NotElevatedError extends RequesterError {
  * ```
  */
 export class SnapshotSetInProgressError extends RequesterError {
+  /** The error class name. */
   override name = "SnapshotSetInProgressError";
 }
 
 /** A writer's state and failure, as reported by GetWriterStatus. */
 export interface WriterFailure {
+  /** The name. */
   name: string;
+  /** Writer class id. */
   writerId: string;
+  /** Writer instance id. */
   instanceId: string;
+  /** Writer state (VSS_WRITER_STATE). */
   state: number;
+  /** Writer state name, e.g. `VSS_WS_STABLE`. */
   stateName: string;
+  /** The writer's failure HRESULT (0 when none). */
   failure: number;
+  /** Name of the failure HRESULT, when known. */
   failureName: string | null;
+  /** The application's own HRESULT (0 when none). */
   application: number;
+  /** The application's message, when it gave one. */
   applicationMessage: string | null;
 }
 
@@ -67,6 +78,7 @@ export interface WriterFailure {
  * ```
  */
 export class WriterFailureError extends RequesterError {
+  /** The error class name. */
   override name = "WriterFailureError";
   /** The failed writers. */
   readonly writers: WriterFailure[];
@@ -94,6 +106,7 @@ export class WriterFailureError extends RequesterError {
  * ```
  */
 export class InsufficientStorageError extends RequesterError {
+  /** The error class name. */
   override name = "InsufficientStorageError";
 }
 
@@ -106,6 +119,7 @@ export class InsufficientStorageError extends RequesterError {
  * ```
  */
 export class VolumeNotSupportedError extends RequesterError {
+  /** The error class name. */
   override name = "VolumeNotSupportedError";
   /** The volume. */
   readonly volume: string;
@@ -134,6 +148,7 @@ export class VolumeNotSupportedError extends RequesterError {
  * ```
  */
 export class UnsupportedProcessError extends RequesterError {
+  /** The error class name. */
   override name = "UnsupportedProcessError";
 }
 
@@ -146,6 +161,7 @@ export class UnsupportedProcessError extends RequesterError {
  * ```
  */
 export class SessionFinishedError extends RequesterError {
+  /** The error class name. */
   override name = "SessionFinishedError";
 }
 

@@ -76,6 +76,7 @@ async function finish(
 
 /** Common options: the runtime to use. */
 export interface ManageOptions {
+  /** The VSS runtime (default: openVss()). */
   runtime?: VssRuntime;
 }
 
@@ -290,11 +291,17 @@ export async function importShadowCopies(
 
 /** A shadow copy provider. */
 export interface Provider {
+  /** Id (GUID). */
   id: string;
+  /** The name. */
   name: string | null;
+  /** The type. */
   type: string;
+  /** Version string. */
   version: string | null;
+  /** Version id. */
   versionId: string;
+  /** COM class id. */
   classId: string;
 }
 
@@ -373,10 +380,15 @@ export function isVolumeSnapshotted(
 
 /** A shadow copy storage (diff) area. */
 export interface DiffArea {
+  /** The volume. */
   volume: string;
+  /** Volume holding the diff area. */
   diffAreaVolume: string;
+  /** Maximum size in bytes. */
   maximumBytes: bigint;
+  /** Allocated bytes. */
   allocatedBytes: bigint;
+  /** Used bytes. */
   usedBytes: bigint;
 }
 

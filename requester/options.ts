@@ -47,9 +47,13 @@ export interface WriterSelector {
 
 /** Deadlines per phase, in milliseconds. */
 export interface Deadlines {
+  /** GatherWriterMetadata, in ms. */
   gatherMetadata?: number;
+  /** PrepareForBackup (and writer status checks), in ms. */
   prepare?: number;
+  /** DoSnapshotSet, in ms. */
   snapshot?: number;
+  /** BackupComplete (or the restore steps), in ms. */
   complete?: number;
 }
 
@@ -63,9 +67,13 @@ export const DEFAULT_DEADLINES: Required<Deadlines> = {
 
 /** A progress report: the phase that just began or ended and the time since the operation started. */
 export interface ProgressEvent {
+  /** The phase. */
   phase: Phase;
+  /** Writer state (VSS_WRITER_STATE). */
   state: "start" | "end";
+  /** Milliseconds since the operation started. */
   elapsedMs: number;
+  /** Extra information about the phase. */
   detail?: string;
 }
 

@@ -27,14 +27,21 @@ import {
 
 /** A component recorded in a backup components document. */
 export interface DocumentComponent {
+  /** Writer class id. */
   writerId: string;
+  /** Writer instance id. */
   instanceId: string;
+  /** The type. */
   type: "database" | "filegroup" | "undefined";
+  /** Logical path, or null. */
   logicalPath: string | null;
+  /** The name. */
   name: string;
   /** `logicalPath\\name`, or `name`. */
   path: string;
+  /** Whether the backup of the component succeeded. */
   backupSucceeded: boolean;
+  /** The writer's backup stamp. */
   backupStamp: string | null;
 }
 
@@ -125,15 +132,21 @@ export interface RestoreOptions {
   copy: (
     plan: RestorePlan,
   ) => Promise<Record<string, FileRestoreResult>> | Record<string, FileRestoreResult>;
+  /** Per-step deadlines in ms. */
   deadlines?: Pick<Deadlines, "gatherMetadata" | "complete">;
+  /** Aborts the restore (IVssAsync::Cancel). */
   signal?: AbortSignal;
+  /** Called as steps start and end. */
   onProgress?: (event: ProgressEvent) => void;
+  /** The VSS runtime (default: openVss()). */
   runtime?: VssRuntime;
 }
 
 /** What will be restored, for the copy step. */
 export interface RestorePlan {
+  /** The components. */
   components: (DocumentComponent & { selection: RestoreSelection; target: string })[];
+  /** Writer metadata. */
   writers: WriterMetadata[];
 }
 

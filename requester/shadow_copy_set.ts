@@ -79,7 +79,9 @@ export interface CreateShadowCopySetOptions {
 
 /** One shadow copy of the set. */
 export interface ShadowCopy {
+  /** Id (GUID). */
   id: string;
+  /** Shadow copy set id. */
   setId: string;
   /** The volume as it was asked for. */
   volume: string;
@@ -87,13 +89,19 @@ export interface ShadowCopy {
   originalVolumeName: string;
   /** Where the shadow copy's contents are read from. */
   devicePath: string;
+  /** VSS_VOLUME_SNAPSHOT_ATTRIBUTES bits. */
   attributes: number;
+  /** Names of the attribute bits, lower case. */
   attributeNames: string[];
+  /** Creation time. */
   createdAt: Date;
   /** Creation time in 100-ns ticks since 1601 (full precision). */
   createdAtTicks: bigint;
+  /** The shadow copy provider. */
   providerId: string;
+  /** Where it is exposed, when exposed. */
   exposedName: string | null;
+  /** The exposed sub-path, when exposed. */
   exposedPath: string | null;
 }
 

@@ -32,40 +32,67 @@ export function enumName(table: Record<string, number>, value: number): string {
 
 /** A file specification of writer metadata. */
 export interface FileSpec {
+  /** Directory. */
   path: string;
+  /** File name pattern. */
   filespec: string;
+  /** Whether subdirectories are included. */
   recursive: boolean;
+  /** Alternate location, when declared. */
   alternateLocation: string | null;
+  /** VSS_FILE_SPEC_BACKUP_TYPE bits. */
   backupTypeMask: number;
 }
 
 /** A component a writer declares. */
 export interface WriterComponent {
+  /** The type. */
   type: "database" | "filegroup" | "undefined";
+  /** Logical path, or null. */
   logicalPath: string | null;
+  /** The name. */
   name: string;
+  /** Display caption. */
   caption: string | null;
+  /** Selectable for backup. */
   selectable: boolean;
+  /** Selectable for restore. */
   selectableForRestore: boolean;
+  /** Whether restore metadata is needed. */
   restoreMetadata: boolean;
+  /** Whether the writer wants BackupComplete. */
   notifyOnBackupComplete: boolean;
+  /** VSS_COMPONENT_FLAGS bits. */
   flags: number;
+  /** Files. */
   files: FileSpec[];
+  /** Database files. */
   databases: FileSpec[];
+  /** Database log files. */
   logs: FileSpec[];
+  /** Components this one depends on. */
   dependencies: { writerId: string; logicalPath: string | null; componentName: string }[];
 }
 
 /** Everything a writer's metadata document says, as plain data. */
 export interface WriterMetadata {
+  /** Writer instance id. */
   instanceId: string;
+  /** Writer class id. */
   writerId: string;
+  /** The name. */
   name: string;
+  /** Writer instance name. */
   instanceName: string | null;
+  /** Usage type name. */
   usage: string;
+  /** Source type name. */
   source: string;
+  /** Version string. */
   version: { major: number; minor: number } | null;
+  /** VSS_BACKUP_SCHEMA bits. */
   backupSchema: number;
+  /** How the writer wants to be restored. */
   restoreMethod: {
     method: string;
     service: string | null;
@@ -74,8 +101,11 @@ export interface WriterMetadata {
     rebootRequired: boolean;
     alternateLocations: (FileSpec & { destination: string | null })[];
   };
+  /** The components. */
   components: WriterComponent[];
+  /** Files the writer excludes from backup. */
   excludeFiles: FileSpec[];
+  /** Files the writer excludes from shadow copies. */
   excludeFromSnapshot: FileSpec[];
 }
 
