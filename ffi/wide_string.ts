@@ -61,12 +61,25 @@ export function decodeUnits(units: Uint16Array): string {
  */
 export function readWideString(pointer: Deno.PointerValue): string | null {
   if (pointer === null) return null;
-  const view = new Deno.UnsafePointerView(pointer);
-  let length = 0;
-  while (view.getUint16(length * 2) !== 0) length++;
-  if (length === 0) return "";
-  return decodeUnits(new Uint16Array(view.getArrayBuffer(length * 2)));
+  // Scan page by page for the terminator: never reads past the page holding
+  // the last unit of the string, so it cannot touch unmapped memory.
+  const start = BigInt(Deno.UnsafePointer.value(pointer));
+  let parts: string[] | null = null;
+  let at = start;
+  for (;;) {
+    const units = Math.max(1, Math.floor((PAGE - Number(at % BigInt(PAGE))) / 2));
+    const chunk = new Uint16Array(
+      Deno.UnsafePointerView.getArrayBuffer(Deno.UnsafePointer.create(at)!, units * 2),
+    );
+    const end = chunk.indexOf(0);
+    const text = decodeUnits(end >= 0 ? chunk.subarray(0, end) : chunk);
+    if (end >= 0) return parts === null ? text : parts.join("") + text;
+    (parts ??= []).push(text);
+    at += BigInt(units * 2);
+  }
 }
+
+const PAGE = 4096;
 
 /**
  * Reads a BSTR by its length prefix, so embedded NULs survive (null for a null BSTR).

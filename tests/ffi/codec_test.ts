@@ -140,3 +140,9 @@ Deno.test("VssError carries code, name, method, page and whether the page lists 
   const unknown = new VssError(0x80123456 | 0, "IVssAsync", "Wait", null);
   assertEquals(unknown.codeName, "0x80123456");
 });
+
+Deno.test("long wide strings are read across pages", () => {
+  const text = "ü".repeat(3000) + "𝄞".repeat(1500) + "end";
+  const units = wideString(text, "p")!;
+  assertEquals(readWideString(Deno.UnsafePointer.of(units)), text);
+});
