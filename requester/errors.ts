@@ -140,6 +140,32 @@ export class VolumeNotSupportedError extends RequesterError {
 }
 
 /**
+ * A volume (or share) that does not exist, or that reached its shadow copy limit.
+ *
+ * @example
+ * ```ts ignore
+ * catch (e) { if (e instanceof VolumeNotFoundError) console.log(e.message); }
+ * ```
+ */
+export class VolumeNotFoundError extends RequesterError {
+  /** The error class name. */
+  override name = "VolumeNotFoundError";
+}
+
+/**
+ * A limit was reached: 64 volumes in a set, or the maximum number of shadow copies of a volume.
+ *
+ * @example
+ * ```ts ignore
+ * catch (e) { if (e instanceof LimitReachedError) await deleteShadowCopies({ oldest: "C:\\" }); }
+ * ```
+ */
+export class LimitReachedError extends RequesterError {
+  /** The error class name. */
+  override name = "LimitReachedError";
+}
+
+/**
  * The process cannot drive VSS: 32-bit, or an x64 process emulated on ARM64.
  *
  * @example
@@ -194,6 +220,22 @@ export function explain(
       return new InsufficientStorageError(
         `${step} failed: there is not enough shadow copy storage (VSS_E_INSUFFICIENT_STORAGE)`,
         "Free space on the volume, or raise the diff area maximum (vssadmin resize shadowstorage, or changeDiffAreaMaximumSize).",
+        { cause: error },
+      );
+    case HRESULT.VSS_E_OBJECT_NOT_FOUND:
+      if (!context.volume) return error;
+      return new VolumeNotFoundError(
+        `${step} failed: ${context.volume} is not an existing volume or share (VSS_E_OBJECT_NOT_FOUND)`,
+        "Give a volume root with a trailing backslash (C:\\), a mount folder, a \\\\?\\Volume{...}\\ name or a UNC share.",
+        { cause: error },
+      );
+    case HRESULT.VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED:
+    case HRESULT.VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED:
+      return new LimitReachedError(
+        `${step} failed: ${error.codeName}`,
+        error.code === HRESULT.VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED
+          ? "A set holds at most 64 volumes; split the volumes over several sets."
+          : "Delete old shadow copies of the volume (deleteShadowCopies({ oldest })) and try again.",
         { cause: error },
       );
     case HRESULT.VSS_E_VOLUME_NOT_SUPPORTED:

@@ -17,11 +17,13 @@ export { bundledSimulatorPath, isSimulated, type OpenOptions, openVss } from "./
 export {
   explain,
   InsufficientStorageError,
+  LimitReachedError,
   NotElevatedError,
   RequesterError,
   SessionFinishedError,
   SnapshotSetInProgressError,
   UnsupportedProcessError,
+  VolumeNotFoundError,
   VolumeNotSupportedError,
   type WriterFailure,
   WriterFailureError,
