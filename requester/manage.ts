@@ -9,7 +9,6 @@
 import { settle } from "../ffi/async.ts";
 import { VssError } from "../ffi/errors.ts";
 import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
-import { ticksToDate } from "../ffi/marshal.ts";
 import { HRESULT } from "../ffi/generated/hresults.ts";
 import { IID } from "../ffi/generated/guids.ts";
 import {
@@ -32,8 +31,7 @@ import type { VssRuntime } from "../ffi/runtime.ts";
 import { createBackupComponents, createSnapshotManagement, queryInterface } from "../ffi/vss.ts";
 import { openVss } from "./connection.ts";
 import { explain } from "./errors.ts";
-import { attributeNames } from "./options.ts";
-import type { ShadowCopy } from "./shadow_copy_set.ts";
+import { type ShadowCopy, toShadowCopy } from "./shadow_copy_set.ts";
 import {
   enumName,
   readAllWriterMetadata,
@@ -116,20 +114,7 @@ export async function listShadowCopies(
         const p = item.Snap;
         if (setId && p.m_SnapshotSetId !== setId) continue;
         if (id && p.m_SnapshotId !== id) continue;
-        found.push({
-          id: p.m_SnapshotId,
-          setId: p.m_SnapshotSetId,
-          volume: p.m_pwszOriginalVolumeName ?? "",
-          originalVolumeName: p.m_pwszOriginalVolumeName ?? "",
-          devicePath: p.m_pwszSnapshotDeviceObject ?? "",
-          attributes: p.m_lSnapshotAttributes,
-          attributeNames: attributeNames(p.m_lSnapshotAttributes),
-          createdAt: ticksToDate(p.m_tsCreationTimestamp),
-          createdAtTicks: p.m_tsCreationTimestamp,
-          providerId: p.m_ProviderId,
-          exposedName: p.m_pwszExposedName,
-          exposedPath: p.m_pwszExposedPath,
-        });
+        found.push(toShadowCopy(p));
       }
       if (batch.pceltFetched < 1024) break;
     }

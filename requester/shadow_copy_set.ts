@@ -16,6 +16,7 @@ import { HRESULT } from "../ffi/generated/hresults.ts";
 import { VSS_COMPONENT_TYPE, VSS_OBJECT_TYPE } from "../ffi/generated/enums.ts";
 import type { IVssAsync, IVssBackupComponents } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
+import type { SnapshotProp } from "../ffi/results.ts";
 import { createBackupComponents } from "../ffi/vss.ts";
 import { openVss } from "./connection.ts";
 import {
@@ -103,6 +104,24 @@ export interface ShadowCopy {
   exposedName: string | null;
   /** The exposed sub-path, when exposed. */
   exposedPath: string | null;
+}
+
+/** A ShadowCopy from snapshot properties; `volume` is the name it was asked for, when known. */
+export function toShadowCopy(p: SnapshotProp, volume?: string): ShadowCopy {
+  return {
+    id: p.m_SnapshotId,
+    setId: p.m_SnapshotSetId,
+    volume: volume ?? p.m_pwszOriginalVolumeName ?? "",
+    originalVolumeName: p.m_pwszOriginalVolumeName ?? volume ?? "",
+    devicePath: p.m_pwszSnapshotDeviceObject ?? "",
+    attributes: p.m_lSnapshotAttributes,
+    attributeNames: attributeNames(p.m_lSnapshotAttributes),
+    createdAt: ticksToDate(p.m_tsCreationTimestamp),
+    createdAtTicks: p.m_tsCreationTimestamp,
+    providerId: p.m_ProviderId,
+    exposedName: p.m_pwszExposedName,
+    exposedPath: p.m_pwszExposedPath,
+  };
 }
 
 /** A component selected for the backup. */
@@ -514,23 +533,9 @@ export async function createShadowCopySet(
 
     progress("properties", "start");
     step = "GetSnapshotProperties";
-    const snapshots = ids.map((id, i): ShadowCopy => {
-      const p = backup!.GetSnapshotProperties(id).pProp;
-      return {
-        id: p.m_SnapshotId,
-        setId: p.m_SnapshotSetId,
-        volume: volumes[i],
-        originalVolumeName: p.m_pwszOriginalVolumeName ?? volumes[i],
-        devicePath: p.m_pwszSnapshotDeviceObject ?? "",
-        attributes: p.m_lSnapshotAttributes,
-        attributeNames: attributeNames(p.m_lSnapshotAttributes),
-        createdAt: ticksToDate(p.m_tsCreationTimestamp),
-        createdAtTicks: p.m_tsCreationTimestamp,
-        providerId: p.m_ProviderId,
-        exposedName: p.m_pwszExposedName,
-        exposedPath: p.m_pwszExposedPath,
-      };
-    });
+    const snapshots = ids.map((id, i) =>
+      toShadowCopy(backup!.GetSnapshotProperties(id).pProp, volumes[i])
+    );
     progress("properties", "end");
     const set = new ShadowCopySet({
       backup,

@@ -19,6 +19,19 @@ export function assertMatch(actual: string, pattern: RegExp, message?: string): 
   assert.match(actual, pattern, message);
 }
 
+function expectError<E extends Error>(
+  error: unknown,
+  errorClass: new (...args: never[]) => E,
+  includes?: string,
+): E {
+  assert.ok(error instanceof errorClass, `expected ${errorClass.name}, got ${error}`);
+  const message = (error as Error).message;
+  if (includes !== undefined) {
+    assert.ok(message.includes(includes), `message "${message}" lacks "${includes}"`);
+  }
+  return error as E;
+}
+
 /** `fn` throws an instance of `errorClass` whose message contains `includes`; returns the error. */
 export function assertThrows<E extends Error>(
   fn: () => unknown,
@@ -28,14 +41,7 @@ export function assertThrows<E extends Error>(
   try {
     fn();
   } catch (error) {
-    assert.ok(error instanceof errorClass, `expected ${errorClass.name}, got ${error}`);
-    if (includes !== undefined) {
-      assert.ok(
-        (error as Error).message.includes(includes),
-        `message "${(error as Error).message}" lacks "${includes}"`,
-      );
-    }
-    return error as E;
+    return expectError(error, errorClass, includes);
   }
   throw new assert.AssertionError({ message: `expected ${errorClass.name} to be thrown` });
 }
@@ -49,14 +55,7 @@ export async function assertRejects<E extends Error>(
   try {
     await fn();
   } catch (error) {
-    assert.ok(error instanceof errorClass, `expected ${errorClass.name}, got ${error}`);
-    if (includes !== undefined) {
-      assert.ok(
-        (error as Error).message.includes(includes),
-        `message "${(error as Error).message}" lacks "${includes}"`,
-      );
-    }
-    return error as E;
+    return expectError(error, errorClass, includes);
   }
   throw new assert.AssertionError({ message: `expected ${errorClass.name} to be rejected` });
 }

@@ -8,6 +8,7 @@
  */
 
 import { load as loadHtml } from "cheerio";
+import { runDeno } from "./run_deno.ts";
 import { entryModule, projectRoot, siteName } from "./config.ts";
 import { escapeHtml, rootPrefix } from "./html.ts";
 import { type ReferenceEntry, referenceHtml } from "./reference.ts";
@@ -44,21 +45,7 @@ const SEARCH_INDEX_SUFFIX = /;\s*\}\)\(\)\s*$/;
 /** Runs `deno doc --html` for the entry module into `outDir` with the running Deno. */
 export async function runDenoDoc(outDir: string): Promise<void> {
   const relativeEntry = entryModule.slice(projectRoot.length + 1);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "--html", `--name=${siteName}`, `--output=${outDir}`, relativeEntry],
-    cwd: projectRoot,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    const decoder = new TextDecoder();
-    throw new Error(
-      `deno doc --html failed (exit ${output.code}):\n${decoder.decode(output.stderr)}${
-        decoder.decode(output.stdout)
-      }`,
-    );
-  }
+  await runDeno(["doc", "--html", `--name=${siteName}`, `--output=${outDir}`, relativeEntry]);
 }
 
 async function exists(path: string): Promise<boolean> {

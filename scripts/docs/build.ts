@@ -16,6 +16,7 @@
  */
 
 import { adjustApiPages, type ApiNode, pruneSearchIndex, runDenoDoc } from "./api_pages.ts";
+import { runDeno } from "./run_deno.ts";
 import {
   apiDir,
   ccByUrl,
@@ -87,17 +88,8 @@ interface DocSymbol {
 
 /** Top-level symbols of the entry module, from `deno doc --json`. */
 async function documentedSymbols(): Promise<DocSymbol[]> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "--json", entryModule.slice(projectRoot.length + 1)],
-    cwd: projectRoot,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    throw new Error(`deno doc --json failed: ${new TextDecoder().decode(output.stderr)}`);
-  }
-  const json = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+  const text = await runDeno(["doc", "--json", entryModule.slice(projectRoot.length + 1)]);
+  const json = JSON.parse(text) as {
     nodes: Record<string, { symbols?: DocJsonSymbol[] }>;
   };
   const out: DocSymbol[] = [];

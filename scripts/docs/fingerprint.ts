@@ -8,19 +8,11 @@
  */
 
 import { abiPath, entryModule, guidesDir, projectRoot, siteAssetsDir } from "./config.ts";
+import { runDeno } from "./run_deno.ts";
 
 async function localModules(entry: string): Promise<string[]> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: projectRoot,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    throw new Error(`deno info ${entry} failed: ${new TextDecoder().decode(output.stderr)}`);
-  }
-  const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+  const text = await runDeno(["info", "--json", entry]);
+  const info = JSON.parse(text) as {
     modules: { local?: string }[];
   };
   return info.modules.flatMap((m) => (m.local ? [m.local] : []));
