@@ -29,7 +29,7 @@ import {
 import { serveSite, type SiteServer } from "../../scripts/docs/serve.ts";
 
 /** The high-level entry point whose page must render; switch it when the high-level API lands. */
-const MAIN_FUNCTION = "createBackupComponents";
+const MAIN_FUNCTION = "createShadowCopySet";
 /** The interface whose page is checked in the browser. */
 const MAIN_INTERFACE = "IVssBackupComponents";
 /** The method the searches must find. */
