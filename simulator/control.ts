@@ -79,6 +79,8 @@ const CONTROL = {
     result: "i32",
   },
   vss_sim_set_backup_schema: { parameters: ["i32", "u32"], result: "i32" },
+  vss_sim_generate_writers: { parameters: ["i32", "i32", "i32"], result: "i32", optional: true },
+  vss_sim_generate_snapshots: { parameters: ["i32", "buffer"], result: "i32", optional: true },
   vss_sim_set_async_delay: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_add_volume: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_snapshot_count: { parameters: [], result: "i32" },
@@ -366,6 +368,18 @@ export class Simulator {
       this.#lib.symbols.vss_sim_add_volume(cstr(name), supported ? 1 : 0),
       "addVolume",
     );
+  }
+  /** Adds `writers` writers with `components` components of `files` files each. */
+  generateWriters(writers: number, components: number, files: number): void {
+    const fn = this.#lib.symbols.vss_sim_generate_writers;
+    if (!fn) throw new Error("this simulator build has no vss_sim_generate_writers");
+    this.#check(fn(writers, components, files), "generateWriters");
+  }
+  /** Adds `count` persistent shadow copies of `volume` at once. */
+  generateSnapshots(count: number, volume: string): void {
+    const fn = this.#lib.symbols.vss_sim_generate_snapshots;
+    if (!fn) throw new Error("this simulator build has no vss_sim_generate_snapshots");
+    this.#check(fn(count, cstr(volume)), "generateSnapshots");
   }
   snapshotCount(): number {
     return this.#lib.symbols.vss_sim_snapshot_count();
