@@ -31,9 +31,9 @@ bash simulator/test.sh all
 step "tests, Linux lane"
 tests deno test --allow-all tests/
 
-step "tests, Windows ABI lane: Windows Deno under Wine against the simulator DLL"
+step "tests, Windows ABI lane: Windows Deno under Wine against the simulator DLL (binding and requester API)"
 scripts/wine/setup.sh
-tests scripts/wine/deno.sh test --allow-all tests/ffi/
+tests scripts/wine/deno.sh test --allow-all tests/ffi/ tests/requester/
 
 step "tests, Windows ABI lane: Wine's own stub vssapi.dll"
 VSS_EXPECT_WINE_STUB=1 tests scripts/wine/deno.sh test --allow-all tests/ffi/loading_test.ts
