@@ -58,3 +58,12 @@ Deno.test("AddRef gives a second owner; QueryInterface hands a typed reference o
   ex3.release();
   assertEquals(sim.live().objects, 0);
 });
+
+Deno.test("COM initialisation is explicit and tolerates being repeated", () => {
+  const first = runtime.initializeCom();
+  const again = runtime.initializeCom();
+  assert(["initialized", "already"].includes(first.apartment));
+  assertEquals(again.apartment === "initialized" || again.apartment === "already", true);
+  assert(["set", "already-set"].includes(again.security));
+  assertEquals(runtime.initializeCom({ security: false }).security, "skipped");
+});
