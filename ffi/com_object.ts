@@ -13,10 +13,10 @@ import {
 } from "./generated/vtables.ts";
 import { ReleasedObjectError, VssError } from "./errors.ts";
 import type { VssRuntime } from "./runtime.ts";
+import { backend } from "./backend/mod.ts";
+import type { Callable, ForeignFunction, NativePointer } from "./backend/types.ts";
 
-/** A bound vtable slot: call it with the object pointer first. */
-// deno-lint-ignore no-explicit-any
-export type Callable = (...args: any[]) => any;
+export type { Callable };
 
 const RELEASE_SLOT = 2;
 const RELEASE_DEFINITION = { parameters: ["pointer"], result: "u32" } as const;
@@ -25,31 +25,24 @@ const RELEASE_DEFINITION = { parameters: ["pointer"], result: "u32" } as const;
 const blockingCache = new Map<bigint, Callable[]>();
 const nonblockingCache = new Map<bigint, Callable[]>();
 
-function readAddress(address: bigint, offset: number): bigint {
-  return new Deno.UnsafePointerView(Deno.UnsafePointer.create(address)!).getBigUint64(offset);
-}
-
-function makeCallable(vtable: bigint, slot: number, definition: Deno.ForeignFunction): Callable {
-  const entry = Deno.UnsafePointer.create(readAddress(vtable, slot * 8));
-  if (entry === null) {
+/** A callable for vtable entry `slot`, built by the backend (once per vtable and slot). */
+function makeCallable(vtable: bigint, slot: number, definition: ForeignFunction): Callable {
+  const entry = backend.readU64(vtable + BigInt(slot * 8));
+  if (entry === 0n) {
     throw new Error(`vtable ${vtable.toString(16)} has no function in slot ${slot}`);
   }
-  const fn = new Deno.UnsafeFnPointer(
-    entry as Deno.PointerObject<Deno.ForeignFunction>,
-    definition,
-  );
-  return fn.call.bind(fn);
+  return backend.function(entry, definition);
 }
 
 /** The Release callable of the IUnknown sub-object at `unknown`. */
 function releaseOf(unknown: bigint): Callable {
-  const vtable = readAddress(unknown, 0);
+  const vtable = backend.readU64(unknown);
   const cached = blockingCache.get(vtable);
   return cached?.[RELEASE_SLOT] ?? makeCallable(vtable, RELEASE_SLOT, RELEASE_DEFINITION);
 }
 
 const backstop = new FinalizationRegistry<bigint>((unknown) => {
-  releaseOf(unknown)(Deno.UnsafePointer.create(unknown));
+  releaseOf(unknown)(backend.pointer(unknown));
 });
 
 /** A wrapper class: its interface table and constructor. */
@@ -57,7 +50,7 @@ export interface ComClass<T extends ComObject> {
   /** The interface's generated table (IID, layout, slots). */
   readonly table: InterfaceTable;
   /** Wraps an owned pointer. */
-  new (runtime: VssRuntime, pointer: Deno.PointerObject): T;
+  new (runtime: VssRuntime, pointer: NativePointer): T;
 }
 
 /**
@@ -77,7 +70,7 @@ export abstract class ComObject {
   readonly runtime: VssRuntime;
   readonly #table: InterfaceTable;
   readonly #address: bigint;
-  #self: Deno.PointerObject | null;
+  #self: NativePointer | null;
   /** The IUnknown sub-object's address, or 0n for a borrowed pointer without lifetime management. */
   readonly #unknown: bigint;
   /** Blocking callables of this object's primary vtable, by slot. */
@@ -86,12 +79,12 @@ export abstract class ComObject {
   #slots?: Map<number, VtableSlot>;
 
   /** Takes ownership of one reference to the object at `pointer`, which speaks `table`. */
-  constructor(runtime: VssRuntime, pointer: Deno.PointerObject, table: InterfaceTable) {
+  constructor(runtime: VssRuntime, pointer: NativePointer, table: InterfaceTable) {
     this.runtime = runtime;
     this.#table = table;
     this.#self = pointer;
-    this.#address = BigInt(Deno.UnsafePointer.value(pointer));
-    this.#vtable = readAddress(this.#address, 0);
+    this.#address = backend.address(pointer);
+    this.#vtable = backend.readU64(this.#address);
     let fns = blockingCache.get(this.#vtable);
     if (!fns) blockingCache.set(this.#vtable, fns = []);
     this.fns = fns;
@@ -115,7 +108,7 @@ export abstract class ComObject {
   }
 
   /** The object pointer; throws {@linkcode ReleasedObjectError} after release. */
-  protected self(method: string): Deno.PointerObject {
+  protected self(method: string): NativePointer {
     const self = this.#self;
     if (self === null) throw new ReleasedObjectError(this.#table.name, method);
     return self;
@@ -158,17 +151,17 @@ export abstract class ComObject {
   }
 
   /** The pointer of the IUnknown sub-object, for QueryInterface/AddRef/Release. */
-  protected unknownSelf(method: string): Deno.PointerObject {
+  protected unknownSelf(method: string): NativePointer {
     this.self(method);
     if (this.#unknown === 0n) {
       throw new Error(`${this.#table.name} has no IUnknown to call ${method} on`);
     }
-    return Deno.UnsafePointer.create(this.#unknown)!;
+    return backend.pointer(this.#unknown)!;
   }
 
   /** The callable for IUnknown `slot` (0..2) on the IUnknown sub-object's vtable. */
   protected unknownFn(slot: 0 | 1 | 2): Callable {
-    const vtable = readAddress(this.#unknown, 0);
+    const vtable = backend.readU64(this.#unknown);
     let fns = blockingCache.get(vtable);
     if (!fns) blockingCache.set(vtable, fns = []);
     const m = Object.values(IUNKNOWN_TABLE.methods).find((x) => x.slot === slot)!;
@@ -179,10 +172,10 @@ export abstract class ComObject {
   protected rewrap(): this {
     const cls = this.constructor as new (
       runtime: VssRuntime,
-      pointer: Deno.PointerObject,
+      pointer: NativePointer,
       table: InterfaceTable,
     ) => this;
-    return new cls(this.runtime, Deno.UnsafePointer.create(this.#address)!, this.#table);
+    return new cls(this.runtime, backend.pointer(this.#address)!, this.#table);
   }
 
   /** Releases the reference and returns the count Release reported (0 without an IUnknown). */
@@ -192,7 +185,7 @@ export abstract class ComObject {
     this.#self = null;
     if (this.#unknown === 0n) return 0;
     backstop.unregister(this);
-    return releaseOf(this.#unknown)(Deno.UnsafePointer.create(this.#unknown)) as number;
+    return releaseOf(this.#unknown)(backend.pointer(this.#unknown)) as number;
   }
 
   /**
@@ -240,5 +233,5 @@ export function wrapOwned<T extends ComObject>(
   address: bigint,
 ): T | null {
   if (address === 0n) return null;
-  return new cls(runtime, Deno.UnsafePointer.create(address)!);
+  return new cls(runtime, backend.pointer(address)!);
 }

@@ -11,7 +11,13 @@
 
 import { VSSAPI_SYMBOLS } from "./generated/functions.ts";
 import { VssUnavailableError } from "./errors.ts";
-import { readEnv } from "./env.ts";
+import { backend } from "./backend/mod.ts";
+import type {
+  ForeignLibraryInterface,
+  NativeLibrary,
+  StaticForeignSymbols,
+} from "./backend/types.ts";
+import { isPermissionError, os, permissionHint, readEnv } from "./platform.ts";
 
 /** COM runtime functions from ole32. */
 export const OLE32_SYMBOLS = {
@@ -25,7 +31,7 @@ export const OLE32_SYMBOLS = {
     parameters: ["pointer", "pointer", "u32", "pointer", "pointer"],
     result: "i32",
   },
-} as const satisfies Deno.ForeignLibraryInterface;
+} as const satisfies ForeignLibraryInterface;
 
 /** Memory functions: BSTRs from oleaut32 and task memory from ole32. */
 export const MEMORY_SYMBOLS = {
@@ -34,17 +40,17 @@ export const MEMORY_SYMBOLS = {
   SysStringLen: { parameters: ["pointer"], result: "u32" },
   CoTaskMemAlloc: { parameters: ["usize"], result: "pointer" },
   CoTaskMemFree: { parameters: ["pointer"], result: "void" },
-} as const satisfies Deno.ForeignLibraryInterface;
+} as const satisfies ForeignLibraryInterface;
 
 const BSTR_SYMBOLS = {
   SysAllocStringLen: MEMORY_SYMBOLS.SysAllocStringLen,
   SysFreeString: MEMORY_SYMBOLS.SysFreeString,
   SysStringLen: MEMORY_SYMBOLS.SysStringLen,
-} as const satisfies Deno.ForeignLibraryInterface;
+} as const satisfies ForeignLibraryInterface;
 const TASK_MEMORY_SYMBOLS = {
   CoTaskMemAlloc: MEMORY_SYMBOLS.CoTaskMemAlloc,
   CoTaskMemFree: MEMORY_SYMBOLS.CoTaskMemFree,
-} as const satisfies Deno.ForeignLibraryInterface;
+} as const satisfies ForeignLibraryInterface;
 
 /** Where to load VSS from. */
 export interface LoadOptions {
@@ -60,34 +66,29 @@ export interface LoadOptions {
 /** The loaded libraries. */
 export interface VssLibraries {
   /** The requester exports of vssapi.dll (or the library given instead). */
-  readonly vss: Deno.DynamicLibrary<typeof VSSAPI_SYMBOLS>["symbols"];
+  readonly vss: StaticForeignSymbols<typeof VSSAPI_SYMBOLS>;
   /** COM initialisation and activation. */
-  readonly ole32: Deno.DynamicLibrary<typeof OLE32_SYMBOLS>["symbols"];
+  readonly ole32: StaticForeignSymbols<typeof OLE32_SYMBOLS>;
   /** BSTR and task-memory functions. */
-  readonly memory: Deno.DynamicLibrary<typeof MEMORY_SYMBOLS>["symbols"];
+  readonly memory: StaticForeignSymbols<typeof MEMORY_SYMBOLS>;
   /** What was loaded, for messages. */
   readonly paths: { vss: string; ole32: string; memory: string };
   /** Unloads every library. */
   close(): void;
 }
 
-function open<S extends Deno.ForeignLibraryInterface>(
-  path: string,
-  symbols: S,
-): Deno.DynamicLibrary<S> {
+function open<S extends ForeignLibraryInterface>(path: string, symbols: S): NativeLibrary<S> {
   try {
-    return Deno.dlopen(path, symbols);
+    return backend.open(path, symbols);
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      throw new VssUnavailableError(
-        `loading ${path} needs FFI permission`,
-        "Run Deno with --allow-ffi (and --allow-read for a library path).",
-        { cause: error },
-      );
+    if (isPermissionError(error)) {
+      throw new VssUnavailableError(`loading ${path} needs FFI permission`, permissionHint, {
+        cause: error,
+      });
     }
     throw new VssUnavailableError(
       `${path} could not be loaded (${(error as Error).message})`,
-      Deno.build.os === "windows"
+      os === "windows"
         ? "Check that the path is right and the DLL is 64-bit; vssapi.dll ships with Windows."
         : "Build the simulator with `bash simulator/build.sh` and point VSS_LIBRARY_PATH at it.",
       { cause: error },
@@ -106,17 +107,17 @@ function open<S extends Deno.ForeignLibraryInterface>(
  * ```
  */
 export function loadLibraries(options: LoadOptions = {}): VssLibraries {
-  const windows = Deno.build.os === "windows";
+  const windows = os === "windows";
   const vssPath = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH") ??
     (windows ? "vssapi.dll" : undefined);
   if (vssPath === undefined) {
     throw new VssUnavailableError(
-      `this is ${Deno.build.os}, and the Volume Shadow Copy Service exists only on Windows`,
+      `this is ${os}, and the Volume Shadow Copy Service exists only on Windows`,
       "To develop and test elsewhere, build the simulator (`bash simulator/build.sh`) and pass its path " +
         "as libraryPath or VSS_LIBRARY_PATH.",
     );
   }
-  const opened: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>[] = [];
+  const opened: { close(): void }[] = [];
   try {
     const vss = open(vssPath, VSSAPI_SYMBOLS);
     opened.push(vss);

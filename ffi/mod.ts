@@ -50,3 +50,21 @@ export type {
   WithStrings,
 } from "./results.ts";
 export * from "./generated/mod.ts";
+export { backend, bufferPointer } from "./backend/mod.ts";
+export type {
+  ArgumentOf,
+  ArgumentsOf,
+  FfiBackend,
+  ForeignFunction,
+  ForeignLibraryInterface,
+  NativeLibrary,
+  NativePointer,
+  NativeResultType,
+  NativeStructType,
+  NativeType,
+  OperatingSystem,
+  PointerValue,
+  ResultOf,
+  StaticForeignFunction,
+  StaticForeignSymbols,
+} from "./backend/types.ts";

@@ -20,6 +20,8 @@ import {
 import { VSS_MGMT_OBJECT_TYPE, VSS_OBJECT_TYPE } from "./generated/enums.ts";
 import type { VssRuntime } from "./runtime.ts";
 import { readBstr, readWideString } from "./wide_string.ts";
+import { backend } from "./backend/mod.ts";
+import type { PointerValue } from "./backend/types.ts";
 
 /** `T` with the listed pointer fields turned into strings. */
 export type WithStrings<T, K extends keyof T> = Omit<T, K> & { [P in K]: string | null };
@@ -73,7 +75,7 @@ export type ComponentInfo =
   >
   & { pbIcon: Uint8Array | null };
 
-const pointer = (address: bigint) => Deno.UnsafePointer.create(address);
+const pointer = (address: bigint): PointerValue => backend.pointer(address);
 
 /** Replaces each listed address field by the string `read` returns for it. */
 function withStrings<T, K extends keyof T>(
@@ -111,7 +113,7 @@ export function takeSnapshotProp(
 ): SnapshotProp {
   const raw = VSS_SNAPSHOT_PROP.read(new DataView(bytes.buffer, bytes.byteOffset), 0);
   const value = withStrings(raw, SNAPSHOT_STRINGS, (a) => readWideString(pointer(a)));
-  runtime.libs.vss.VssFreeSnapshotPropertiesInternal(Deno.UnsafePointer.of(bytes));
+  runtime.libs.vss.VssFreeSnapshotPropertiesInternal(backend.bufferPointer(bytes));
   return value;
 }
 
@@ -207,12 +209,11 @@ export function takeMgmtObjectProps(
  * ```
  */
 export function takeComponentInfo(
-  owner: { FreeComponentInfo(pInfo: Deno.PointerValue): number },
+  owner: { FreeComponentInfo(pInfo: PointerValue): number },
   address: bigint,
 ): ComponentInfo | null {
   if (address === 0n) return null;
-  const at = pointer(address)!;
-  const view = new DataView(Deno.UnsafePointerView.getArrayBuffer(at, VSS_COMPONENTINFO.size));
+  const view = new DataView(backend.view(address, VSS_COMPONENTINFO.size));
   const { pbIcon, ...raw } = VSS_COMPONENTINFO.read(view, 0);
   const strings = withStrings(
     raw,
@@ -221,7 +222,7 @@ export function takeComponentInfo(
   );
   const icon = pbIcon === 0n || raw.cbIcon === 0
     ? null
-    : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer(pbIcon)!, raw.cbIcon).slice(0));
-  owner.FreeComponentInfo(at);
+    : new Uint8Array(backend.view(pbIcon, raw.cbIcon).slice(0));
+  owner.FreeComponentInfo(pointer(address));
   return { ...strings, pbIcon: icon };
 }

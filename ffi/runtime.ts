@@ -8,6 +8,8 @@
 import { loadLibraries, type LoadOptions, type VssLibraries } from "./library.ts";
 import { hex, VssArgumentError, VssError, VssUnavailableError } from "./errors.ts";
 import { readBstr, readWideString } from "./wide_string.ts";
+import { backend } from "./backend/mod.ts";
+import type { PointerValue } from "./backend/types.ts";
 
 /** `CoInitializeEx` results that mean COM is usable. */
 const S_OK = 0;
@@ -91,7 +93,7 @@ export class VssRuntime {
   }
 
   /** A new BSTR holding `text` (embedded NULs kept); null stays null. Free it with {@linkcode freeBstr}. */
-  allocBstr(text: string | null | undefined, parameter: string): Deno.PointerValue {
+  allocBstr(text: string | null | undefined, parameter: string): PointerValue {
     if (text === null || text === undefined) return null;
     if (typeof text !== "string") {
       throw new VssArgumentError(parameter, `must be a string, got ${typeof text}`);
@@ -104,14 +106,14 @@ export class VssRuntime {
   }
 
   /** Frees a BSTR (null is fine). */
-  freeBstr(bstr: Deno.PointerValue): void {
+  freeBstr(bstr: PointerValue): void {
     if (bstr !== null) this.libs.memory.SysFreeString(bstr);
   }
 
   /** Reads and frees a BSTR returned through an out parameter. */
   takeBstr(address: bigint): string | null {
     if (address === 0n) return null;
-    const pointer = Deno.UnsafePointer.create(address);
+    const pointer = backend.pointer(address);
     try {
       return readBstr(pointer);
     } finally {
@@ -122,7 +124,7 @@ export class VssRuntime {
   /** Reads and frees a task-memory wide string. */
   takeTaskString(address: bigint): string | null {
     if (address === 0n) return null;
-    const pointer = Deno.UnsafePointer.create(address);
+    const pointer = backend.pointer(address);
     try {
       return readWideString(pointer);
     } finally {
@@ -132,17 +134,16 @@ export class VssRuntime {
 
   /** Frees task memory by address (0 is fine). */
   freeTask(address: bigint): void {
-    if (address !== 0n) this.libs.memory.CoTaskMemFree(Deno.UnsafePointer.create(address));
+    if (address !== 0n) this.libs.memory.CoTaskMemFree(backend.pointer(address));
   }
 
   /** Reads then frees `length` bytes of task memory. */
   takeTaskBytes(address: bigint, length: number): Uint8Array | null {
     if (address === 0n) return null;
-    const pointer = Deno.UnsafePointer.create(address)!;
     try {
-      return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer, length).slice(0));
+      return new Uint8Array(backend.view(address, length).slice(0));
     } finally {
-      this.libs.memory.CoTaskMemFree(pointer);
+      this.libs.memory.CoTaskMemFree(backend.pointer(address));
     }
   }
 

@@ -8,8 +8,12 @@
  * @module
  */
 
+import { backend } from "./backend/mod.ts";
+import type { NativePointer } from "./backend/types.ts";
+
 const SLOTS = 16;
 const memory = new ArrayBuffer(16 * SLOTS);
+const base = backend.address(backend.bufferPointer(memory));
 
 /** Scratch bytes as a DataView (for GUIDs). */
 export const OUT_VIEW: DataView = new DataView(memory);
@@ -23,8 +27,8 @@ export const OUT_U8: Uint8Array = new Uint8Array(memory);
 export const OUT_I64: BigInt64Array = new BigInt64Array(memory);
 /** Scratch as 64-bit unsigned integers / addresses (slot i at index 2 i). */
 export const OUT_U64: BigUint64Array = new BigUint64Array(memory);
-/** Pointer to each slot. */
-export const OUT_PTR: readonly Deno.PointerObject[] = Array.from(
+/** Pointer to each slot, as the backend passes pointers. */
+export const OUT_PTR: readonly NativePointer[] = Array.from(
   { length: SLOTS },
-  (_, i) => Deno.UnsafePointer.offset(Deno.UnsafePointer.of(memory)!, 16 * i)!,
+  (_, i) => backend.pointer(base + BigInt(16 * i))!,
 );

@@ -18,6 +18,7 @@ import {
 } from "./generated/wrappers.ts";
 import { guidBytes } from "./guid.ts";
 import type { VssRuntime } from "./runtime.ts";
+import { backend, bufferPointer } from "./backend/mod.ts";
 
 const CLSCTX_ALL = 0x17;
 
@@ -64,11 +65,11 @@ export function createSnapshotManagement(runtime: VssRuntime): IVssSnapshotMgmt 
   const clsid = guidBytes(GUIDS.CLSID_VssSnapshotMgmt);
   const iid = guidBytes(IVssSnapshotMgmt.table.iid!);
   const hr = runtime.libs.ole32.CoCreateInstance(
-    Deno.UnsafePointer.of(clsid),
+    bufferPointer(clsid),
     null,
     CLSCTX_ALL,
-    Deno.UnsafePointer.of(iid),
-    Deno.UnsafePointer.of(out),
+    bufferPointer(iid),
+    bufferPointer(out),
   );
   if (hr === (HRESULT.REGDB_E_CLASSNOTREG | 0)) {
     throw new VssUnavailableError(
@@ -96,7 +97,7 @@ export function queryInterface<T extends ComObject>(
   try {
     const { ppvObject } = object.QueryInterface(cls.table.iid);
     if (ppvObject === null) return null;
-    return new cls(object.runtime, Deno.UnsafePointer.create(ppvObject.detach())!);
+    return new cls(object.runtime, backend.pointer(ppvObject.detach())!);
   } catch (error) {
     if (error instanceof VssError && error.code === HRESULT.E_NOINTERFACE) return null;
     throw error;

@@ -5,6 +5,8 @@
  */
 
 import { VssArgumentError } from "./errors.ts";
+import { backend } from "./backend/mod.ts";
+import type { PointerValue } from "./backend/types.ts";
 
 /**
  * A NUL-terminated UTF-16LE copy of `text` (null stays null). A NUL inside
@@ -56,21 +58,21 @@ export function decodeUnits(units: Uint16Array): string {
  * ```ts
  * import { readWideString } from "./wide_string.ts";
  * const units = new Uint16Array([0x48, 0x69, 0]);
- * console.log(readWideString(Deno.UnsafePointer.of(units))); // "Hi"
+ * import { bufferPointer } from "./backend/mod.ts";
+ * const units = new Uint16Array([0x48, 0x69, 0]);
+ * console.log(readWideString(bufferPointer(units))); // "Hi"
  * ```
  */
-export function readWideString(pointer: Deno.PointerValue): string | null {
+export function readWideString(pointer: PointerValue): string | null {
   if (pointer === null) return null;
   // Scan page by page for the terminator: never reads past the page holding
   // the last unit of the string, so it cannot touch unmapped memory.
-  const start = BigInt(Deno.UnsafePointer.value(pointer));
+  const start = backend.address(pointer);
   let parts: string[] | null = null;
   let at = start;
   for (;;) {
     const units = Math.max(1, Math.floor((PAGE - Number(at % BigInt(PAGE))) / 2));
-    const chunk = new Uint16Array(
-      Deno.UnsafePointerView.getArrayBuffer(Deno.UnsafePointer.create(at)!, units * 2),
-    );
+    const chunk = new Uint16Array(backend.view(at, units * 2));
     const end = chunk.indexOf(0);
     const text = decodeUnits(end >= 0 ? chunk.subarray(0, end) : chunk);
     if (end >= 0) return parts === null ? text : parts.join("") + text;
@@ -87,13 +89,15 @@ const PAGE = 4096;
  * @example Read a BSTR
  * ```ts
  * import { readBstr } from "./wide_string.ts";
+ * import { backend } from "./backend/mod.ts";
  * const memory = new Uint16Array([4, 0, 0x4f, 0x4b, 0]); // byte length 4, "OK"
- * console.log(readBstr(Deno.UnsafePointer.offset(Deno.UnsafePointer.of(memory)!, 4)));
+ * console.log(readBstr(backend.pointer(backend.address(backend.bufferPointer(memory)) + 4n)));
  * ```
  */
-export function readBstr(pointer: Deno.PointerValue): string | null {
+export function readBstr(pointer: PointerValue): string | null {
   if (pointer === null) return null;
-  const bytes = new Deno.UnsafePointerView(Deno.UnsafePointer.offset(pointer, -4)!).getUint32(0);
+  const address = backend.address(pointer);
+  const bytes = new DataView(backend.view(address - 4n, 4)).getUint32(0, true);
   if (bytes === 0) return "";
-  return decodeUnits(new Uint16Array(Deno.UnsafePointerView.getArrayBuffer(pointer, bytes & ~1)));
+  return decodeUnits(new Uint16Array(backend.view(address, bytes & ~1)));
 }

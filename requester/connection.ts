@@ -8,7 +8,9 @@
 import { VssRuntime } from "../ffi/runtime.ts";
 import type { LoadOptions } from "../ffi/library.ts";
 import { VssUnavailableError } from "../ffi/errors.ts";
-import { readEnv } from "../ffi/env.ts";
+import { arch, isFile, os, readEnv } from "../ffi/platform.ts";
+import { backend } from "../ffi/backend/mod.ts";
+import type { NativeLibrary } from "../ffi/backend/types.ts";
 import { UnsupportedProcessError } from "./errors.ts";
 
 let shared: VssRuntime | null = null;
@@ -19,39 +21,28 @@ export function bundledSimulatorPath(): string {
     /^\/([A-Za-z]:)/,
     "$1",
   );
-  return Deno.build.os === "windows"
+  return os === "windows"
     ? `${root}build/simulator/windows/vss_sim.dll`
     : `${root}build/simulator/linux/libvss_sim.so`;
 }
 
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
+const KERNEL32 = {
+  IsWow64Process2: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
+  GetCurrentProcess: { parameters: [], result: "pointer" },
+} as const;
 
 /** Refuses 32-bit processes and x64 processes emulated on ARM64 Windows. */
 export function checkProcess(): void {
-  if (Deno.build.arch !== "x86_64" && Deno.build.arch !== "aarch64") {
+  if (arch !== "x86_64" && arch !== "aarch64") {
     throw new UnsupportedProcessError(
-      `this process is ${Deno.build.arch}; VSS requesters must match the system's native architecture`,
-      "Use the 64-bit Deno build for your machine.",
+      `this process is ${arch}; VSS requesters must match the system's native architecture`,
+      `Use the 64-bit ${backend.runtime === "node" ? "Node.js" : "Deno"} build for your machine.`,
     );
   }
-  if (Deno.build.os !== "windows" || Deno.build.arch !== "x86_64") return;
-  let kernel32:
-    | Deno.DynamicLibrary<{
-      IsWow64Process2: { parameters: ["pointer", "buffer", "buffer"]; result: "i32" };
-      GetCurrentProcess: { parameters: []; result: "pointer" };
-    }>
-    | null = null;
+  if (os !== "windows" || arch !== "x86_64") return;
+  let kernel32: NativeLibrary<typeof KERNEL32> | null = null;
   try {
-    kernel32 = Deno.dlopen("kernel32.dll", {
-      IsWow64Process2: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
-      GetCurrentProcess: { parameters: [], result: "pointer" },
-    });
+    kernel32 = backend.open("kernel32.dll", KERNEL32);
     const processMachine = new Uint16Array(1);
     const nativeMachine = new Uint16Array(1);
     if (
@@ -68,7 +59,7 @@ export function checkProcess(): void {
           nativeMachine[0] === 0xaa64 ? "ARM64" : "non-x64"
         } machine; ` +
           "VSS refuses emulated requesters",
-        "Use the native ARM64 Deno build.",
+        `Use the native ARM64 ${backend.runtime === "node" ? "Node.js" : "Deno"} build.`,
       );
     }
   } catch (error) {
@@ -100,17 +91,17 @@ export function openVss(options: OpenOptions = {}): VssRuntime {
   checkProcess();
   let libraryPath = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH");
   let comRuntimePath = options.comRuntimePath;
-  if (libraryPath === undefined && Deno.build.os !== "windows") {
+  if (libraryPath === undefined && os !== "windows") {
     const bundled = bundledSimulatorPath();
-    if (!exists(bundled)) {
+    if (!isFile(bundled)) {
       throw new VssUnavailableError(
-        `this is ${Deno.build.os}, where VSS does not exist, and no simulator was found at ${bundled}`,
+        `this is ${os}, where VSS does not exist, and no simulator was found at ${bundled}`,
         "Build it with `bash simulator/build.sh linux`, or set VSS_LIBRARY_PATH to a VSS implementation.",
       );
     }
     libraryPath = bundled;
   }
-  if (Deno.build.os === "windows" && libraryPath !== undefined && comRuntimePath === undefined) {
+  if (os === "windows" && libraryPath !== undefined && comRuntimePath === undefined) {
     comRuntimePath = readEnv("VSS_COM_RUNTIME_PATH");
   }
   const runtime = VssRuntime.load({ libraryPath, comRuntimePath });

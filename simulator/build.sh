@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the VSS simulator: simulator/build.sh [linux|windows|all]   (default: all)
-#   linux:   libvss_sim.so, smoke, c_loop                       (gcc)
-#   windows: vss_sim.dll (+ libvss_sim.dll.a), smoke.exe, c_loop.exe, com_test.exe (mingw-w64)
+#   linux:   libvss_sim.so, smoke, persist_helper, c_loop, scale        (gcc)
+#   windows: vss_sim.dll (+ libvss_sim.dll.a), smoke.exe, persist_helper.exe, c_loop.exe,
+#            scale.exe, com_test.exe                                    (mingw-w64)
 # into ${VSS_SIM_BUILD_DIR:-<repo>/build/simulator}/{linux,windows}/. An artifact is
 # rebuilt only when one of its inputs is newer. Prints the artifact paths.
 set -euo pipefail
@@ -69,7 +70,7 @@ build_linux() {
   mapfile -t objs <"$d/obj/list"
   build "$lib" "${objs[*]}" gcc -shared -pthread "${objs[@]}" -o "$lib"
   local prog
-  for prog in tests/smoke bench/c_loop; do
+  for prog in tests/smoke tests/persist_helper bench/c_loop bench/scale; do
     local exe=$d/${prog#*/}
     build "$exe" "$SIM/$prog.c $SIM/include/vss_sim.h $lib" \
       gcc "${CFLAGS[@]}" -I"$SIM/include" "$SIM/$prog.c" -L"$d" -lvss_sim -Wl,-rpath,'$ORIGIN' -pthread -o "$exe"
@@ -86,7 +87,7 @@ build_windows() {
     $cc -shared -static-libgcc "${objs[@]}" "$SIM/vss_sim.def" -o "$dll" \
     -Wl,--out-implib,"$d/libvss_sim.dll.a" -lole32 -loleaut32 -luuid -ladvapi32
   local prog
-  for prog in tests/smoke bench/c_loop; do
+  for prog in tests/smoke tests/persist_helper bench/c_loop bench/scale; do
     local exe=$d/${prog#*/}.exe
     # Linked against the simulator only: SysFreeString/CoTaskMemFree resolve to its
     # counting forwarders.

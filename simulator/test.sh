@@ -3,7 +3,9 @@
 #   linux:   smoke test natively
 #   windows: smoke test under Wine, registration as CLSID_VssSnapshotMgmt's server
 #            and activation through Wine's ole32 (com_test.exe)
-# --bench also runs the C call-cost baseline (bench/c_loop.c) on the chosen targets.
+#            (smoke runs persist_helper as its second and third process)
+# --bench also runs the C call-cost baseline (bench/c_loop.c) and the scale
+# timings (bench/scale.c) on the chosen targets.
 set -euo pipefail
 
 SIM=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -30,6 +32,8 @@ if [[ $target == linux || $target == all ]]; then
   if $bench; then
     echo "== linux: c_loop"
     "$OUT/linux/c_loop"
+    echo "== linux: scale"
+    "$OUT/linux/scale"
   fi
 fi
 if [[ $target == windows || $target == all ]]; then
@@ -41,5 +45,7 @@ if [[ $target == windows || $target == all ]]; then
   if $bench; then
     echo "== windows (Wine): c_loop"
     run_wine "$OUT/windows/c_loop.exe"
+    echo "== windows (Wine): scale"
+    run_wine "$OUT/windows/scale.exe"
   fi
 fi

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { bufferPointer } from "../backend/mod.ts";
+import type { PointerValue } from "../backend/types.ts";
 import { wrapOwned } from "../com_object.ts";
 import { VssError } from "../errors.ts";
 import { type VssRuntime } from "../runtime.ts";
@@ -69,7 +71,7 @@ export function IsVolumeSnapshottedInternal(
 ): { hr: number; pbSnapshotsPresent: boolean; plSnapshotCapability: number } {
   const a0 = wideString(pwszVolumeName, "pwszVolumeName");
   const rc = runtime.libs.vss.IsVolumeSnapshottedInternal(
-    a0 === null ? null : Deno.UnsafePointer.of(a0),
+    a0 === null ? null : bufferPointer(a0),
     OUT_PTR[0],
     OUT_PTR[1],
   ) as number;
@@ -96,7 +98,7 @@ export function ShouldBlockRevertInternal(
 ): { hr: number; pbBlock: boolean } {
   const a0 = wideString(wszVolumeName, "wszVolumeName");
   const rc = runtime.libs.vss.ShouldBlockRevertInternal(
-    a0 === null ? null : Deno.UnsafePointer.of(a0),
+    a0 === null ? null : bufferPointer(a0),
     OUT_PTR[0],
   ) as number;
   if (rc < 0) {
@@ -115,9 +117,6 @@ export function ShouldBlockRevertInternal(
  * `VssFreeSnapshotPropertiesInternal` from vssapi.dll (the export behind `VssFreeSnapshotProperties`).
  * @see {@link https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-vssfreesnapshotpropertiesinternal}
  */
-export function VssFreeSnapshotPropertiesInternal(
-  runtime: VssRuntime,
-  pProp: Deno.PointerValue,
-): void {
+export function VssFreeSnapshotPropertiesInternal(runtime: VssRuntime, pProp: PointerValue): void {
   runtime.libs.vss.VssFreeSnapshotPropertiesInternal(pProp);
 }

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { bufferPointer } from "../backend/mod.ts";
+import type { NativePointer, PointerValue } from "../backend/types.ts";
 import { ComObject, wrapOwned } from "../com_object.ts";
 import { guidBytes, readGuid } from "../guid.ts";
 import { filetimeBytes, guidArray } from "../marshal.ts";
@@ -58,11 +60,7 @@ export class IUnknown extends ComObject {
   static readonly table: InterfaceTable = vt.IUnknown;
 
   /** Wraps an owned `IUnknown` pointer. */
-  constructor(
-    runtime: VssRuntime,
-    pointer: Deno.PointerObject,
-    table: InterfaceTable = vt.IUnknown,
-  ) {
+  constructor(runtime: VssRuntime, pointer: NativePointer, table: InterfaceTable = vt.IUnknown) {
     super(runtime, pointer, table);
   }
 
@@ -74,11 +72,7 @@ export class IUnknown extends ComObject {
     const self = this.unknownSelf("QueryInterface");
     const a0 = guidBytes(riid);
     const a1 = new BigUint64Array(1);
-    const hr = this.unknownFn(0)(
-      self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    const hr = this.unknownFn(0)(self, bufferPointer(a0), bufferPointer(a1)) as number;
     if (hr < 0) this.fail(hr, "QueryInterface");
     return { hr, ppvObject: wrapOwned(this.runtime, IUnknown, a1[0]) };
   }
@@ -117,11 +111,7 @@ export class IVssAsync extends IUnknown {
   static override readonly table: InterfaceTable = vt.IVssAsync;
 
   /** Wraps an owned `IVssAsync` pointer. */
-  constructor(
-    runtime: VssRuntime,
-    pointer: Deno.PointerObject,
-    table: InterfaceTable = vt.IVssAsync,
-  ) {
+  constructor(runtime: VssRuntime, pointer: NativePointer, table: InterfaceTable = vt.IVssAsync) {
     super(runtime, pointer, table);
   }
 
@@ -185,7 +175,7 @@ export class IVssBackupComponents extends IUnknown {
   /** Wraps an owned `IVssBackupComponents` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssBackupComponents,
   ) {
     super(runtime, pointer, table);
@@ -361,8 +351,8 @@ export class IVssBackupComponents extends IUnknown {
       guidBytes(instanceId),
       guidBytes(writerId),
       ct,
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
     ) as number;
     if (rc < 0) this.fail(rc, "AddComponent");
     return rc;
@@ -489,8 +479,8 @@ export class IVssBackupComponents extends IUnknown {
       guidBytes(instanceId),
       guidBytes(writerId),
       ct,
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
       bSucceded,
     ) as number;
     if (rc < 0) this.fail(rc, "SetBackupSucceeded");
@@ -516,9 +506,9 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
     ) as number;
     if (rc < 0) this.fail(rc, "SetBackupOptions");
     return rc;
@@ -542,8 +532,8 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
       bSelectedForRestore,
     ) as number;
     if (rc < 0) this.fail(rc, "SetSelectedForRestore");
@@ -569,9 +559,9 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
     ) as number;
     if (rc < 0) this.fail(rc, "SetRestoreOptions");
     return rc;
@@ -595,8 +585,8 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
       bAdditionalRestores,
     ) as number;
     if (rc < 0) this.fail(rc, "SetAdditionalRestores");
@@ -622,9 +612,9 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
     ) as number;
     if (rc < 0) this.fail(rc, "SetPreviousBackupStamp");
     return rc;
@@ -680,12 +670,12 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       componentType,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
-      a5 === null ? null : Deno.UnsafePointer.of(a5),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
+      a5 === null ? null : bufferPointer(a5),
       bRecursive,
-      a7 === null ? null : Deno.UnsafePointer.of(a7),
+      a7 === null ? null : bufferPointer(a7),
     ) as number;
     if (rc < 0) this.fail(rc, "AddAlternativeLocationMapping");
     return rc;
@@ -713,10 +703,10 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       componentType,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
-      a5 === null ? null : Deno.UnsafePointer.of(a5),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
+      a5 === null ? null : bufferPointer(a5),
       bRepair,
     ) as number;
     if (rc < 0) this.fail(rc, "AddRestoreSubcomponent");
@@ -741,8 +731,8 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
       status,
     ) as number;
     if (rc < 0) this.fail(rc, "SetFileRestoreStatus");
@@ -773,12 +763,12 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
-      a5 === null ? null : Deno.UnsafePointer.of(a5),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
+      a5 === null ? null : bufferPointer(a5),
       bRecursive,
-      a7 === null ? null : Deno.UnsafePointer.of(a7),
+      a7 === null ? null : bufferPointer(a7),
     ) as number;
     if (rc < 0) this.fail(rc, "AddNewTarget");
     return rc;
@@ -804,10 +794,10 @@ export class IVssBackupComponents extends IUnknown {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
       iPartialFile,
-      a5 === null ? null : Deno.UnsafePointer.of(a5),
+      a5 === null ? null : bufferPointer(a5),
     ) as number;
     if (rc < 0) this.fail(rc, "SetRangesFilePath");
     return rc;
@@ -874,7 +864,7 @@ export class IVssBackupComponents extends IUnknown {
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const rc = (this.fns[37] ??= this.bindSlot(37))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       guidBytes(ProviderId),
       OUT_PTR[0],
     ) as number;
@@ -954,7 +944,7 @@ export class IVssBackupComponents extends IUnknown {
     const rc = (this.fns[42] ??= this.bindSlot(42))(
       self,
       guidBytes(SnapshotId),
-      Deno.UnsafePointer.of(a1),
+      bufferPointer(a1),
     ) as number;
     if (rc < 0) this.fail(rc, "GetSnapshotProperties");
     return { hr: rc, pProp: takeSnapshotProp(this.runtime, a1) };
@@ -996,7 +986,7 @@ export class IVssBackupComponents extends IUnknown {
     const rc = (this.fns[44] ??= this.bindSlot(44))(
       self,
       guidBytes(ProviderId),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
+      a1 === null ? null : bufferPointer(a1),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "IsVolumeSupported");
@@ -1013,7 +1003,7 @@ export class IVssBackupComponents extends IUnknown {
     const a0 = guidArray(rgWriterClassId, "rgWriterClassId");
     const rc = (this.fns[45] ??= this.bindSlot(45))(
       self,
-      Deno.UnsafePointer.of(a0),
+      bufferPointer(a0),
       rgWriterClassId.length,
     ) as number;
     if (rc < 0) this.fail(rc, "DisableWriterClasses");
@@ -1029,7 +1019,7 @@ export class IVssBackupComponents extends IUnknown {
     const a0 = guidArray(rgWriterClassId, "rgWriterClassId");
     const rc = (this.fns[46] ??= this.bindSlot(46))(
       self,
-      Deno.UnsafePointer.of(a0),
+      bufferPointer(a0),
       rgWriterClassId.length,
     ) as number;
     if (rc < 0) this.fail(rc, "EnableWriterClasses");
@@ -1045,7 +1035,7 @@ export class IVssBackupComponents extends IUnknown {
     const a0 = guidArray(rgWriterInstanceId, "rgWriterInstanceId");
     const rc = (this.fns[47] ??= this.bindSlot(47))(
       self,
-      Deno.UnsafePointer.of(a0),
+      bufferPointer(a0),
       rgWriterInstanceId.length,
     ) as number;
     if (rc < 0) this.fail(rc, "DisableWriterInstances");
@@ -1069,9 +1059,9 @@ export class IVssBackupComponents extends IUnknown {
     const rc = (this.fns[48] ??= this.bindSlot(48))(
       self,
       guidBytes(SnapshotId),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
+      a1 === null ? null : bufferPointer(a1),
       lAttributes,
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a3 === null ? null : bufferPointer(a3),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "ExposeSnapshot");
@@ -1104,7 +1094,7 @@ export class IVssBackupComponents extends IUnknown {
     OUT_U64[0] = 0n;
     const rc = (this.fns[50] ??= this.bindSlot(50))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryRevertStatus");
@@ -1129,7 +1119,7 @@ export class IVssBackupComponentsEx extends IVssBackupComponents {
   /** Wraps an owned `IVssBackupComponentsEx` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssBackupComponentsEx,
   ) {
     super(runtime, pointer, table);
@@ -1179,8 +1169,8 @@ export class IVssBackupComponentsEx extends IVssBackupComponents {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
       bSelectedForRestore,
       guidBytes(instanceId),
     ) as number;
@@ -1205,7 +1195,7 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
   /** Wraps an owned `IVssBackupComponentsEx2` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssBackupComponentsEx2,
   ) {
     super(runtime, pointer, table);
@@ -1240,8 +1230,8 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
       bAuth,
     ) as number;
     if (rc < 0) this.fail(rc, "SetAuthoritativeRestore");
@@ -1268,10 +1258,10 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
       rollType,
-      a5 === null ? null : Deno.UnsafePointer.of(a5),
+      a5 === null ? null : bufferPointer(a5),
     ) as number;
     if (rc < 0) this.fail(rc, "SetRollForward");
     return rc;
@@ -1296,9 +1286,9 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
       self,
       guidBytes(writerId),
       ct,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
     ) as number;
     if (rc < 0) this.fail(rc, "SetRestoreName");
     return rc;
@@ -1384,7 +1374,7 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
   /** Wraps an owned `IVssBackupComponentsEx3` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssBackupComponentsEx3,
   ) {
     super(runtime, pointer, table);
@@ -1455,7 +1445,7 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
       self,
       guidBytes(snapshotId),
       dwFlags,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
+      a2 === null ? null : bufferPointer(a2),
     ) as number;
     if (rc < 0) this.fail(rc, "AddSnapshotToRecoverySet");
     return rc;
@@ -1503,7 +1493,7 @@ export class IVssBackupComponentsEx4 extends IVssBackupComponentsEx3 {
   /** Wraps an owned `IVssBackupComponentsEx4` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssBackupComponentsEx4,
   ) {
     super(runtime, pointer, table);
@@ -1523,7 +1513,7 @@ export class IVssBackupComponentsEx4 extends IVssBackupComponentsEx3 {
     OUT_U64[2] = 0n;
     const rc = (this.fns[64] ??= this.bindSlot(64))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       OUT_PTR[0],
       OUT_PTR[1],
       bNormalizeFQDNforRootPath ? 1 : 0,
@@ -1555,7 +1545,7 @@ export class IVssComponent extends IUnknown {
   /** Wraps an owned `IVssComponent` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssComponent,
   ) {
     super(runtime, pointer, table);
@@ -1645,7 +1635,7 @@ export class IVssComponent extends IUnknown {
     const a0 = wideString(wszData, "wszData");
     const rc = (this.fns[9] ??= this.bindSlot(9))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "SetBackupMetadata");
     return rc;
@@ -1681,10 +1671,10 @@ export class IVssComponent extends IUnknown {
     const a3 = wideString(wszMetadata, "wszMetadata");
     const rc = (this.fns[11] ??= this.bindSlot(11))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
     ) as number;
     if (rc < 0) this.fail(rc, "AddPartialFile");
     return rc;
@@ -1812,12 +1802,12 @@ export class IVssComponent extends IUnknown {
     const a5 = wideString(wszDestinationRangeList, "wszDestinationRangeList");
     const rc = (this.fns[18] ??= this.bindSlot(18))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
-      a3 === null ? null : Deno.UnsafePointer.of(a3),
-      a4 === null ? null : Deno.UnsafePointer.of(a4),
-      a5 === null ? null : Deno.UnsafePointer.of(a5),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
+      a2 === null ? null : bufferPointer(a2),
+      a3 === null ? null : bufferPointer(a3),
+      a4 === null ? null : bufferPointer(a4),
+      a5 === null ? null : bufferPointer(a5),
     ) as number;
     if (rc < 0) this.fail(rc, "AddDirectedTarget");
     return rc;
@@ -1894,7 +1884,7 @@ export class IVssComponent extends IUnknown {
     const a0 = wideString(wszRestoreMetadata, "wszRestoreMetadata");
     const rc = (this.fns[21] ??= this.bindSlot(21))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "SetRestoreMetadata");
     return rc;
@@ -1945,7 +1935,7 @@ export class IVssComponent extends IUnknown {
     const a0 = wideString(wszPreRestoreFailureMsg, "wszPreRestoreFailureMsg");
     const rc = (this.fns[25] ??= this.bindSlot(25))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "SetPreRestoreFailureMsg");
     return rc;
@@ -1973,7 +1963,7 @@ export class IVssComponent extends IUnknown {
     const a0 = wideString(wszPostRestoreFailureMsg, "wszPostRestoreFailureMsg");
     const rc = (this.fns[27] ??= this.bindSlot(27))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "SetPostRestoreFailureMsg");
     return rc;
@@ -2001,7 +1991,7 @@ export class IVssComponent extends IUnknown {
     const a0 = wideString(wszBackupStamp, "wszBackupStamp");
     const rc = (this.fns[29] ??= this.bindSlot(29))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "SetBackupStamp");
     return rc;
@@ -2132,8 +2122,8 @@ export class IVssComponent extends IUnknown {
     const a1 = wideString(wszFilespec, "wszFilespec");
     const rc = (this.fns[37] ??= this.bindSlot(37))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
       bRecursive ? 1 : 0,
       filetimeBytes(ftLastModifyTime),
     ) as number;
@@ -2158,8 +2148,8 @@ export class IVssComponent extends IUnknown {
     try {
       const rc = (this.fns[38] ??= this.bindSlot(38))(
         self,
-        a0 === null ? null : Deno.UnsafePointer.of(a0),
-        a1 === null ? null : Deno.UnsafePointer.of(a1),
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
         bRecursive ? 1 : 0,
         a3,
       ) as number;
@@ -2242,7 +2232,7 @@ export class IVssComponentEx extends IVssComponent {
   /** Wraps an owned `IVssComponentEx` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssComponentEx,
   ) {
     super(runtime, pointer, table);
@@ -2257,7 +2247,7 @@ export class IVssComponentEx extends IVssComponent {
     const a0 = wideString(wszFailureMsg, "wszFailureMsg");
     const rc = (this.fns[41] ??= this.bindSlot(41))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "SetPrepareForBackupFailureMsg");
     return rc;
@@ -2272,7 +2262,7 @@ export class IVssComponentEx extends IVssComponent {
     const a0 = wideString(wszFailureMsg, "wszFailureMsg");
     const rc = (this.fns[42] ??= this.bindSlot(42))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "SetPostSnapshotFailureMsg");
     return rc;
@@ -2360,7 +2350,7 @@ export class IVssComponentEx2 extends IVssComponentEx {
   /** Wraps an owned `IVssComponentEx2` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssComponentEx2,
   ) {
     super(runtime, pointer, table);
@@ -2382,7 +2372,7 @@ export class IVssComponentEx2 extends IVssComponentEx {
       self,
       hr | 0,
       hrApplication | 0,
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
+      a2 === null ? null : bufferPointer(a2),
       dwReserved,
     ) as number;
     if (rc < 0) this.fail(rc, "SetFailure");
@@ -2440,7 +2430,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
   /** Wraps an owned `IVssDifferentialSoftwareSnapshotMgmt` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssDifferentialSoftwareSnapshotMgmt,
   ) {
     super(runtime, pointer, table);
@@ -2460,8 +2450,8 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
       llMaximumDiffSpace,
     ) as number;
     if (rc < 0) this.fail(rc, "AddDiffArea");
@@ -2482,8 +2472,8 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
     const rc = (this.fns[4] ??= this.bindSlot(4))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
       llMaximumDiffSpace,
     ) as number;
     if (rc < 0) this.fail(rc, "ChangeDiffAreaMaximumSize");
@@ -2502,7 +2492,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     OUT_U64[0] = 0n;
     const rc = (this.fns[5] ??= this.bindSlot(5))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryVolumesSupportedForDiffAreas");
@@ -2522,7 +2512,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     OUT_U64[0] = 0n;
     const rc = (this.fns[6] ??= this.bindSlot(6))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasForVolume");
@@ -2542,7 +2532,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     OUT_U64[0] = 0n;
     const rc = (this.fns[7] ??= this.bindSlot(7))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasOnVolume");
@@ -2584,7 +2574,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
   /** Wraps an owned `IVssDifferentialSoftwareSnapshotMgmt2` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssDifferentialSoftwareSnapshotMgmt2,
   ) {
     super(runtime, pointer, table);
@@ -2605,8 +2595,8 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
     const rc = (this.fns[9] ??= this.bindSlot(9))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
       llMaximumDiffSpace,
       bVolatile ? 1 : 0,
     ) as number;
@@ -2629,9 +2619,9 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
     const a2 = wideString(pwszNewDiffAreaVolumeName, "pwszNewDiffAreaVolumeName");
     const rc = (this.fns[10] ??= this.bindSlot(10))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
-      a2 === null ? null : Deno.UnsafePointer.of(a2),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
+      a2 === null ? null : bufferPointer(a2),
     ) as number;
     if (rc < 0) this.fail(rc, "MigrateDiffAreas");
     return rc;
@@ -2651,8 +2641,8 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
     OUT_U64[0] = 0n;
     const rc = (this.fns[11] ??= this.bindSlot(11))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      a1 === null ? null : Deno.UnsafePointer.of(a1),
+      a0 === null ? null : bufferPointer(a0),
+      a1 === null ? null : bufferPointer(a1),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "QueryMigrationStatus");
@@ -2692,7 +2682,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
   /** Wraps an owned `IVssDifferentialSoftwareSnapshotMgmt3` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssDifferentialSoftwareSnapshotMgmt3,
   ) {
     super(runtime, pointer, table);
@@ -2710,7 +2700,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const rc = (this.fns[13] ??= this.bindSlot(13))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       protectionLevel,
     ) as number;
     if (rc < 0) this.fail(rc, "SetVolumeProtectLevel");
@@ -2729,8 +2719,8 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     const a1 = new Uint8Array(VSS_VOLUME_PROTECTION_INFO.size);
     const rc = (this.fns[14] ??= this.bindSlot(14))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
+      a0 === null ? null : bufferPointer(a0),
+      bufferPointer(a1),
     ) as number;
     if (rc < 0) this.fail(rc, "GetVolumeProtectLevel");
     return { hr: rc, protectionLevel: VSS_VOLUME_PROTECTION_INFO.read(new DataView(a1.buffer), 0) };
@@ -2745,7 +2735,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const rc = (this.fns[15] ??= this.bindSlot(15))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "ClearVolumeProtectFault");
     return rc;
@@ -2760,7 +2750,7 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     const a0 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
     const rc = (this.fns[16] ??= this.bindSlot(16))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
     ) as number;
     if (rc < 0) this.fail(rc, "DeleteUnusedDiffAreas");
     return rc;
@@ -2818,7 +2808,7 @@ export class IVssEnumMgmtObject extends IUnknown {
   /** Wraps an owned `IVssEnumMgmtObject` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssEnumMgmtObject,
   ) {
     super(runtime, pointer, table);
@@ -2834,7 +2824,7 @@ export class IVssEnumMgmtObject extends IUnknown {
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
       celt,
-      Deno.UnsafePointer.of(a1),
+      bufferPointer(a1),
       OUT_PTR[1],
     ) as number;
     if (rc < 0) this.fail(rc, "Next");
@@ -2894,7 +2884,7 @@ export class IVssEnumObject extends IUnknown {
   /** Wraps an owned `IVssEnumObject` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssEnumObject,
   ) {
     super(runtime, pointer, table);
@@ -2910,7 +2900,7 @@ export class IVssEnumObject extends IUnknown {
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
       celt,
-      Deno.UnsafePointer.of(a1),
+      bufferPointer(a1),
       OUT_PTR[1],
     ) as number;
     if (rc < 0) this.fail(rc, "Next");
@@ -2970,7 +2960,7 @@ export class IVssExamineWriterMetadata extends IUnknown {
   /** Wraps an owned `IVssExamineWriterMetadata` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssExamineWriterMetadata,
   ) {
     super(runtime, pointer, table);
@@ -3204,7 +3194,7 @@ export class IVssExamineWriterMetadataEx extends IVssExamineWriterMetadata {
   /** Wraps an owned `IVssExamineWriterMetadataEx` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssExamineWriterMetadataEx,
   ) {
     super(runtime, pointer, table);
@@ -3270,7 +3260,7 @@ export class IVssExamineWriterMetadataEx2 extends IVssExamineWriterMetadataEx {
   /** Wraps an owned `IVssExamineWriterMetadataEx2` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssExamineWriterMetadataEx2,
   ) {
     super(runtime, pointer, table);
@@ -3331,7 +3321,7 @@ export class IVssSnapshotMgmt extends IUnknown {
   /** Wraps an owned `IVssSnapshotMgmt` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssSnapshotMgmt,
   ) {
     super(runtime, pointer, table);
@@ -3351,7 +3341,7 @@ export class IVssSnapshotMgmt extends IUnknown {
     const rc = (this.fns[3] ??= this.bindSlot(3))(
       self,
       guidBytes(ProviderId),
-      Deno.UnsafePointer.of(a1),
+      bufferPointer(a1),
       OUT_PTR[0],
     ) as number;
     if (rc < 0) this.fail(rc, "GetProviderMgmtInterface");
@@ -3393,7 +3383,7 @@ export class IVssSnapshotMgmt extends IUnknown {
     OUT_U64[0] = 0n;
     const rc = (this.fns[5] ??= this.bindSlot(5))(
       self,
-      a0 === null ? null : Deno.UnsafePointer.of(a0),
+      a0 === null ? null : bufferPointer(a0),
       guidBytes(ProviderId),
       OUT_PTR[0],
     ) as number;
@@ -3419,7 +3409,7 @@ export class IVssSnapshotMgmt2 extends IUnknown {
   /** Wraps an owned `IVssSnapshotMgmt2` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssSnapshotMgmt2,
   ) {
     super(runtime, pointer, table);
@@ -3454,7 +3444,7 @@ export class IVssWMComponent extends IUnknown {
   /** Wraps an owned `IVssWMComponent` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssWMComponent,
   ) {
     super(runtime, pointer, table);
@@ -3477,7 +3467,7 @@ export class IVssWMComponent extends IUnknown {
    * `IVssWMComponent::FreeComponentInfo`, vtable slot 4.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-ivsswmcomponent-freecomponentinfo}
    */
-  FreeComponentInfo(pInfo: Deno.PointerValue): number {
+  FreeComponentInfo(pInfo: PointerValue): number {
     const self = this.self("FreeComponentInfo");
     const rc = (this.fns[4] ??= this.bindSlot(4))(self, pInfo) as number;
     if (rc < 0) this.fail(rc, "FreeComponentInfo");
@@ -3553,7 +3543,7 @@ export class IVssWMDependency extends IUnknown {
   /** Wraps an owned `IVssWMDependency` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssWMDependency,
   ) {
     super(runtime, pointer, table);
@@ -3614,7 +3604,7 @@ export class IVssWMFiledesc extends IUnknown {
   /** Wraps an owned `IVssWMFiledesc` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssWMFiledesc,
   ) {
     super(runtime, pointer, table);
@@ -3700,7 +3690,7 @@ export class IVssWriterComponents extends ComObject {
   /** Wraps an owned `IVssWriterComponents` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssWriterComponents,
   ) {
     super(runtime, pointer, table);
@@ -3761,7 +3751,7 @@ export class IVssWriterComponentsExt extends IVssWriterComponents {
   /** Wraps an owned `IVssWriterComponentsExt` pointer. */
   constructor(
     runtime: VssRuntime,
-    pointer: Deno.PointerObject,
+    pointer: NativePointer,
     table: InterfaceTable = vt.IVssWriterComponentsExt,
   ) {
     super(runtime, pointer, table);
@@ -3775,11 +3765,7 @@ export class IVssWriterComponentsExt extends IVssWriterComponents {
     const self = this.unknownSelf("QueryInterface");
     const a0 = guidBytes(riid);
     const a1 = new BigUint64Array(1);
-    const hr = this.unknownFn(0)(
-      self,
-      Deno.UnsafePointer.of(a0),
-      Deno.UnsafePointer.of(a1),
-    ) as number;
+    const hr = this.unknownFn(0)(self, bufferPointer(a0), bufferPointer(a1)) as number;
     if (hr < 0) this.fail(hr, "QueryInterface");
     return { hr, ppvObject: wrapOwned(this.runtime, IUnknown, a1[0]) };
   }

@@ -95,7 +95,7 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       return {
         input: { name: v, type: "string | null" },
         prep: [`const ${local} = wideString(${v}, "${v}");`],
-        arg: `${local} === null ? null : Deno.UnsafePointer.of(${local})`,
+        arg: `${local} === null ? null : bufferPointer(${local})`,
         cleanup: [],
       };
     }
@@ -114,7 +114,7 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       return {
         input: { name: v, type: "string" },
         prep: [`const ${local} = guidBytes(${v});`],
-        arg: `Deno.UnsafePointer.of(${local})`,
+        arg: `bufferPointer(${local})`,
         cleanup: [],
       };
     }
@@ -127,7 +127,7 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       return {
         input: { name: v, type: "readonly string[]" },
         prep: [`const ${local} = guidArray(${v}, "${v}");`],
-        arg: `Deno.UnsafePointer.of(${local})`,
+        arg: `bufferPointer(${local})`,
         cleanup: [],
       };
     }
@@ -140,7 +140,7 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       };
     }
     if (t === "PVSSCOMPONENTINFO" || t === "VSS_SNAPSHOT_PROP *") {
-      return { input: { name: v, type: "Deno.PointerValue" }, prep: [], arg: v, cleanup: [] };
+      return { input: { name: v, type: "PointerValue" }, prep: [], arg: v, cleanup: [] };
     }
     const scalar = IN_SCALARS[t];
     if (scalar) {
@@ -213,7 +213,7 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
     return pointerSlot((r) => `${rt}.takeTaskBytes(${r}, o${length})`, "Uint8Array | null");
   }
   const buffer = (array: string, length: string) => [`const ${local} = new ${array}(${length});`];
-  const ptr = `Deno.UnsafePointer.of(${local})`;
+  const ptr = `bufferPointer(${local})`;
   if (t === "VSS_SNAPSHOT_PROP *") {
     return {
       prep: buffer("Uint8Array", "VSS_SNAPSHOT_PROP.size"),

@@ -120,7 +120,7 @@ function unknownMethods(): OptionalKind<MethodDeclarationStructure>[] {
       statements: `const self = this.unknownSelf("QueryInterface");
 const a0 = guidBytes(riid);
 const a1 = new BigUint64Array(1);
-const hr = this.unknownFn(0)(self, Deno.UnsafePointer.of(a0), Deno.UnsafePointer.of(a1)) as number;
+const hr = this.unknownFn(0)(self, bufferPointer(a0), bufferPointer(a1)) as number;
 if (hr < 0) this.fail(hr, "QueryInterface");
 return { hr, ppvObject: wrapOwned(this.runtime, IUnknown, a1[0]) };`,
     },
@@ -183,7 +183,7 @@ function classFor(abi: AbiModel, name: string, iface: AbiInterface): StatementSt
       docs: [`Wraps an owned \`${name}\` pointer.`],
       parameters: [
         { name: "runtime", type: "VssRuntime" },
-        { name: "pointer", type: "Deno.PointerObject" },
+        { name: "pointer", type: "NativePointer" },
         { name: "table", type: "InterfaceTable", initializer: `vt.${name}` },
       ],
       statements: "super(runtime, pointer, table);",
@@ -215,7 +215,42 @@ function scratchNames(code: string): string[] {
   return [...new Set(code.match(/\bOUT_[A-Z0-9]+\b/g) ?? [])].sort();
 }
 
-const IMPORTS = (enums: string[], structs: string[], scratch: string[]): StatementStructures[] => [
+/**
+ * The imports from the FFI backend a body of generated code uses: the
+ * generated code names no runtime (no `Deno.*`), so it runs under Deno and
+ * Node alike.
+ */
+function backendImports(code: string): StatementStructures[] {
+  const values = ["bufferPointer"].filter((n) => new RegExp(`\\b${n}\\(`).test(code));
+  const types = ["NativePointer", "PointerValue"].filter((n) =>
+    new RegExp(`\\b${n}\\b`).test(code)
+  );
+  const out: StatementStructures[] = [];
+  if (values.length > 0) {
+    out.push({
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: "../backend/mod.ts",
+      namedImports: values,
+    });
+  }
+  if (types.length > 0) {
+    out.push({
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      moduleSpecifier: "../backend/types.ts",
+      namedImports: types,
+    });
+  }
+  return out;
+}
+
+const IMPORTS = (
+  enums: string[],
+  structs: string[],
+  scratch: string[],
+  code: string,
+): StatementStructures[] => [
+  ...backendImports(code),
   {
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: "../com_object.ts",
@@ -277,7 +312,8 @@ const IMPORTS = (enums: string[], structs: string[], scratch: string[]): Stateme
 /** Adds the interface wrappers and the exported-function wrappers to the project. */
 export function emitWrappers(project: Project, abi: AbiModel): void {
   const classes = baseFirst(abi).map((name) => classFor(abi, name, abi.interfaces[name]));
-  const scratch = scratchNames(JSON.stringify(classes));
+  const classCode = JSON.stringify(classes);
+  const scratch = scratchNames(classCode);
   const enums = [
     ...new Set(
       Object.values(abi.interfaces).flatMap((i) =>
@@ -290,12 +326,17 @@ export function emitWrappers(project: Project, abi: AbiModel): void {
     "wrappers.ts",
     "Wrappers of every bound VSS interface: one class per interface, one method per vtable slot.",
     [
-      ...IMPORTS(enums, [
-        "VSS_MGMT_OBJECT_PROP",
-        "VSS_OBJECT_PROP",
-        "VSS_SNAPSHOT_PROP",
-        "VSS_VOLUME_PROTECTION_INFO",
-      ], scratch),
+      ...IMPORTS(
+        enums,
+        [
+          "VSS_MGMT_OBJECT_PROP",
+          "VSS_OBJECT_PROP",
+          "VSS_SNAPSHOT_PROP",
+          "VSS_VOLUME_PROTECTION_INFO",
+        ],
+        scratch,
+        classCode,
+      ),
       ...classes,
     ],
   );
@@ -327,6 +368,7 @@ export function emitWrappers(project: Project, abi: AbiModel): void {
     };
   });
   generatedFile(project, "vssapi.ts", "The exported requester functions of vssapi.dll, wrapped.", [
+    ...backendImports(JSON.stringify(functions)),
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: "../com_object.ts",

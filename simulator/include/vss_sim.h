@@ -20,7 +20,9 @@ extern "C" {
 
 /* Back to the initial machine: one volume C:\ (supported), no writers, no
  * snapshots, no diff areas, empty call log with recording on, no injected
- * failures or delays, every id counter and the object ids restarted.
+ * failures or delays, default limits, every id counter and the object ids
+ * restarted. The snapshot folders of directory volumes are removed, and with
+ * VSS_SIM_STATE_DIR set (read again here) the saved machine is deleted.
  * Objects still alive stay alive; live allocations stay counted. */
 VSS_SIM_API void vss_sim_reset(void);
 
@@ -52,18 +54,47 @@ VSS_SIM_API int32_t vss_sim_fail_async(const char *method, uint32_t hr);
 VSS_SIM_API int32_t vss_sim_set_async_delay(const char *method, int32_t ms);
 
 /* ---- volumes ---- */
-/* Adds a volume (or changes `supported` of an existing one); returns its index. */
+/* Adds a volume (or changes `supported` of an existing one); returns its index.
+ * A name that is the absolute path of an existing host directory ("/x/y" on
+ * Linux, "X:\x\y" or "X:/x/y" on Windows; not a bare root) makes a directory
+ * volume: its name gets exactly one trailing separator, and DoSnapshotSet
+ * materialises a read-only copy of the tree (see README). AddToSnapshotSet and
+ * IsVolumeSupported add such a directory by themselves. */
 VSS_SIM_API int32_t vss_sim_add_volume(const char *name, int32_t supported);
 /* The \\?\Volume{...}\ name of a volume; returns the length, -1 if unknown. */
 VSS_SIM_API int32_t vss_sim_volume_guid_name(const char *name, char *buf, int32_t cap);
 VSS_SIM_API int32_t vss_sim_set_protection_fault(const char *volume, int32_t fault, int32_t offline);
 VSS_SIM_API void vss_sim_set_revert_blocked(int32_t blocked); /* ShouldBlockRevert answer; RevertToSnapshot fails */
 VSS_SIM_API void vss_sim_set_min_diff_area_size(int64_t bytes);
+/* Shadow copies a volume may have before AddToSnapshotSet answers
+ * VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED (default 64; negative: no limit). */
+VSS_SIM_API void vss_sim_set_max_snapshots_per_volume(int32_t n);
+/* Bytes one DoSnapshotSet may copy from its directory volumes (their regular
+ * files' sizes); more and the operation ends with VSS_E_INSUFFICIENT_STORAGE,
+ * leaving nothing behind. Negative (the default): no limit. */
+VSS_SIM_API void vss_sim_set_diff_area_space(int64_t bytes);
+/* The folder that holds the snapshot folders of directory volumes
+ * ($VSS_SIM_SNAPSHOT_ROOT, else <temp>/vss-sim-snapshots), created if missing;
+ * same buffer contract as vss_sim_call_json; -1 when it cannot be created. */
+VSS_SIM_API int32_t vss_sim_snapshot_root(char *buf, int32_t cap);
 
 /* ---- snapshots ---- */
 VSS_SIM_API int32_t vss_sim_snapshot_count(void);
 /* Snapshot `index` (creation order) as JSON; same buffer contract as vss_sim_call_json. */
 VSS_SIM_API int32_t vss_sim_snapshot_json(int32_t index, char *buf, int32_t cap);
+/* Adds `count` persistent shadow copies (context VSS_CTX_APP_ROLLBACK) of
+ * `volume` (NULL: C:\), each as if made by a completed set of that one volume:
+ * a new set id and snapshot id each, numbered like any other. No writers, no
+ * limits, no call records. A directory volume's copies are materialised (not
+ * instant). Returns how many were made (fewer if a copy failed), -1 for a
+ * negative count or an unknown volume. */
+VSS_SIM_API int32_t vss_sim_generate_snapshots(int32_t count, const char *volume);
+
+/* ---- persistence (VSS_SIM_STATE_DIR) ---- */
+/* Replaces the machine with the one saved in $VSS_SIM_STATE_DIR (read again),
+ * as a new process would load it; call it with no simulated objects alive.
+ * Returns the number of shadow copies loaded, -1 when the variable is unset. */
+VSS_SIM_API int32_t vss_sim_reload_state(void);
 
 /* ---- writers (seen by GatherWriterMetadata/GatherWriterStatus) ---- */
 /* writer_id / instance_id may be NULL for generated ids; returns the writer index. */
@@ -96,6 +127,27 @@ VSS_SIM_API int32_t vss_sim_set_restore_method(int32_t writer, int32_t method, c
                                                const char *user_procedure, int32_t writer_restore,
                                                int32_t reboot_required);
 VSS_SIM_API int32_t vss_sim_set_backup_schema(int32_t writer, uint32_t schema);
+
+/* Appends writers * components_per_writer * files_per_component of metadata
+ * and returns the index of the first new writer. Writer at index i:
+ * "SimWriter<i>", generated class and instance ids, VSS_UT_USERDATA,
+ * VSS_ST_OTHER. Its component j: VSS_CT_FILEGROUP, logical path "SimWriter<i>",
+ * name "Component<j>", caption "Component <j> of SimWriter<i>", selectable for
+ * backup and restore, flags 0. Its file k: path
+ * "C:\SimData\Writer<i>\Component<j>", filespec "file<k>.dat", not recursive,
+ * no alternate location, the default type mask. */
+VSS_SIM_API int32_t vss_sim_generate_writers(int32_t writers, int32_t components_per_writer,
+                                             int32_t files_per_component);
+/* The writer fails at a phase: failed_state is a VSS_WS_FAILED_AT_* value from
+ * IDENTIFY (6) to POST_RESTORE (14), or 0 to remove the failure. Once an
+ * object's flow reaches that phase, the operation running it ends with
+ * VSS_E_WRITERERROR_RETRYABLE (hr_failure is RETRYABLE, OUTOFRESOURCES, TIMEOUT
+ * or VSS_E_WRITER_STATUS_NOT_AVAILABLE) or VSS_E_WRITERERROR_NONRETRYABLE
+ * (anything else), and that object's GetWriterStatus(Ex) reports failed_state,
+ * hr_failure (0 means VSS_E_WRITERERROR_NONRETRYABLE), hr_application and
+ * message. Details in README ("Writer failures"). */
+VSS_SIM_API int32_t vss_sim_fail_writer_at(int32_t writer, int32_t failed_state, uint32_t hr_failure,
+                                           uint32_t hr_application, const char *message);
 
 #ifdef __cplusplus
 }

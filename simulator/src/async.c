@@ -130,7 +130,14 @@ static const IVssAsyncVtbl async_vtbl = {
     .QueryStatus = async_QueryStatus,
 };
 
+void async_set_final(sim_async *a, HRESULT final) { a->final = final; }
+
 IVssAsync *async_new(const sim_method *creator, sim_obj *owner, async_done_fn done)
+{
+    return async_new_ex(creator, owner, done, VSS_S_ASYNC_FINISHED);
+}
+
+IVssAsync *async_new_ex(const sim_method *creator, sim_obj *owner, async_done_fn done, HRESULT outcome)
 {
     sim_async *a = calloc(1, sizeof *a);
     if (!a)
@@ -138,7 +145,7 @@ IVssAsync *async_new(const sim_method *creator, sim_obj *owner, async_done_fn do
     a->lpVtbl = &async_vtbl;
     obj_init(&a->base, async_destroy);
     a->phase = ASYNC_PENDING;
-    a->final = VSS_S_ASYNC_FINISHED;
+    a->final = outcome;
     HRESULT injected;
     if (rec_async_fail_for(creator, &injected))
         a->final = injected;

@@ -129,6 +129,8 @@ static void bc_destroy(sim_obj *o)
 {
     bc *b = SIM_CONTAINER_OF(o, bc, base);
     bc_release_snapshots(b);
+    if (g_state.set_owner == b)
+        g_state.set_owner = NULL;
     clear_doc(b);
     free_writers(&b->metadata, &b->nmetadata);
     free_writers(&b->status, &b->nstatus);
@@ -267,7 +269,45 @@ static bool writer_enabled(bc *b, const sim_writer *w)
            !id_in(b->disabled_instances, b->ndisabled_instances, &w->instance_id);
 }
 
-/* Copies the configured writers this object sees, as they are now. */
+static bool retryable(HRESULT hr)
+{
+    return hr == VSS_E_WRITERERROR_RETRYABLE || hr == VSS_E_WRITERERROR_OUTOFRESOURCES ||
+           hr == VSS_E_WRITERERROR_TIMEOUT || hr == VSS_E_WRITER_STATUS_NOT_AVAILABLE;
+}
+
+HRESULT bc_plan_phases(bc *b, const int *states, size_t n)
+{
+    b->op_phases = 0;
+    b->op_veto = S_OK;
+    for (size_t i = 0; i < n && b->op_veto == S_OK; i++) {
+        b->op_phases |= 1u << states[i];
+        bool any = false, fatal = false;
+        for (size_t k = 0; k < g_state.nwriters; k++) {
+            const sim_writer *w = g_state.writers[k];
+            if (w->fail_state != states[i] || !writer_enabled(b, w))
+                continue;
+            any = true;
+            fatal |= !retryable(w->fail_hr);
+        }
+        if (any)
+            b->op_veto = fatal ? VSS_E_WRITERERROR_NONRETRYABLE : VSS_E_WRITERERROR_RETRYABLE;
+    }
+    return b->op_veto ? b->op_veto : VSS_S_ASYNC_FINISHED;
+}
+
+bool bc_phases_done(bc *b, HRESULT final)
+{
+    bool vetoed = b->op_veto != S_OK && final == b->op_veto;
+    if (final == VSS_S_ASYNC_FINISHED || vetoed)
+        b->phases |= b->op_phases;
+    b->op_phases = 0;
+    b->op_veto = S_OK;
+    return vetoed;
+}
+
+/* Copies the configured writers this object sees, as they are now. Metadata
+ * leaves out writers that failed at Identify; status reports a failure once
+ * the object's flow has reached its phase. */
 static void take_writers(bc *b, sim_writer ***list, size_t *n, bool status)
 {
     free_writers(list, n);
@@ -275,11 +315,22 @@ static void take_writers(bc *b, sim_writer ***list, size_t *n, bool status)
     if (!*list)
         abort();
     for (size_t i = 0; i < g_state.nwriters; i++) {
-        if (!writer_enabled(b, g_state.writers[i]))
+        const sim_writer *src = g_state.writers[i];
+        if (!writer_enabled(b, src))
             continue;
-        sim_writer *w = writer_copy(g_state.writers[i]);
-        if (status && w->state == VSS_WS_STABLE && b->snapshot_done && !b->backup_complete)
+        bool failed = src->fail_state && (b->phases & (1u << src->fail_state));
+        if (!status && failed && src->fail_state == VSS_WS_FAILED_AT_IDENTIFY)
+            continue;
+        sim_writer *w = writer_copy(src);
+        if (status && failed) {
+            w->state = w->fail_state;
+            w->hr_failure = w->fail_hr;
+            w->hr_application = w->fail_app;
+            free(w->message);
+            w->message = sim_strdup(w->fail_message);
+        } else if (status && w->state == VSS_WS_STABLE && b->snapshot_done && !b->backup_complete) {
             w->state = VSS_WS_WAITING_FOR_BACKUP_COMPLETE;
+        }
         (*list)[(*n)++] = w;
     }
 }
@@ -289,7 +340,8 @@ static void gather_metadata_done(sim_obj *owner, sim_async *a, HRESULT final)
     bc *b = SIM_CONTAINER_OF(owner, bc, base);
     (void)a;
     b->pending = NULL;
-    if (final == VSS_S_ASYNC_FINISHED) {
+    /* A writer that fails at Identify is missing from the metadata; the others are there. */
+    if (bc_phases_done(b, final) || final == VSS_S_ASYNC_FINISHED) {
         take_writers(b, &b->metadata, &b->nmetadata, false);
         b->metadata_state = GATHER_DONE;
     } else {
@@ -311,13 +363,29 @@ static void gather_status_done(sim_obj *owner, sim_async *a, HRESULT final)
 }
 
 /* Starts an asynchronous phase; the object is busy until it finishes. */
-static HRESULT start_async(bc *b, const sim_method *m, async_done_fn done, IVssAsync **ppAsync)
+static HRESULT start_phase(bc *b, const sim_method *m, async_done_fn done, HRESULT outcome, IVssAsync **ppAsync)
 {
-    IVssAsync *a = async_new(m, &b->base, done);
+    IVssAsync *a = async_new_ex(m, &b->base, done, outcome);
     if (async_poll(async_from(a)) == false)
         b->pending = async_from(a);
     *ppAsync = a;
     return S_OK;
+}
+
+static HRESULT start_async(bc *b, const sim_method *m, async_done_fn done, IVssAsync **ppAsync)
+{
+    b->op_phases = 0;
+    b->op_veto = S_OK;
+    return start_phase(b, m, done, VSS_S_ASYNC_FINISHED, ppAsync);
+}
+
+/* Starts an operation that runs one writer phase (none in a NO_WRITERS context). */
+static HRESULT start_writer_phase(bc *b, const sim_method *m, async_done_fn done, int state, IVssAsync **ppAsync)
+{
+    bool writers = b->mode == BC_RESTORE || state == VSS_WS_FAILED_AT_IDENTIFY ||
+                   !(b->context & VSS_VOLSNAP_ATTR_NO_WRITERS);
+    HRESULT outcome = bc_plan_phases(b, &state, writers ? 1 : 0);
+    return start_phase(b, m, done, outcome, ppAsync);
 }
 
 static HRESULT STDMETHODCALLTYPE bc_GatherWriterMetadata(BC_THIS, IVssAsync **pAsync)
@@ -331,7 +399,7 @@ static HRESULT STDMETHODCALLTYPE bc_GatherWriterMetadata(BC_THIS, IVssAsync **pA
     if (b->mode == BC_UNINITIALIZED || b->pending || b->metadata_state == GATHER_DONE)
         return CALL_END(VSS_E_BAD_STATE);
     b->metadata_state = GATHER_PENDING;
-    return CALL_END(start_async(b, CALL_METHOD, gather_metadata_done, pAsync));
+    return CALL_END(start_writer_phase(b, CALL_METHOD, gather_metadata_done, VSS_WS_FAILED_AT_IDENTIFY, pAsync));
 }
 
 static HRESULT STDMETHODCALLTYPE bc_GetWriterMetadataCount(BC_THIS, UINT *pcWriters)
@@ -578,6 +646,7 @@ static void prepare_done(sim_obj *owner, sim_async *a, HRESULT final)
     bc *b = SIM_CONTAINER_OF(owner, bc, base);
     (void)a;
     b->pending = NULL;
+    bc_phases_done(b, final);
     b->prepared = final == VSS_S_ASYNC_FINISHED;
 }
 
@@ -591,7 +660,7 @@ static HRESULT STDMETHODCALLTYPE bc_PrepareForBackup(BC_THIS, IVssAsync **ppAsyn
         return CALL_END(E_INVALIDARG);
     if (b->mode != BC_BACKUP || !b->set_started || b->prepared || b->snapshot_done || b->pending || b->aborted)
         return CALL_END(VSS_E_BAD_STATE);
-    return CALL_END(start_async(b, CALL_METHOD, prepare_done, ppAsync));
+    return CALL_END(start_writer_phase(b, CALL_METHOD, prepare_done, VSS_WS_FAILED_AT_PREPARE_BACKUP, ppAsync));
 }
 
 static void backup_complete_done(sim_obj *owner, sim_async *a, HRESULT final)
@@ -600,6 +669,7 @@ static void backup_complete_done(sim_obj *owner, sim_async *a, HRESULT final)
     (void)a;
     b->pending = NULL;
     b->completing = false;
+    bc_phases_done(b, final);
     b->backup_complete = final == VSS_S_ASYNC_FINISHED;
 }
 
@@ -614,7 +684,7 @@ static HRESULT STDMETHODCALLTYPE bc_BackupComplete(BC_THIS, IVssAsync **ppAsync)
     if (b->mode != BC_BACKUP || !b->snapshot_done || b->backup_complete || b->pending || b->aborted)
         return CALL_END(VSS_E_BAD_STATE);
     b->completing = true;
-    return CALL_END(start_async(b, CALL_METHOD, backup_complete_done, ppAsync));
+    return CALL_END(start_writer_phase(b, CALL_METHOD, backup_complete_done, VSS_WS_FAILED_AT_BACKUP_COMPLETE, ppAsync));
 }
 
 static HRESULT STDMETHODCALLTYPE bc_AbortBackup(BC_THIS)
@@ -627,6 +697,8 @@ static HRESULT STDMETHODCALLTYPE bc_AbortBackup(BC_THIS)
     /* The shadow copies of an aborted backup go, unless they were made to outlive it. */
     bc_release_snapshots(b);
     b->aborted = true;
+    if (g_state.set_owner == b && !b->snapshotting)
+        g_state.set_owner = NULL;
     return CALL_END(S_OK);
 }
 
@@ -638,6 +710,7 @@ static void pre_restore_done(sim_obj *owner, sim_async *a, HRESULT final)
     (void)a;
     b->pending = NULL;
     b->restore_busy = false;
+    bc_phases_done(b, final);
     b->pre_restore_done = final == VSS_S_ASYNC_FINISHED;
 }
 
@@ -647,6 +720,7 @@ static void post_restore_done(sim_obj *owner, sim_async *a, HRESULT final)
     (void)a;
     b->pending = NULL;
     b->restore_busy = false;
+    bc_phases_done(b, final);
     b->post_restore_done = final == VSS_S_ASYNC_FINISHED;
 }
 
@@ -661,7 +735,7 @@ static HRESULT STDMETHODCALLTYPE bc_PreRestore(BC_THIS, IVssAsync **ppAsync)
     if (b->mode != BC_RESTORE || b->pre_restore_done || b->pending)
         return CALL_END(VSS_E_BAD_STATE);
     b->restore_busy = true;
-    return CALL_END(start_async(b, CALL_METHOD, pre_restore_done, ppAsync));
+    return CALL_END(start_writer_phase(b, CALL_METHOD, pre_restore_done, VSS_WS_FAILED_AT_PRE_RESTORE, ppAsync));
 }
 
 static HRESULT STDMETHODCALLTYPE bc_PostRestore(BC_THIS, IVssAsync **ppAsync)
@@ -675,7 +749,7 @@ static HRESULT STDMETHODCALLTYPE bc_PostRestore(BC_THIS, IVssAsync **ppAsync)
     if (b->mode != BC_RESTORE || !b->pre_restore_done || b->post_restore_done || b->pending)
         return CALL_END(VSS_E_BAD_STATE);
     b->restore_busy = true;
-    return CALL_END(start_async(b, CALL_METHOD, post_restore_done, ppAsync));
+    return CALL_END(start_writer_phase(b, CALL_METHOD, post_restore_done, VSS_WS_FAILED_AT_POST_RESTORE, ppAsync));
 }
 
 /* ---- document and session ---- */

@@ -2,7 +2,9 @@
  * deletion, exposure, revert, break, import and LUN recovery. */
 #include "bc.h"
 
+#include "fsys.h"
 #include "memory.h"
+#include "persist.h"
 
 
 static bool context_valid(LONG ctx)
@@ -23,15 +25,6 @@ static bool context_valid(LONG ctx)
     default:
         return false;
     }
-}
-
-/* Attributes a shadow copy made in a context gets from the software provider. */
-static LONG context_attributes(LONG ctx)
-{
-    LONG attr = ctx | VSS_VOLSNAP_ATTR_DIFFERENTIAL;
-    if (!(ctx & VSS_VOLSNAP_ATTR_NO_AUTORECOVERY))
-        attr |= VSS_VOLSNAP_ATTR_AUTORECOVER;
-    return attr;
 }
 
 /* A snapshot visible to this object: same context, or the object queries all. */
@@ -64,10 +57,13 @@ HRESULT STDMETHODCALLTYPE bc_StartSnapshotSet(BC_THIS, VSS_ID *pSnapshotSetId)
         return CALL_END(E_INVALIDARG);
     if (b->mode != BC_BACKUP || b->context == (LONG)VSS_CTX_ALL || b->snapshot_done || b->aborted)
         return CALL_END(VSS_E_BAD_STATE);
-    if (b->set_started || g_state.creating)
+    /* One shadow copy creation at a time on the machine: from StartSnapshotSet
+     * to the end of DoSnapshotSet (or AbortBackup, or the object's release). */
+    if (b->set_started || g_state.creating || (g_state.set_owner && g_state.set_owner != b))
         return CALL_END(VSS_E_SNAPSHOT_SET_IN_PROGRESS);
     b->set_id = state_new_id(ID_SNAPSHOT_SET);
     b->set_started = true;
+    g_state.set_owner = b;
     b->nset = 0;
     *pSnapshotSetId = b->set_id;
     return CALL_END(S_OK);
@@ -97,7 +93,7 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
         return CALL_END(VSS_E_PROVIDER_NOT_REGISTERED);
     char *name = wstr_u8(pwszVolumeName);
     size_t vi;
-    sim_volume *v = state_find_volume(name, &vi);
+    sim_volume *v = state_find_or_add_volume(name, &vi);
     free(name);
     if (!v)
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
@@ -108,7 +104,8 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
             return CALL_END(VSS_E_OBJECT_ALREADY_EXISTS);
     if (b->nset == SIM_MAX_VOLUMES_PER_SET)
         return CALL_END(VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED);
-    if (snapshots_of_volume(vi) >= SIM_MAX_VOLUMES_PER_SET)
+    if (g_state.max_snapshots_per_volume >= 0 &&
+        snapshots_of_volume(vi) >= (size_t)g_state.max_snapshots_per_volume)
         return CALL_END(VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED);
     bc_volume_entry *e = &b->set[b->nset++];
     e->snapshot_id = state_new_id(ID_SNAPSHOT);
@@ -117,42 +114,75 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
     return CALL_END(S_OK);
 }
 
-static sim_snapshot *make_snapshot(const bc *b, const GUID *id, size_t volume, LONG count)
+/* Makes the set's shadow copies, copying directory volumes; S_OK or why not
+ * (nothing is left behind then). */
+static HRESULT create_set(bc *b)
 {
-    sim_snapshot *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    uint64_t n = ++g_state.shadow_copy_number;
-    s->id = *id;
-    s->set_id = b->set_id;
-    s->count_in_set = count;
-    s->device = sim_strfmt("\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy%llu", (unsigned long long)n);
-    s->original_volume = sim_strdup(g_state.volumes[volume].guid_name);
-    s->context = b->context;
-    s->attributes = context_attributes(b->context);
-    s->created = SIM_BASE_TIMESTAMP + (VSS_TIMESTAMP)n * 10000000LL;
-    s->status = VSS_SS_CREATED;
-    s->owner = b;
-    s->volume = volume;
-    return s;
+    bool dirs = false;
+    int64_t bytes = 0;
+    for (size_t i = 0; i < b->nset; i++) {
+        if (b->set[i].volume >= g_state.nvolumes)
+            return VSS_E_OBJECT_NOT_FOUND; /* the machine was reset under the running set */
+        const sim_volume *v = &g_state.volumes[b->set[i].volume];
+        if (!v->dir)
+            continue;
+        dirs = true;
+        int64_t n = fs_tree_bytes(v->name);
+        if (n < 0)
+            return VSS_E_UNEXPECTED_PROVIDER_ERROR;
+        bytes += n;
+    }
+    if (g_state.diff_area_space >= 0 && bytes > g_state.diff_area_space)
+        return VSS_E_INSUFFICIENT_STORAGE;
+    char *root = dirs ? fs_snapshot_root() : NULL;
+    if (dirs && !root)
+        return VSS_E_UNEXPECTED_PROVIDER_ERROR;
+    uint64_t number = g_state.shadow_copy_number;
+    sim_snapshot *made[SIM_MAX_VOLUMES_PER_SET];
+    size_t n = 0;
+    HRESULT hr = S_OK;
+    for (; n < b->nset; n++) {
+        made[n] = snapshot_make(&b->set[n].snapshot_id, &b->set_id, (LONG)b->nset, b->set[n].volume, b->context, b,
+                                root);
+        if (!snapshot_materialise(made[n])) {
+            n++;
+            hr = VSS_E_UNEXPECTED_PROVIDER_ERROR;
+            break;
+        }
+    }
+    free(root);
+    if (FAILED(hr)) {
+        for (size_t i = 0; i < n; i++)
+            snapshot_discard(made[i]);
+        g_state.shadow_copy_number = number;
+        return hr;
+    }
+    for (size_t i = 0; i < n; i++)
+        state_push_snapshot(made[i]);
+    return S_OK;
 }
 
 static void snapshot_set_done(sim_obj *owner, sim_async *a, HRESULT final)
 {
     bc *b = SIM_CONTAINER_OF(owner, bc, base);
-    (void)a;
     b->pending = NULL;
     b->snapshotting = false;
     g_state.creating = false;
+    if (g_state.set_owner == b)
+        g_state.set_owner = NULL;
+    bc_phases_done(b, final);
+    if (final == VSS_S_ASYNC_FINISHED) {
+        HRESULT hr = create_set(b);
+        if (FAILED(hr)) {
+            async_set_final(a, hr);
+            final = hr;
+        }
+    }
     if (final != VSS_S_ASYNC_FINISHED) {
-        /* A failed or cancelled set leaves nothing behind; the requester aborts. */
+        /* A failed, vetoed or cancelled set leaves nothing behind; the requester aborts. */
         b->set_started = false;
         b->nset = 0;
         return;
-    }
-    for (size_t i = 0; i < b->nset; i++) {
-        sim_snapshot *s = make_snapshot(b, &b->set[i].snapshot_id, b->set[i].volume, (LONG)b->nset);
-        *(sim_snapshot **)VEC_PUSH(g_state.snapshots, g_state.nsnapshots, g_state.capsnapshots) = s;
     }
     b->snapshot_done = true;
 }
@@ -171,22 +201,27 @@ HRESULT STDMETHODCALLTYPE bc_DoSnapshotSet(BC_THIS, IVssAsync **ppAsync)
         return CALL_END(VSS_E_BAD_STATE);
     b->snapshotting = true;
     g_state.creating = true;
-    IVssAsync *a = async_new(CALL_METHOD, &b->base, snapshot_set_done);
+    static const int phases[] = { VSS_WS_FAILED_AT_PREPARE_SNAPSHOT, VSS_WS_FAILED_AT_FREEZE, VSS_WS_FAILED_AT_THAW,
+                                  VSS_WS_FAILED_AT_POST_SNAPSHOT };
+    HRESULT outcome = bc_plan_phases(b, phases, needs_writers ? SIM_ARRAY_LEN(phases) : 0);
+    IVssAsync *a = async_new_ex(CALL_METHOD, &b->base, snapshot_set_done, outcome);
     if (!async_poll(async_from(a)))
         b->pending = async_from(a);
     *ppAsync = a;
     return CALL_END(S_OK);
 }
 
+static bool auto_released_by(const sim_snapshot *s, const void *b)
+{
+    return s->owner == b && !snapshot_persistent(s);
+}
+
 void bc_release_snapshots(bc *b)
 {
-    for (size_t i = g_state.nsnapshots; i-- > 0;) {
-        sim_snapshot *s = g_state.snapshots[i];
-        if (s->owner == b && !(s->attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE))
-            state_delete_snapshot_at(i);
-        else if (s->owner == b)
-            s->owner = NULL;
-    }
+    state_delete_snapshots_if(auto_released_by, b);
+    for (size_t i = 0; i < g_state.nsnapshots; i++)
+        if (g_state.snapshots[i]->owner == b)
+            g_state.snapshots[i]->owner = NULL;
 }
 
 HRESULT STDMETHODCALLTYPE bc_GetSnapshotProperties(BC_THIS, VSS_ID SnapshotId, VSS_SNAPSHOT_PROP *pProp)
@@ -238,6 +273,18 @@ HRESULT STDMETHODCALLTYPE bc_Query(BC_THIS, VSS_ID QueriedObjectId, VSS_OBJECT_T
     return CALL_END(S_OK);
 }
 
+typedef struct delete_match {
+    const bc *b;
+    const GUID *id;
+    bool by_snapshot; /* else by set */
+} delete_match;
+
+static bool delete_matches(const sim_snapshot *s, const void *ctx)
+{
+    const delete_match *m = ctx;
+    return guid_eq(m->by_snapshot ? &s->id : &s->set_id, m->id) && in_context(m->b, s);
+}
+
 HRESULT STDMETHODCALLTYPE bc_DeleteSnapshots(BC_THIS, VSS_ID SourceObjectId, VSS_OBJECT_TYPE eSourceObjectType,
                                              WINBOOL bForceDelete, LONG *plDeletedSnapshots,
                                              VSS_ID *pNondeletedSnapshotID)
@@ -256,15 +303,8 @@ HRESULT STDMETHODCALLTYPE bc_DeleteSnapshots(BC_THIS, VSS_ID SourceObjectId, VSS
     static const GUID null_id;
     *plDeletedSnapshots = 0;
     *pNondeletedSnapshotID = null_id;
-    LONG deleted = 0;
-    for (size_t i = g_state.nsnapshots; i-- > 0;) {
-        sim_snapshot *s = g_state.snapshots[i];
-        const GUID *key = eSourceObjectType == VSS_OBJECT_SNAPSHOT ? &s->id : &s->set_id;
-        if (guid_eq(key, &SourceObjectId) && in_context(b, s)) {
-            state_delete_snapshot_at(i);
-            deleted++;
-        }
-    }
+    delete_match m = { b, &SourceObjectId, eSourceObjectType == VSS_OBJECT_SNAPSHOT };
+    LONG deleted = (LONG)state_delete_snapshots_if(delete_matches, &m);
     if (!deleted) {
         *pNondeletedSnapshotID = SourceObjectId;
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
@@ -299,6 +339,7 @@ HRESULT STDMETHODCALLTYPE bc_ExposeSnapshot(BC_THIS, VSS_ID SnapshotId, VSS_PWSZ
     s->exposed_name = wszExpose ? wstr_u8(wszExpose) : sim_strfmt("ShadowCopy%s", number ? number + 1 : "");
     s->exposed_path = wstr_u8(wszPathFromRoot);
     s->attributes |= lAttributes;
+    persist_mark();
     *pwszExposed = mem_task_wstr(s->exposed_name);
     return CALL_END(S_OK);
 }
@@ -320,6 +361,7 @@ HRESULT STDMETHODCALLTYPE bc_UnexposeSnapshot(BC_THIS, VSS_ID snapshotId)
     free(s->exposed_path);
     s->exposed_name = s->exposed_path = NULL;
     s->attributes &= ~(LONG)(VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY | VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY);
+    persist_mark();
     return CALL_END(S_OK);
 }
 
@@ -336,7 +378,7 @@ HRESULT STDMETHODCALLTYPE bc_IsVolumeSupported(BC_THIS, VSS_ID ProviderId, VSS_P
     if (b->mode == BC_UNINITIALIZED)
         return CALL_END(VSS_E_BAD_STATE);
     char *name = wstr_u8(pwszVolumeName);
-    sim_volume *v = state_find_volume(name, NULL);
+    sim_volume *v = state_find_or_add_volume(name, NULL);
     free(name);
     if (!v)
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
@@ -347,14 +389,20 @@ HRESULT STDMETHODCALLTYPE bc_IsVolumeSupported(BC_THIS, VSS_ID ProviderId, VSS_P
 
 /* ---- break, revert, import, recovery ---- */
 
-static HRESULT break_set(const GUID *set_id)
+/* A broken set is forgotten: its copies leave the list and become plain
+ * volumes; a directory volume's snapshot folder stays where it is. */
+static HRESULT break_set(const GUID *set_id, bool make_writable)
 {
     LONG n = 0;
-    for (size_t i = g_state.nsnapshots; i-- > 0;)
-        if (guid_eq(&g_state.snapshots[i]->set_id, set_id)) {
-            state_delete_snapshot_at(i); /* a broken set's copies are plain volumes now */
-            n++;
-        }
+    for (size_t i = g_state.nsnapshots; i-- > 0;) {
+        sim_snapshot *s = g_state.snapshots[i];
+        if (!guid_eq(&s->set_id, set_id))
+            continue;
+        if (s->folder && make_writable)
+            fs_make_tree_writable(s->device);
+        state_forget_snapshot_at(i);
+        n++;
+    }
     return n ? S_OK : VSS_E_OBJECT_NOT_FOUND;
 }
 
@@ -364,7 +412,7 @@ HRESULT STDMETHODCALLTYPE bc_BreakSnapshotSet(BC_THIS, VSS_ID SnapshotSetId)
     ARG_GUID(SnapshotSetId);
     CALL_COMMIT();
     (void)b;
-    return CALL_END(break_set(&SnapshotSetId));
+    return CALL_END(break_set(&SnapshotSetId, false));
 }
 
 static bool set_exists(const GUID *set_id)
@@ -385,7 +433,7 @@ HRESULT STDMETHODCALLTYPE bc_BreakSnapshotSetEx(BC_THIS, VSS_ID SnapshotSetID, D
     (void)b;
     if (!ppAsync)
         return CALL_END(E_INVALIDARG);
-    HRESULT hr = break_set(&SnapshotSetID);
+    HRESULT hr = break_set(&SnapshotSetID, (dwBreakFlags & VSS_BREAKEX_FLAG_MAKE_READ_WRITE) != 0);
     if (SUCCEEDED(hr))
         *ppAsync = async_new(CALL_METHOD, NULL, NULL);
     return CALL_END(hr);
@@ -442,6 +490,7 @@ HRESULT STDMETHODCALLTYPE bc_RevertToSnapshot(BC_THIS, VSS_ID SnapshotId, WINBOO
     if (g_state.revert_blocked)
         return CALL_END(VSS_E_VOLUME_IN_USE);
     g_state.volumes[s->volume].reverting = true;
+    persist_mark();
     state_delete_snapshot_at(i); /* the copy is consumed by the revert */
     return CALL_END(S_OK);
 }
@@ -461,6 +510,7 @@ HRESULT STDMETHODCALLTYPE bc_QueryRevertStatus(BC_THIS, VSS_PWSZ pwszVolume, IVs
     if (!v || !v->reverting)
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     v->reverting = false;
+    persist_mark();
     *ppAsync = async_new(CALL_METHOD, NULL, NULL);
     return CALL_END(S_OK);
 }
@@ -485,8 +535,9 @@ static void import_done(sim_obj *owner, sim_async *a, HRESULT final)
         s->exposed_name = s->exposed_path = NULL;
         s->attributes |= VSS_VOLSNAP_ATTR_IMPORTED;
         s->owner = NULL;
+        s->folder = false; /* an imported copy does not own a folder */
         state_find_volume(s->original_volume, &s->volume);
-        *(sim_snapshot **)VEC_PUSH(g_state.snapshots, g_state.nsnapshots, g_state.capsnapshots) = s;
+        state_push_snapshot(s);
     }
 }
 
@@ -555,6 +606,19 @@ HRESULT STDMETHODCALLTYPE bc_GetRootAndLogicalPrefixPaths(BC_THIS, VSS_PWSZ pwsz
     if (!pwszFilePath || !ppwszRootPath || !ppwszLogicalPrefix)
         return CALL_END(E_INVALIDARG);
     char *path = wstr_u8(pwszFilePath);
+    /* A path inside a directory volume -> that volume's name (the deepest one). */
+    const sim_volume *home = NULL;
+    for (size_t i = 0; i < g_state.nvolumes; i++) {
+        const sim_volume *v = &g_state.volumes[i];
+        if (v->dir && fs_path_within(v->name, path) && (!home || strlen(v->name) > strlen(home->name)))
+            home = v;
+    }
+    if (home) {
+        *ppwszRootPath = mem_task_wstr(home->name);
+        *ppwszLogicalPrefix = mem_task_wstr(home->name);
+        free(path);
+        return CALL_END(S_OK);
+    }
     /* \\server\share\rest -> "\\server\share\"; anything else -> its first three characters ("C:\"). */
     size_t cut = strlen(path) < 3 ? strlen(path) : 3;
     if (path[0] == '\\' && path[1] == '\\') {

@@ -96,6 +96,11 @@ typedef struct bc {
     bc_comp *comps;
     size_t ncomps, capcomps;
     sim_async *pending; /* the running operation, if any (not a reference) */
+    /* writer failures (vss_sim_fail_writer_at): phases this object's flow has
+     * reached, as bits 1 << VSS_WS_FAILED_AT_*; the running operation's phases
+     * and the veto it ends with */
+    unsigned phases, op_phases;
+    HRESULT op_veto;
 } bc;
 
 static inline bc *bc_from(void *This) { return (bc *)This; }
@@ -203,5 +208,14 @@ HRESULT STDMETHODCALLTYPE bc_SetRestoreName(BC_THIS, VSS_ID writerId, VSS_COMPON
 
 /* Lets a finished operation take effect before the next call looks at the state. */
 void bc_settle(bc *b);
+
+/* Writer failures for an operation that runs the writer phases `states`
+ * (VSS_WS_FAILED_AT_* values, in event order): the phases run up to the first
+ * one a participating writer fails at. Returns the status the operation ends
+ * with: VSS_S_ASYNC_FINISHED, or VSS_E_WRITERERROR_RETRYABLE/NONRETRYABLE. */
+HRESULT bc_plan_phases(bc *b, const int *states, size_t n);
+/* From the operation's done callback: records the phases reached unless it was
+ * cancelled or failed otherwise; true when it ended with the writers' veto. */
+bool bc_phases_done(bc *b, HRESULT final);
 
 #endif

@@ -1,12 +1,41 @@
 /* The control API (include/vss_sim.h). */
 #include "../include/vss_sim.h"
 
+#include "fsys.h"
 #include "memory.h"
 #include "objects.h"
+#include "persist.h"
 #include "sync.h"
 #include "util.h"
 
-__attribute__((constructor)) static void sim_startup(void) { state_reset(); }
+__attribute__((constructor)) static void sim_startup(void)
+{
+    state_reset();
+    persist_load();
+}
+
+/* When the library goes away (process exit or last unload), so does the
+ * machine: snapshot folders nobody can reach any more are removed; those of
+ * saved (persistent) shadow copies stay for the next process. */
+__attribute__((destructor)) static void sim_shutdown(void)
+{
+    if (!sim_trylock())
+        return; /* another thread is inside the simulator: leave everything */
+    persist_flush();
+    for (size_t i = 0; i < g_state.nsnapshots; i++) {
+        const sim_snapshot *s = g_state.snapshots[i];
+        if (s->folder && !(persist_enabled() && snapshot_persistent(s)))
+            fs_remove_snapshot_folder(s->device);
+    }
+    sim_unlock();
+}
+
+/* Unlock for control calls that change the machine: saves it first when persisting. */
+static void unlock_saving(void)
+{
+    persist_flush();
+    sim_unlock();
+}
 
 static int32_t copy_out(const char *s, char *buf, int32_t cap)
 {
@@ -25,6 +54,7 @@ void vss_sim_reset(void)
     rec_reset();
     state_reset();
     obj_reset_ids();
+    persist_clear();
     sim_unlock();
 }
 
@@ -107,7 +137,7 @@ int32_t vss_sim_add_volume(const char *name, int32_t supported)
         return -1;
     sim_lock();
     int32_t i = (int32_t)state_add_volume(name, supported != 0);
-    sim_unlock();
+    unlock_saving();
     return i;
 }
 
@@ -127,8 +157,9 @@ int32_t vss_sim_set_protection_fault(const char *volume, int32_t fault, int32_t 
     if (v) {
         v->protection_fault = fault;
         v->offline_for_protection = offline != 0;
+        persist_mark();
     }
-    sim_unlock();
+    unlock_saving();
     return v ? 0 : -1;
 }
 
@@ -174,9 +205,12 @@ int32_t vss_sim_snapshot_json(int32_t index, char *buf, int32_t cap)
     json_put_u8(&b, s->exposed_name);
     sb_puts(&b, ",\"exposedPath\":");
     json_put_u8(&b, s->exposed_path);
-    sb_printf(&b, ",\"attributes\":%ld,\"context\":%ld,\"created\":%lld,\"autoRelease\":%s}", (long)s->attributes,
-              (long)s->context, (long long)s->created,
-              (s->attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE) ? "false" : "true");
+    sb_printf(&b, ",\"attributes\":%ld,\"context\":%ld,\"created\":%lld,\"autoRelease\":%s,\"directory\":%s",
+              (long)s->attributes, (long)s->context, (long long)s->created,
+              (s->attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE) ? "false" : "true", s->folder ? "true" : "false");
+    sb_puts(&b, ",\"volume\":");
+    json_put_u8(&b, s->volume < g_state.nvolumes ? g_state.volumes[s->volume].name : NULL);
+    sb_putc(&b, '}');
     int32_t n = copy_out(b.p, buf, cap);
     sb_free(&b);
     sim_unlock();
@@ -411,6 +445,124 @@ int32_t vss_sim_set_backup_schema(int32_t writer, uint32_t schema)
 {
     WITH_WRITER(writer, {
         w->schema = schema;
+        r_ = 0;
+    });
+}
+
+/* ---- directory volumes, persistence, limits ---- */
+
+int32_t vss_sim_snapshot_root(char *buf, int32_t cap)
+{
+    sim_lock();
+    char *root = fs_snapshot_root();
+    int32_t n = root ? copy_out(root, buf, cap) : -1;
+    free(root);
+    sim_unlock();
+    return n;
+}
+
+int32_t vss_sim_reload_state(void)
+{
+    sim_lock();
+    int32_t n = persist_load();
+    sim_unlock();
+    return n;
+}
+
+void vss_sim_set_max_snapshots_per_volume(int32_t n)
+{
+    sim_lock();
+    g_state.max_snapshots_per_volume = n < 0 ? -1 : n;
+    sim_unlock();
+}
+
+void vss_sim_set_diff_area_space(int64_t bytes)
+{
+    sim_lock();
+    g_state.diff_area_space = bytes < 0 ? -1 : bytes;
+    sim_unlock();
+}
+
+int32_t vss_sim_generate_snapshots(int32_t count, const char *volume)
+{
+    if (count < 0)
+        return -1;
+    sim_lock();
+    size_t vi;
+    sim_volume *v = state_find_or_add_volume(volume ? volume : "C:\\", &vi);
+    char *root = v && v->dir ? fs_snapshot_root() : NULL;
+    int32_t made = -1;
+    if (v && (!v->dir || root)) {
+        for (made = 0; made < count; made++) {
+            GUID set_id = state_new_id(ID_SNAPSHOT_SET), id = state_new_id(ID_SNAPSHOT);
+            sim_snapshot *s = snapshot_make(&id, &set_id, 1, vi, VSS_CTX_APP_ROLLBACK, NULL, root);
+            if (!snapshot_materialise(s)) {
+                snapshot_discard(s);
+                break;
+            }
+            state_push_snapshot(s);
+        }
+    }
+    free(root);
+    unlock_saving();
+    return made;
+}
+
+/* ---- bulk writers and writer failures ---- */
+
+int32_t vss_sim_generate_writers(int32_t writers, int32_t components_per_writer, int32_t files_per_component)
+{
+    if (writers < 0 || components_per_writer < 0 || files_per_component < 0)
+        return -1;
+    sim_lock();
+    int32_t first = (int32_t)g_state.nwriters;
+    for (int32_t i = 0; i < writers; i++) {
+        int32_t index = first + i;
+        sim_writer *w = writer_new();
+        w->name = sim_strfmt("SimWriter%d", index);
+        w->writer_id = state_new_id(ID_WRITER_CLASS);
+        w->instance_id = state_new_id(ID_WRITER_INSTANCE);
+        w->usage = VSS_UT_USERDATA;
+        w->source = VSS_ST_OTHER;
+        if (components_per_writer) {
+            w->comps = calloc((size_t)components_per_writer, sizeof *w->comps);
+            if (!w->comps)
+                abort();
+            w->ncomps = w->capcomps = (size_t)components_per_writer;
+        }
+        for (int32_t j = 0; j < components_per_writer; j++) {
+            sim_wcomp *c = &w->comps[j];
+            c->type = VSS_CT_FILEGROUP;
+            c->logical_path = sim_strfmt("SimWriter%d", index);
+            c->name = sim_strfmt("Component%d", j);
+            c->caption = sim_strfmt("Component %d of SimWriter%d", j, index);
+            c->selectable = c->selectable_for_restore = true;
+            char *path = sim_strfmt("C:\\SimData\\Writer%d\\Component%d", index, j);
+            for (int32_t k = 0; k < files_per_component; k++) {
+                char spec[32];
+                snprintf(spec, sizeof spec, "file%d.dat", k);
+                file_push(&c->files[FILE_KIND_FILE], &c->nfiles[FILE_KIND_FILE], &c->capfiles[FILE_KIND_FILE], path,
+                          spec, false, NULL);
+            }
+            free(path);
+        }
+        *(sim_writer **)VEC_PUSH(g_state.writers, g_state.nwriters, g_state.capwriters) = w;
+    }
+    sim_unlock();
+    return first;
+}
+
+int32_t vss_sim_fail_writer_at(int32_t writer, int32_t failed_state, uint32_t hr_failure, uint32_t hr_application,
+                               const char *message)
+{
+    if (failed_state != 0 && (failed_state < VSS_WS_FAILED_AT_IDENTIFY || failed_state > VSS_WS_FAILED_AT_POST_RESTORE))
+        return -1;
+    WITH_WRITER(writer, {
+        w->fail_state = failed_state;
+        w->fail_hr = failed_state && !hr_failure ? VSS_E_WRITERERROR_NONRETRYABLE : (HRESULT)hr_failure;
+        w->fail_app = (HRESULT)hr_application;
+        free(w->fail_message);
+        w->fail_message = sim_strdup(failed_state ? (message ? message : "") : NULL);
         r_ = 0;
     });
 }

@@ -4,6 +4,7 @@
 #include "objects.h"
 
 #include "memory.h"
+#include "persist.h"
 #include "util.h"
 
 typedef struct mgmt {
@@ -249,6 +250,7 @@ static void remove_area(size_t i)
     memmove(&g_state.diff_areas[i], &g_state.diff_areas[i + 1],
             (g_state.ndiff_areas - i - 1) * sizeof g_state.diff_areas[0]);
     g_state.ndiff_areas--;
+    persist_mark();
 }
 
 /* Resolves the (volume, diff-area volume) pair of a call. */
@@ -284,6 +286,7 @@ static HRESULT STDMETHODCALLTYPE diff_AddDiffArea(DIFF_THIS, VSS_PWSZ pwszVolume
     a->volume = sim_strdup(v->guid_name);
     a->diff_volume = sim_strdup(dv->guid_name);
     a->max_space = llMaximumDiffSpace;
+    persist_mark();
     return CALL_END(S_OK);
 }
 
@@ -303,6 +306,7 @@ static HRESULT change_max(VSS_PWSZ vol, VSS_PWSZ diffvol, LONGLONG max)
         return VSS_E_INSUFFICIENT_STORAGE;
     else
         a->max_space = max;
+    persist_mark();
     return S_OK;
 }
 
@@ -451,6 +455,7 @@ static HRESULT STDMETHODCALLTYPE diff_MigrateDiffAreas(DIFF_THIS, VSS_PWSZ pwszV
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     free(a->diff_volume);
     a->diff_volume = sim_strdup(nv->guid_name);
+    persist_mark();
     return CALL_END(S_OK);
 }
 
@@ -505,8 +510,10 @@ static HRESULT STDMETHODCALLTYPE diff_SetVolumeProtectLevel(DIFF_THIS, VSS_PWSZ 
     if (SUCCEEDED(hr) && protectionLevel != VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME &&
         protectionLevel != VSS_PROTECTION_LEVEL_SNAPSHOT)
         hr = E_INVALIDARG;
-    if (SUCCEEDED(hr))
+    if (SUCCEEDED(hr)) {
         v->protection_level = protectionLevel;
+        persist_mark();
+    }
     return CALL_END(hr);
 }
 
@@ -544,6 +551,7 @@ static HRESULT STDMETHODCALLTYPE diff_ClearVolumeProtectFault(DIFF_THIS, VSS_PWS
     if (SUCCEEDED(hr)) {
         v->protection_fault = VSS_PROTECTION_FAULT_NONE;
         v->offline_for_protection = false;
+        persist_mark();
     }
     return CALL_END(hr);
 }
@@ -561,8 +569,11 @@ static HRESULT STDMETHODCALLTYPE diff_DeleteUnusedDiffAreas(DIFF_THIS, VSS_PWSZ 
         if (strcmp(a->diff_volume, dv->guid_name) != 0)
             continue;
         bool used = false;
-        for (size_t k = 0; k < g_state.nsnapshots; k++)
-            used |= !strcmp(g_state.snapshots[k]->original_volume, a->volume);
+        for (size_t k = 0; k < g_state.nsnapshots; k++) {
+            const sim_snapshot *s = g_state.snapshots[k];
+            used |= !strcmp(s->original_volume, a->volume) ||
+                    (s->volume < g_state.nvolumes && !strcmp(g_state.volumes[s->volume].guid_name, a->volume));
+        }
         if (!used)
             remove_area(i);
     }

@@ -14,6 +14,11 @@ typedef struct sim_async sim_async;
 typedef void (*async_done_fn)(sim_obj *owner, sim_async *a, HRESULT final);
 /* The returned object holds a reference on owner until done has run. */
 IVssAsync *async_new(const sim_method *creator, sim_obj *owner, async_done_fn done);
+/* The same, ending with outcome (a failure such as a writer's veto) unless an
+ * injected rule (vss_sim_fail_async) says otherwise. */
+IVssAsync *async_new_ex(const sim_method *creator, sim_obj *owner, async_done_fn done, HRESULT outcome);
+/* From a done callback: the status the operation ends with after all. */
+void async_set_final(sim_async *a, HRESULT final);
 /* Completes the operation if its time has come; true once it is no longer pending. */
 bool async_poll(sim_async *a);
 sim_async *async_from(IVssAsync *p);

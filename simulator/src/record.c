@@ -1,5 +1,6 @@
 #include "record.h"
 
+#include "persist.h"
 #include "sync.h"
 
 enum result_kind { RESULT_PENDING, RESULT_HR, RESULT_ULONG, RESULT_VOID };
@@ -142,6 +143,7 @@ static void finish(sim_call *c, int kind, uint32_t result)
             r->result = result;
         }
     }
+    persist_flush(); /* a no-op unless the saved machine changed */
     sim_unlock();
 }
 

@@ -1,5 +1,7 @@
 #include "state.h"
 
+#include "fsys.h"
+#include "persist.h"
 #include "util.h"
 
 sim_state g_state;
@@ -66,6 +68,7 @@ void writer_free(sim_writer *w)
     free(w->service);
     free(w->user_procedure);
     free(w->message);
+    free(w->fail_message);
     files_free(w->excludes, w->nexcludes);
     files_free(w->exclude_snap, w->nexclude_snap);
     files_free(w->alt_maps, w->nalt_maps);
@@ -95,6 +98,7 @@ sim_writer *writer_copy(const sim_writer *w)
     c->service = sim_strdup(w->service);
     c->user_procedure = sim_strdup(w->user_procedure);
     c->message = sim_strdup(w->message);
+    c->fail_message = sim_strdup(w->fail_message);
     c->excludes = files_copy(w->excludes, w->nexcludes);
     c->capexcludes = w->nexcludes;
     c->exclude_snap = files_copy(w->exclude_snap, w->nexclude_snap);
@@ -134,6 +138,15 @@ void snapshot_free(sim_snapshot *s)
     free(s);
 }
 
+void snapshot_discard(sim_snapshot *s)
+{
+    if (s->folder && s->device)
+        fs_remove_snapshot_folder(s->device);
+    snapshot_free(s);
+}
+
+bool snapshot_persistent(const sim_snapshot *s) { return (s->attributes & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE) != 0; }
+
 void state_reset(void)
 {
     for (size_t i = 0; i < g_state.nvolumes; i++) {
@@ -142,7 +155,7 @@ void state_reset(void)
     }
     free(g_state.volumes);
     for (size_t i = 0; i < g_state.nsnapshots; i++)
-        snapshot_free(g_state.snapshots[i]);
+        snapshot_discard(g_state.snapshots[i]);
     free(g_state.snapshots);
     for (size_t i = 0; i < g_state.ndiff_areas; i++) {
         free(g_state.diff_areas[i].volume);
@@ -154,6 +167,8 @@ void state_reset(void)
     free(g_state.writers);
     memset(&g_state, 0, sizeof g_state);
     g_state.min_diff_area_size = 320LL * 1024 * 1024;
+    g_state.max_snapshots_per_volume = SIM_DEFAULT_MAX_SNAPSHOTS_PER_VOLUME;
+    g_state.diff_area_space = -1;
     state_add_volume("C:\\", true);
 }
 
@@ -185,7 +200,8 @@ sim_volume *state_find_volume(const char *name, size_t *index)
         return NULL;
     for (size_t i = 0; i < g_state.nvolumes; i++) {
         sim_volume *v = &g_state.volumes[i];
-        if (volume_name_eq(v->name, name) || volume_name_eq(v->guid_name, name)) {
+        bool same = v->dir ? fs_path_eq(v->name, name) : volume_name_eq(v->name, name);
+        if (same || volume_name_eq(v->guid_name, name)) {
             if (index)
                 *index = i;
             return v;
@@ -199,20 +215,39 @@ size_t state_add_volume(const char *name, bool supported)
     size_t i;
     sim_volume *v = state_find_volume(name, &i);
     if (v) {
+        if (v->supported != supported)
+            persist_mark();
         v->supported = supported;
         return i;
     }
+    bool dir = fs_is_dir_volume_path(name);
     v = VEC_PUSH(g_state.volumes, g_state.nvolumes, g_state.capvolumes);
     GUID id = state_new_id(ID_VOLUME);
     char s[37];
     guid_format(&id, s);
     size_t n = strlen(name);
-    v->name = (n && name[n - 1] != '\\' && name[n - 1] == ':') ? sim_strfmt("%s\\", name) : sim_strdup(name);
+    if (dir)
+        v->name = fs_dir_volume_name(name);
+    else
+        v->name = (n && name[n - 1] != '\\' && name[n - 1] == ':') ? sim_strfmt("%s\\", name) : sim_strdup(name);
     v->guid_name = sim_strfmt("\\\\?\\Volume{%s}\\", s);
     v->supported = supported;
+    v->dir = dir;
     v->total_space = 100LL * 1024 * 1024 * 1024;
     v->free_space = 50LL * 1024 * 1024 * 1024;
+    persist_mark();
     return g_state.nvolumes - 1;
+}
+
+sim_volume *state_find_or_add_volume(const char *name, size_t *index)
+{
+    sim_volume *v = state_find_volume(name, index);
+    if (v || !fs_is_dir_volume_path(name))
+        return v;
+    size_t i = state_add_volume(name, true);
+    if (index)
+        *index = i;
+    return &g_state.volumes[i];
 }
 
 sim_snapshot *state_find_snapshot(const GUID *id, size_t *index)
@@ -227,10 +262,96 @@ sim_snapshot *state_find_snapshot(const GUID *id, size_t *index)
     return NULL;
 }
 
-void state_delete_snapshot_at(size_t index)
+sim_snapshot *snapshot_make(const GUID *id, const GUID *set_id, LONG count, size_t volume, LONG context,
+                            const void *owner, const char *root)
 {
-    snapshot_free(g_state.snapshots[index]);
+    sim_snapshot *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    const sim_volume *v = &g_state.volumes[volume];
+    uint64_t n = ++g_state.shadow_copy_number;
+    if (v->dir && root) {
+        /* A folder of that name left by another process is not ours: skip the number. */
+        for (;;) {
+            char name[64];
+            snprintf(name, sizeof name, FS_SNAPSHOT_PREFIX "%llu", (unsigned long long)n);
+            s->device = fs_join(root, name);
+            if (!fs_exists(s->device))
+                break;
+            free(s->device);
+            n = ++g_state.shadow_copy_number;
+        }
+        s->folder = true;
+        s->original_volume = sim_strdup(v->name);
+    } else {
+        s->device = sim_strfmt("\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy%llu", (unsigned long long)n);
+        s->original_volume = sim_strdup(v->guid_name);
+    }
+    s->id = *id;
+    s->set_id = *set_id;
+    s->count_in_set = count;
+    s->context = context;
+    LONG attr = context | VSS_VOLSNAP_ATTR_DIFFERENTIAL;
+    if (!(context & VSS_VOLSNAP_ATTR_NO_AUTORECOVERY))
+        attr |= VSS_VOLSNAP_ATTR_AUTORECOVER;
+    s->attributes = attr;
+    s->created = SIM_BASE_TIMESTAMP + (VSS_TIMESTAMP)n * 10000000LL;
+    s->status = VSS_SS_CREATED;
+    s->owner = owner;
+    s->volume = volume;
+    return s;
+}
+
+bool snapshot_materialise(sim_snapshot *s)
+{
+    if (!s->folder)
+        return true;
+    return fs_copy_tree_readonly(g_state.volumes[s->volume].name, s->device);
+}
+
+void state_push_snapshot(sim_snapshot *s)
+{
+    *(sim_snapshot **)VEC_PUSH(g_state.snapshots, g_state.nsnapshots, g_state.capsnapshots) = s;
+    if (snapshot_persistent(s))
+        persist_mark();
+}
+
+static void remove_at(size_t index)
+{
+    if (snapshot_persistent(g_state.snapshots[index]))
+        persist_mark();
     memmove(&g_state.snapshots[index], &g_state.snapshots[index + 1],
             (g_state.nsnapshots - index - 1) * sizeof(g_state.snapshots[0]));
     g_state.nsnapshots--;
+}
+
+void state_delete_snapshot_at(size_t index)
+{
+    sim_snapshot *s = g_state.snapshots[index];
+    remove_at(index);
+    snapshot_discard(s);
+}
+
+void state_forget_snapshot_at(size_t index)
+{
+    sim_snapshot *s = g_state.snapshots[index];
+    remove_at(index);
+    snapshot_free(s);
+}
+
+size_t state_delete_snapshots_if(bool (*pred)(const sim_snapshot *s, const void *ctx), const void *ctx)
+{
+    size_t kept = 0, n = g_state.nsnapshots;
+    for (size_t i = 0; i < n; i++) {
+        sim_snapshot *s = g_state.snapshots[i];
+        if (pred(s, ctx)) {
+            if (snapshot_persistent(s))
+                persist_mark();
+            snapshot_discard(s);
+        } else {
+            g_state.snapshots[kept++] = s;
+        }
+    }
+    g_state.nsnapshots = kept;
+    return n - kept;
 }

@@ -23,12 +23,14 @@ extern const GUID SIM_PROVIDER_ID;
 #define SIM_PROVIDER_VERSION "1.0.0.7"
 #define SIM_MACHINE "SIMHOST"
 #define SIM_MAX_VOLUMES_PER_SET 64
+#define SIM_DEFAULT_MAX_SNAPSHOTS_PER_VOLUME 64
 #define SIM_BASE_TIMESTAMP 133485408000000000LL /* 2024-01-01T00:00:00Z as FILETIME */
 
 typedef struct sim_volume {
-    char *name;      /* as added, e.g. C:\ */
+    char *name;      /* as added, e.g. C:\; a directory volume's path ends with one separator */
     char *guid_name; /* \\?\Volume{...}\ */
     bool supported;
+    bool dir; /* a directory volume: an existing host directory, copied by DoSnapshotSet */
     int protection_level;
     int protection_fault;
     bool offline_for_protection;
@@ -46,6 +48,7 @@ typedef struct sim_snapshot {
     int status;
     const void *owner; /* creating backup components object, for auto-release */
     size_t volume;
+    bool folder; /* device is a snapshot folder the simulator made (directory volume) */
 } sim_snapshot;
 
 typedef struct sim_diff_area {
@@ -91,6 +94,10 @@ typedef struct sim_writer {
     int state;
     HRESULT hr_failure, hr_application;
     char *message;
+    /* vss_sim_fail_writer_at: the VSS_WS_FAILED_AT_* state (0: none) and what it reports */
+    int fail_state;
+    HRESULT fail_hr, fail_app;
+    char *fail_message;
     sim_wcomp *comps;
     size_t ncomps, capcomps;
 } sim_writer;
@@ -108,7 +115,10 @@ typedef struct sim_state {
     uint64_t shadow_copy_number; /* HarddiskVolumeShadowCopyN */
     int64_t min_diff_area_size;
     bool revert_blocked;
-    bool creating; /* a DoSnapshotSet is running somewhere: one at a time */
+    bool creating;         /* a DoSnapshotSet is running somewhere: one at a time */
+    const void *set_owner; /* the object whose set is between StartSnapshotSet and the end of DoSnapshotSet */
+    int32_t max_snapshots_per_volume; /* negative: no limit */
+    int64_t diff_area_space;          /* bytes one DoSnapshotSet may copy; negative: no limit */
 } sim_state;
 
 extern sim_state g_state;
@@ -117,10 +127,27 @@ void state_reset(void);
 
 sim_volume *state_find_volume(const char *name, size_t *index);
 size_t state_add_volume(const char *name, bool supported);
+/* state_find_volume, adding an existing directory as a (supported) directory volume. */
+sim_volume *state_find_or_add_volume(const char *name, size_t *index);
 
 sim_snapshot *state_find_snapshot(const GUID *id, size_t *index);
+/* A new shadow copy of g_state.volumes[volume], numbered; for a directory
+ * volume its device is a folder under root (a number whose folder already
+ * exists is skipped), to be filled by snapshot_materialise. */
+sim_snapshot *snapshot_make(const GUID *id, const GUID *set_id, LONG count, size_t volume, LONG context,
+                            const void *owner, const char *root);
+bool snapshot_materialise(sim_snapshot *s);
+/* Whether the shadow copy outlives its creator (and is saved with the machine). */
+bool snapshot_persistent(const sim_snapshot *s);
+void state_push_snapshot(sim_snapshot *s);
 void state_delete_snapshot_at(size_t index);
-void snapshot_free(sim_snapshot *s);
+/* Deletes every shadow copy for which pred is true, in one pass; returns how many. */
+size_t state_delete_snapshots_if(bool (*pred)(const sim_snapshot *s, const void *ctx), const void *ctx);
+/* Takes the shadow copy out of the list without deleting its folder (BreakSnapshotSet). */
+void state_forget_snapshot_at(size_t index);
+/* Frees a shadow copy record and removes its folder, if it has one. */
+void snapshot_discard(sim_snapshot *s);
+void snapshot_free(sim_snapshot *s); /* the record only */
 
 sim_writer *writer_new(void);
 sim_writer *writer_copy(const sim_writer *w);

@@ -9,6 +9,7 @@ static SRWLOCK mem_lock = SRWLOCK_INIT;
 static CONDITION_VARIABLE state_cond = CONDITION_VARIABLE_INIT;
 
 void sim_lock(void) { AcquireSRWLockExclusive(&state_lock); }
+int sim_trylock(void) { return TryAcquireSRWLockExclusive(&state_lock) != 0; }
 void sim_unlock(void) { ReleaseSRWLockExclusive(&state_lock); }
 void sim_mem_lock(void) { AcquireSRWLockExclusive(&mem_lock); }
 void sim_mem_unlock(void) { ReleaseSRWLockExclusive(&mem_lock); }
@@ -53,6 +54,7 @@ static void init_cond(void)
 }
 
 void sim_lock(void) { pthread_mutex_lock(&state_lock); }
+int sim_trylock(void) { return pthread_mutex_trylock(&state_lock) == 0; }
 void sim_unlock(void) { pthread_mutex_unlock(&state_lock); }
 void sim_mem_lock(void) { pthread_mutex_lock(&mem_lock); }
 void sim_mem_unlock(void) { pthread_mutex_unlock(&mem_lock); }

@@ -8,6 +8,8 @@
 /* The state lock: held for the whole body of every COM method and control call. */
 void sim_lock(void);
 void sim_unlock(void);
+/* Takes the state lock only if it is free (for the unload clean-up). */
+int sim_trylock(void);
 
 /* With the state lock held: sleeps until sim_wake_all() or until the monotonic
  * deadline (milliseconds, see sim_now_ms; negative = no deadline). */

@@ -1,14 +1,25 @@
 /* Smoke test of the simulator through its vtables, for both builds:
  * a backup, a restore, async timing, failure injection, management objects,
- * recorded slots against offsetof, and no leaks at the end. */
+ * recorded slots against offsetof, directory volumes, persistence across
+ * processes (with persist_helper), bulk generation, writer failures, the
+ * storage and in-progress errors, and no leaks at the end. */
+#ifndef _WIN32
+#define _GNU_SOURCE /* mkdtemp, setenv, readlink */
+#endif
 #include "../src/platform.h"
 #include "vss_sim.h"
 
 #ifdef _WIN32
 #include <process.h>
 #else
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 BSTR SysAllocStringLen(const WCHAR *s, UINT n);
 void SysFreeString(BSTR b);
 UINT SysStringLen(BSTR b);
@@ -570,6 +581,663 @@ static void slots(void)
     CHECK(i >= 0 && strstr(record(i), "\"pwszVolumeName\":\"Q:\\\\\"") != NULL);
 }
 
+/* ---- host files, for directory volumes and persistence ---- */
+
+#ifdef _WIN32
+#define SEP "\\"
+#else
+#define SEP "/"
+#endif
+
+static char base_dir[400];
+
+static void path_of(char *out, size_t cap, const char *rel) { snprintf(out, cap, "%s" SEP "%s", base_dir, rel); }
+
+static void make_dir(const char *p)
+{
+#ifdef _WIN32
+    CreateDirectoryA(p, NULL);
+#else
+    mkdir(p, 0755);
+#endif
+}
+
+static void make_base(void)
+{
+#ifdef _WIN32
+    char tmp[MAX_PATH + 1];
+    GetTempPathA(sizeof tmp, tmp);
+    snprintf(base_dir, sizeof base_dir, "%svss-sim-smoke-%lu", tmp, (unsigned long)GetCurrentProcessId());
+    make_dir(base_dir);
+#else
+    snprintf(base_dir, sizeof base_dir, "/tmp/vss-sim-smoke-XXXXXX");
+    if (!mkdtemp(base_dir))
+        abort();
+#endif
+}
+
+static void set_env(const char *name, const char *value)
+{
+#ifdef _WIN32
+    SetEnvironmentVariableA(name, value);
+#else
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+#endif
+}
+
+static void write_text(const char *p, const char *text)
+{
+    FILE *f = fopen(p, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static bool read_is(const char *p, const char *text)
+{
+    char buf[256] = { 0 };
+    FILE *f = fopen(p, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    return n == strlen(text) && memcmp(buf, text, n) == 0;
+}
+
+static bool exists(const char *p)
+{
+#ifdef _WIN32
+    return GetFileAttributesA(p) != INVALID_FILE_ATTRIBUTES;
+#else
+    struct stat st;
+    return lstat(p, &st) == 0;
+#endif
+}
+
+/* Read-only as the simulator makes it: no write bits (0444 files, 0555
+ * folders), or FILE_ATTRIBUTE_READONLY. */
+static bool read_only(const char *p, bool folder)
+{
+#ifdef _WIN32
+    (void)folder;
+    DWORD a = GetFileAttributesA(p);
+    return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_READONLY);
+#else
+    struct stat st;
+    return stat(p, &st) == 0 && (st.st_mode & 0777) == (folder ? 0555u : 0444u);
+#endif
+}
+
+/* Wine accepts FILE_ATTRIBUTE_READONLY on a directory but does not keep it. */
+static bool folder_attributes_kept(void)
+{
+#ifdef _WIN32
+    return GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") == NULL;
+#else
+    return true;
+#endif
+}
+
+/* 2020-01-01T00:00:00.5Z, for a file whose time the copy must keep. */
+static void set_old_mtime(const char *p)
+{
+#ifdef _WIN32
+    HANDLE h = CreateFileA(p, FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    ULONGLONG t = 132223104000000000ULL + 5000000ULL;
+    FILETIME ft = { (DWORD)t, (DWORD)(t >> 32) };
+    SetFileTime(h, NULL, NULL, &ft);
+    CloseHandle(h);
+#else
+    struct timespec ts[2] = { { 1577836800, 500000000 }, { 1577836800, 500000000 } };
+    utimensat(AT_FDCWD, p, ts, 0);
+#endif
+}
+
+static uint64_t mtime_of(const char *p)
+{
+#ifdef _WIN32
+    WIN32_FILE_ATTRIBUTE_DATA d;
+    if (!GetFileAttributesExA(p, GetFileExInfoStandard, &d))
+        return 0;
+    return (uint64_t)d.ftLastWriteTime.dwHighDateTime << 32 | d.ftLastWriteTime.dwLowDateTime;
+#else
+    struct stat st;
+    return stat(p, &st) == 0 ? (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec : 0;
+#endif
+}
+
+/* Test-owned trees: write permission back, then everything goes. */
+static void remove_tree(const char *p)
+{
+#ifdef _WIN32
+    DWORD a = GetFileAttributesA(p);
+    if (a == INVALID_FILE_ATTRIBUTES)
+        return;
+    SetFileAttributesA(p, FILE_ATTRIBUTE_NORMAL);
+    if (!(a & FILE_ATTRIBUTE_DIRECTORY)) {
+        DeleteFileA(p);
+        return;
+    }
+    char pattern[700], child[700];
+    snprintf(pattern, sizeof pattern, "%s\\*", p);
+    WIN32_FIND_DATAA fd;
+    HANDLE h = FindFirstFileA(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            if (strcmp(fd.cFileName, ".") && strcmp(fd.cFileName, "..")) {
+                snprintf(child, sizeof child, "%s\\%s", p, fd.cFileName);
+                remove_tree(child);
+            }
+        } while (FindNextFileA(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryA(p);
+#else
+    struct stat st;
+    if (lstat(p, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(p);
+        return;
+    }
+    chmod(p, 0755);
+    DIR *d = opendir(p);
+    struct dirent *e;
+    char child[700];
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(child, sizeof child, "%s/%s", p, e->d_name);
+            remove_tree(child);
+        }
+    }
+    if (d)
+        closedir(d);
+    rmdir(p);
+#endif
+}
+
+/* Entries of root named HarddiskVolumeShadowCopy*. */
+static int snapshot_folders(const char *root)
+{
+    int n = 0;
+#ifdef _WIN32
+    char pattern[700];
+    snprintf(pattern, sizeof pattern, "%s\\HarddiskVolumeShadowCopy*", root);
+    WIN32_FIND_DATAA fd;
+    HANDLE h = FindFirstFileA(pattern, &fd);
+    if (h != INVALID_HANDLE_VALUE) {
+        do
+            n++;
+        while (FindNextFileA(h, &fd));
+        FindClose(h);
+    }
+#else
+    DIR *d = opendir(root);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strncmp(e->d_name, "HarddiskVolumeShadowCopy", 24) == 0;
+    if (d)
+        closedir(d);
+#endif
+    return n;
+}
+
+/* Runs persist_helper (next to this program) and returns its exit status. */
+static int run_helper(const char *arg1, const char *arg2)
+{
+    char exe[600];
+#ifdef _WIN32
+    DWORD n = GetModuleFileNameA(NULL, exe, sizeof exe);
+    while (n > 0 && exe[n - 1] != '\\' && exe[n - 1] != '/')
+        n--;
+    snprintf(exe + n, sizeof exe - n, "persist_helper.exe");
+    fflush(stdout);
+    return (int)_spawnl(_P_WAIT, exe, "persist_helper", arg1, arg2, NULL);
+#else
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    snprintf(slash + 1, sizeof exe - (size_t)(slash + 1 - exe), "persist_helper");
+    char *argv[] = { exe, (char *)arg1, (char *)arg2, NULL };
+    extern char **environ;
+    pid_t pid;
+    fflush(stdout);
+    if (posix_spawn(&pid, exe, NULL, NULL, argv, environ) != 0)
+        return -1;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+#endif
+}
+
+static WCHAR *widen(const char *s)
+{
+    size_t n = strlen(s);
+    WCHAR *w = calloc(n + 1, sizeof(WCHAR));
+    for (size_t i = 0; w && i < n; i++)
+        w[i] = (WCHAR)(unsigned char)s[i];
+    return w;
+}
+
+/* A whole set of one volume on a new object; the final status is checked. */
+static IVssBackupComponentsEx4 *one_set(LONG context, const char *volume, VSS_ID *snap, HRESULT want)
+{
+    IVssBackupComponentsEx4 *bc = create_bc();
+    VSS_ID set_id;
+    IVssAsync *a;
+    WCHAR *w = widen(volume);
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, context), S_OK);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, w, null_guid, snap), S_OK);
+    if (!(context & VSS_VOLSNAP_ATTR_NO_WRITERS)) {
+        CHECK_HR(bc->lpVtbl->PrepareForBackup(bc, &a), S_OK);
+        finish(a, VSS_S_ASYNC_FINISHED);
+    }
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK);
+    finish(a, want);
+    free(w);
+    return bc;
+}
+
+static bool device_of(IVssBackupComponentsEx4 *bc, VSS_ID id, char *out, size_t cap)
+{
+    VSS_SNAPSHOT_PROP p;
+    out[0] = '\0';
+    if (bc->lpVtbl->GetSnapshotProperties(bc, id, &p) != S_OK)
+        return false;
+    size_t i = 0;
+    for (; p.m_pwszSnapshotDeviceObject[i] && i + 1 < cap; i++)
+        out[i] = (char)p.m_pwszSnapshotDeviceObject[i];
+    out[i] = '\0';
+    VssFreeSnapshotPropertiesInternal(&p);
+    return true;
+}
+
+static char vol_dir[500], vol_dir_sep[510], snap_root[600];
+
+/* A directory volume: point-in-time read-only copy, device and original
+ * names, deletion by release, DeleteSnapshots and reset, break, storage limit,
+ * cancellation. */
+static void directory_volumes(void)
+{
+    char sub[600], file[700], file2[700], snaps[600], want[700], got[800];
+    path_of(vol_dir, sizeof vol_dir, "vol");
+    snprintf(vol_dir_sep, sizeof vol_dir_sep, "%s" SEP, vol_dir);
+    path_of(snaps, sizeof snaps, "snaps");
+    snprintf(sub, sizeof sub, "%s" SEP "sub", vol_dir);
+    snprintf(file, sizeof file, "%s" SEP "a.txt", vol_dir);
+    snprintf(file2, sizeof file2, "%s" SEP "b.txt", sub);
+    make_dir(vol_dir);
+    make_dir(sub);
+    write_text(file, "old");
+    write_text(file2, "bee");
+    set_old_mtime(file);
+    uint64_t old_time = mtime_of(file);
+#ifndef _WIN32
+    char link[600];
+    snprintf(link, sizeof link, "%s/link", vol_dir);
+    CHECK(symlink("a.txt", link) == 0);
+#endif
+    set_env("VSS_SIM_SNAPSHOT_ROOT", snaps);
+    vss_sim_reset();
+    CHECK(vss_sim_snapshot_root(snap_root, sizeof snap_root) > 0);
+
+    /* IsVolumeSupported adds the directory; AddToSnapshotSet finds it with or without the separator. */
+    IVssBackupComponentsEx4 *bc = create_bc();
+    VSS_ID set_id, snap_id, other;
+    IVssAsync *a;
+    WINBOOL supported = 0;
+    WCHAR *wvol = widen(vol_dir), *wvol_sep = widen(vol_dir_sep);
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->IsVolumeSupported(bc, null_guid, wvol, &supported), S_OK);
+    CHECK(supported);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, wvol_sep, null_guid, &snap_id), S_OK);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, wvol, null_guid, &other), VSS_E_OBJECT_ALREADY_EXISTS);
+    CHECK_HR(bc->lpVtbl->PrepareForBackup(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    VSS_SNAPSHOT_PROP prop;
+    CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &prop), S_OK);
+    snprintf(want, sizeof want, "%s" SEP "HarddiskVolumeShadowCopy1", snap_root);
+    CHECK(wide_eq(prop.m_pwszSnapshotDeviceObject, want));
+    CHECK(wide_eq(prop.m_pwszOriginalVolumeName, vol_dir_sep));
+    VssFreeSnapshotPropertiesInternal(&prop);
+    free(wvol);
+    free(wvol_sep);
+
+    /* The copy keeps the old content, times and links, and is read-only. */
+    write_text(file, "new content");
+    snprintf(got, sizeof got, "%s" SEP "a.txt", want);
+    CHECK(read_is(got, "old"));
+    CHECK(read_is(file, "new content"));
+    CHECK(read_only(got, false));
+    CHECK(read_only(want, true) || !folder_attributes_kept());
+    CHECK(old_time != 0 && mtime_of(got) == old_time);
+    snprintf(got, sizeof got, "%s" SEP "sub" SEP "b.txt", want);
+    CHECK(read_is(got, "bee") && read_only(got, false));
+#ifndef _WIN32
+    char target[64] = { 0 };
+    snprintf(got, sizeof got, "%s/link", want);
+    struct stat st;
+    CHECK(lstat(got, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(readlink(got, target, sizeof target - 1) == 5 && !strcmp(target, "a.txt"));
+#endif
+    CHECK(vss_sim_snapshot_json(0, json, sizeof json) > 0 && strstr(json, "\"directory\":true"));
+    /* A path inside the directory volume has the volume as its root. */
+    VSS_PWSZ root = NULL, prefix = NULL;
+    WCHAR *wfile = widen(file2);
+    CHECK_HR(bc->lpVtbl->GetRootAndLogicalPrefixPaths(bc, wfile, &root, &prefix, 0), S_OK);
+    CHECK(wide_eq(root, vol_dir_sep) && wide_eq(prefix, vol_dir_sep));
+    CoTaskMemFree(root);
+    CoTaskMemFree(prefix);
+    free(wfile);
+    /* An auto-release copy goes with its creator, folder and all. */
+    CHECK(bc->lpVtbl->Release(bc) == 0);
+    CHECK(!exists(want));
+    CHECK(snapshot_folders(snap_root) == 0);
+
+    /* More bytes than the diff area allows: nothing is made. */
+    vss_sim_set_diff_area_space(4);
+    bc = one_set(VSS_CTX_BACKUP, vol_dir, &snap_id, VSS_E_INSUFFICIENT_STORAGE);
+    CHECK(vss_sim_snapshot_count() == 0 && snapshot_folders(snap_root) == 0);
+    bc->lpVtbl->Release(bc);
+    vss_sim_set_diff_area_space(14); /* "new content" + "bee": exactly enough */
+    bc = one_set(VSS_CTX_BACKUP, vol_dir, &snap_id, VSS_S_ASYNC_FINISHED);
+    CHECK(vss_sim_snapshot_count() == 1 && snapshot_folders(snap_root) == 1);
+    bc->lpVtbl->Release(bc);
+    vss_sim_set_diff_area_space(-1);
+
+    /* A cancelled DoSnapshotSet leaves no folder. */
+    vss_sim_set_async_delay("IVssBackupComponents::DoSnapshotSet", -1);
+    bc = create_bc();
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_CLIENT_ACCESSIBLE), S_OK);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    wvol = widen(vol_dir);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, wvol, null_guid, &snap_id), S_OK);
+    free(wvol);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK);
+    CHECK_HR(a->lpVtbl->Cancel(a), S_OK);
+    finish(a, VSS_S_ASYNC_CANCELLED);
+    CHECK(vss_sim_snapshot_count() == 0 && snapshot_folders(snap_root) == 0);
+    bc->lpVtbl->Release(bc);
+    vss_sim_set_async_delay("IVssBackupComponents::DoSnapshotSet", 0);
+
+    /* Persistent: survives its creator, goes with DeleteSnapshots. */
+    bc = one_set(VSS_CTX_CLIENT_ACCESSIBLE, vol_dir, &snap_id, VSS_S_ASYNC_FINISHED);
+    CHECK(device_of(bc, snap_id, want, sizeof want));
+    bc->lpVtbl->Release(bc);
+    CHECK(exists(want));
+    bc = create_bc();
+    LONG deleted = 0;
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_ALL), S_OK);
+    CHECK_HR(bc->lpVtbl->DeleteSnapshots(bc, snap_id, VSS_OBJECT_SNAPSHOT, 1, &deleted, &other), S_OK);
+    CHECK(deleted == 1 && !exists(want));
+    bc->lpVtbl->Release(bc);
+
+    /* A broken set is forgotten, its folder kept (made writable on request). */
+    bc = one_set(VSS_CTX_CLIENT_ACCESSIBLE, vol_dir, &snap_id, VSS_S_ASYNC_FINISHED);
+    CHECK(device_of(bc, snap_id, want, sizeof want));
+    VSS_SNAPSHOT_PROP bp;
+    CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &bp), S_OK);
+    CHECK_HR(bc->lpVtbl->BreakSnapshotSetEx(bc, bp.m_SnapshotSetId, VSS_BREAKEX_FLAG_MAKE_READ_WRITE, &a), S_OK);
+    VssFreeSnapshotPropertiesInternal(&bp);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK(vss_sim_snapshot_count() == 0 && exists(want));
+    snprintf(got, sizeof got, "%s" SEP "a.txt", want);
+    CHECK(read_is(got, "new content") && !read_only(got, false));
+    bc->lpVtbl->Release(bc);
+    remove_tree(want);
+
+    /* Generated copies of a directory volume are real folders too; reset removes them. */
+    CHECK(vss_sim_generate_snapshots(3, vol_dir) == 3);
+    CHECK(snapshot_folders(snap_root) == 3);
+    vss_sim_reset();
+    CHECK(snapshot_folders(snap_root) == 0);
+}
+
+/* A persistent copy made by one process is seen and deleted by the next. */
+static void persistence(void)
+{
+    char state[600], file[700];
+    path_of(state, sizeof state, "state");
+    snprintf(file, sizeof file, "%s" SEP "vss-sim-state.xml", state);
+    set_env("VSS_SIM_STATE_DIR", state);
+    CHECK(run_helper("create", vol_dir) == 0);
+    CHECK(exists(file));
+    CHECK(snapshot_folders(snap_root) == 1);
+    CHECK(run_helper("check", "1") == 0); /* sees it with its folder, deletes it */
+    CHECK(snapshot_folders(snap_root) == 0);
+    CHECK(run_helper("check", "0") == 0);
+    /* This process loads the saved machine on request, and reset clears it. */
+    CHECK(run_helper("create", vol_dir) == 0);
+    CHECK(vss_sim_reload_state() == 1);
+    CHECK(vss_sim_snapshot_count() == 1);
+    CHECK(vss_sim_snapshot_json(0, json, sizeof json) > 0 && strstr(json, "\"autoRelease\":false"));
+    vss_sim_reset();
+    CHECK(!exists(file) && snapshot_folders(snap_root) == 0);
+    set_env("VSS_SIM_STATE_DIR", NULL);
+    vss_sim_reset();
+    CHECK(vss_sim_reload_state() == -1);
+}
+
+/* Generated writers and snapshots, read back through the interfaces. */
+static void bulk(void)
+{
+    vss_sim_reset();
+    CHECK(vss_sim_generate_writers(3, 4, 5) == 0);
+    CHECK(vss_sim_generate_writers(-1, 1, 1) == -1);
+    IVssBackupComponentsEx4 *bc = create_bc();
+    IVssAsync *a;
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    UINT n = 0;
+    CHECK_HR(bc->lpVtbl->GetWriterMetadataCount(bc, &n), S_OK);
+    CHECK(n == 3);
+    VSS_ID instance, writer;
+    IVssExamineWriterMetadata *wm;
+    CHECK_HR(bc->lpVtbl->GetWriterMetadata(bc, 2, &instance, &wm), S_OK);
+    BSTR name;
+    VSS_USAGE_TYPE usage;
+    VSS_SOURCE_TYPE source;
+    CHECK_HR(wm->lpVtbl->GetIdentity(wm, &instance, &writer, &name, &usage, &source), S_OK);
+    CHECK(wide_eq(name, "SimWriter2"));
+    SysFreeString(name);
+    UINT inc, exc, comps;
+    CHECK_HR(wm->lpVtbl->GetFileCounts(wm, &inc, &exc, &comps), S_OK);
+    CHECK(comps == 4);
+    IVssWMComponent *wc;
+    CHECK_HR(wm->lpVtbl->GetComponent(wm, 3, &wc), S_OK);
+    PVSSCOMPONENTINFO info;
+    CHECK_HR(wc->lpVtbl->GetComponentInfo(wc, &info), S_OK);
+    CHECK(info->cFileCount == 5 && info->type == VSS_CT_FILEGROUP && wide_eq(info->bstrComponentName, "Component3") &&
+          wide_eq(info->bstrLogicalPath, "SimWriter2"));
+    CHECK_HR(wc->lpVtbl->FreeComponentInfo(wc, info), S_OK);
+    IVssWMFiledesc *fd;
+    CHECK_HR(wc->lpVtbl->GetFile(wc, 4, &fd), S_OK);
+    BSTR text;
+    CHECK_HR(fd->lpVtbl->GetFilespec(fd, &text), S_OK);
+    CHECK(wide_eq(text, "file4.dat"));
+    SysFreeString(text);
+    CHECK_HR(fd->lpVtbl->GetPath(fd, &text), S_OK);
+    CHECK(wide_eq(text, "C:\\SimData\\Writer2\\Component3"));
+    SysFreeString(text);
+    fd->lpVtbl->Release(fd);
+    wc->lpVtbl->Release(wc);
+    wm->lpVtbl->Release(wm);
+
+    CHECK(vss_sim_generate_snapshots(100, NULL) == 100);
+    CHECK(vss_sim_generate_snapshots(1, "Q:\\") == -1);
+    CHECK(vss_sim_snapshot_count() == 100);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_APP_ROLLBACK), S_OK);
+    IVssEnumObject *e;
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e), S_OK);
+    static VSS_OBJECT_PROP props[150];
+    ULONG got = 0;
+    CHECK_HR(e->lpVtbl->Next(e, 150, props, &got), S_FALSE);
+    CHECK(got == 100);
+    int distinct_sets = 0;
+    for (ULONG i = 0; i < got; i++) {
+        const VSS_SNAPSHOT_PROP *p = &props[i].Obj.Snap;
+        distinct_sets += i == 0 || memcmp(&p->m_SnapshotSetId, &props[i - 1].Obj.Snap.m_SnapshotSetId, sizeof(GUID));
+        CHECK(p->m_lSnapshotsCount == 1 && (p->m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_PERSISTENT));
+        VssFreeSnapshotPropertiesInternal(&props[i].Obj.Snap);
+    }
+    CHECK(distinct_sets == 100);
+    e->lpVtbl->Release(e);
+    bc->lpVtbl->Release(bc);
+    vss_sim_reset();
+}
+
+static void status_of(IVssBackupComponentsEx4 *bc, UINT i, VSS_WRITER_STATE *state, HRESULT *failure,
+                      HRESULT *app, char *message, size_t cap)
+{
+    VSS_ID instance, writer;
+    BSTR name = NULL, msg = NULL;
+    CHECK_HR(bc->lpVtbl->GetWriterStatusEx(bc, i, &instance, &writer, &name, state, failure, app, &msg), S_OK);
+    size_t k = 0;
+    for (; msg && msg[k] && k + 1 < cap; k++)
+        message[k] = (char)msg[k];
+    message[k] = '\0';
+    SysFreeString(name);
+    SysFreeString(msg);
+}
+
+/* A writer failing at a phase: the phase's operation ends with the writer
+ * error, and the status tells which writer, where and why. */
+static void writer_failures(void)
+{
+    vss_sim_reset();
+    CHECK(vss_sim_generate_writers(2, 1, 1) == 0);
+    CHECK(vss_sim_fail_writer_at(1, VSS_WS_STABLE, 0, 0, NULL) == -1);
+    CHECK(vss_sim_fail_writer_at(1, VSS_WS_FAILED_AT_FREEZE, (uint32_t)VSS_E_WRITERERROR_TIMEOUT, (uint32_t)E_FAIL,
+                                 "froze") == 0);
+    IVssBackupComponentsEx4 *bc = create_bc();
+    IVssAsync *a;
+    VSS_ID set_id, snap_id;
+    VSS_WRITER_STATE state;
+    HRESULT failure, app;
+    char message[64];
+    UINT n = 0;
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("C:\\"), null_guid, &snap_id), S_OK);
+    CHECK_HR(bc->lpVtbl->PrepareForBackup(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->GatherWriterStatus(bc, &a), S_OK); /* Freeze not reached yet */
+    finish(a, VSS_S_ASYNC_FINISHED);
+    status_of(bc, 1, &state, &failure, &app, message, sizeof message);
+    CHECK(state == VSS_WS_STABLE && failure == S_OK);
+    CHECK_HR(bc->lpVtbl->FreeWriterStatus(bc), S_OK);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK);
+    finish(a, VSS_E_WRITERERROR_RETRYABLE);
+    CHECK(vss_sim_snapshot_count() == 0);
+    CHECK_HR(bc->lpVtbl->GatherWriterStatus(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->GetWriterStatusCount(bc, &n), S_OK);
+    CHECK(n == 2);
+    status_of(bc, 0, &state, &failure, &app, message, sizeof message);
+    CHECK(state == VSS_WS_STABLE && failure == S_OK);
+    status_of(bc, 1, &state, &failure, &app, message, sizeof message);
+    CHECK(state == VSS_WS_FAILED_AT_FREEZE && failure == VSS_E_WRITERERROR_TIMEOUT && app == E_FAIL &&
+          !strcmp(message, "froze"));
+    CHECK_HR(bc->lpVtbl->AbortBackup(bc), S_OK);
+    bc->lpVtbl->Release(bc);
+
+    /* Identify: the gather ends with the error, the writer is missing from the
+     * metadata and reported by the status. */
+    CHECK(vss_sim_fail_writer_at(1, 0, 0, 0, NULL) == 0);
+    CHECK(vss_sim_fail_writer_at(0, VSS_WS_FAILED_AT_IDENTIFY, 0, 0, NULL) == 0);
+    bc = create_bc();
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    finish(a, VSS_E_WRITERERROR_NONRETRYABLE);
+    CHECK_HR(bc->lpVtbl->GetWriterMetadataCount(bc, &n), S_OK);
+    CHECK(n == 1);
+    CHECK_HR(bc->lpVtbl->GatherWriterStatus(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    status_of(bc, 0, &state, &failure, &app, message, sizeof message);
+    CHECK(state == VSS_WS_FAILED_AT_IDENTIFY && failure == VSS_E_WRITERERROR_NONRETRYABLE && !strcmp(message, ""));
+    bc->lpVtbl->Release(bc);
+
+    /* BackupComplete: the shadow copy exists; the others wait for completion. */
+    CHECK(vss_sim_fail_writer_at(0, 0, 0, 0, NULL) == 0);
+    CHECK(vss_sim_fail_writer_at(1, VSS_WS_FAILED_AT_BACKUP_COMPLETE, (uint32_t)VSS_E_WRITERERROR_RETRYABLE, 0,
+                                 "later") == 0);
+    bc = create_bc();
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->GatherWriterMetadata(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("C:\\"), null_guid, &snap_id), S_OK);
+    CHECK_HR(bc->lpVtbl->PrepareForBackup(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(bc->lpVtbl->BackupComplete(bc, &a), S_OK);
+    finish(a, VSS_E_WRITERERROR_RETRYABLE);
+    CHECK(vss_sim_snapshot_count() == 1);
+    CHECK_HR(bc->lpVtbl->GatherWriterStatus(bc, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    status_of(bc, 0, &state, &failure, &app, message, sizeof message);
+    CHECK(state == VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
+    status_of(bc, 1, &state, &failure, &app, message, sizeof message);
+    CHECK(state == VSS_WS_FAILED_AT_BACKUP_COMPLETE && failure == VSS_E_WRITERERROR_RETRYABLE &&
+          !strcmp(message, "later"));
+    bc->lpVtbl->Release(bc);
+    vss_sim_reset();
+}
+
+/* Per-volume limit and one shadow copy creation at a time. */
+static void limits(void)
+{
+    vss_sim_reset();
+    vss_sim_set_max_snapshots_per_volume(2);
+    CHECK(vss_sim_generate_snapshots(2, "C:\\") == 2);
+    IVssBackupComponentsEx4 *one = create_bc(), *two = create_bc(), *three = create_bc();
+    VSS_ID set_id, snap_id;
+    IVssAsync *a;
+    CHECK_HR(one->lpVtbl->InitializeForBackup(one, NULL), S_OK);
+    CHECK_HR(one->lpVtbl->StartSnapshotSet(one, &set_id), S_OK);
+    CHECK_HR(one->lpVtbl->AddToSnapshotSet(one, (VSS_PWSZ)W("C:\\"), null_guid, &snap_id),
+             VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED);
+    vss_sim_set_max_snapshots_per_volume(-1);
+    CHECK_HR(one->lpVtbl->AddToSnapshotSet(one, (VSS_PWSZ)W("C:\\"), null_guid, &snap_id), S_OK);
+
+    /* While one object's set runs, nobody else starts one. */
+    CHECK_HR(two->lpVtbl->InitializeForBackup(two, NULL), S_OK);
+    CHECK_HR(two->lpVtbl->StartSnapshotSet(two, &set_id), VSS_E_SNAPSHOT_SET_IN_PROGRESS);
+    CHECK_HR(one->lpVtbl->AbortBackup(one), S_OK);
+    CHECK_HR(two->lpVtbl->StartSnapshotSet(two, &set_id), S_OK);
+    CHECK_HR(three->lpVtbl->InitializeForBackup(three, NULL), S_OK);
+    CHECK_HR(three->lpVtbl->StartSnapshotSet(three, &set_id), VSS_E_SNAPSHOT_SET_IN_PROGRESS);
+    CHECK_HR(two->lpVtbl->AddToSnapshotSet(two, (VSS_PWSZ)W("C:\\"), null_guid, &snap_id), S_OK);
+    CHECK_HR(two->lpVtbl->PrepareForBackup(two, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(two->lpVtbl->DoSnapshotSet(two, &a), S_OK);
+    finish(a, VSS_S_ASYNC_FINISHED);
+    CHECK_HR(three->lpVtbl->StartSnapshotSet(three, &set_id), S_OK); /* the set is done */
+    three->lpVtbl->Release(three);
+    two->lpVtbl->Release(two);
+    one->lpVtbl->Release(one);
+    CHECK(vss_sim_snapshot_count() == 2);
+    vss_sim_reset();
+}
+
 int main(void)
 {
     configure();
@@ -579,6 +1247,14 @@ int main(void)
     management();
     persistent();
     slots();
+    make_base();
+    directory_volumes();
+    persistence();
+    bulk();
+    writer_failures();
+    limits();
+    set_env("VSS_SIM_SNAPSHOT_ROOT", NULL);
+    remove_tree(base_dir);
     CHECK(vss_sim_live_objects() == 0);
     CHECK(vss_sim_live_bstrs() == 0);
     CHECK(vss_sim_live_cotaskmem() == 0);

@@ -7,6 +7,7 @@ import { assert, assertEquals, assertMatch, assertThrows } from "../assert.ts";
 import { VssRuntime } from "../../ffi/runtime.ts";
 import { VssUnavailableError } from "../../ffi/errors.ts";
 import { createBackupComponents } from "../../ffi/vss.ts";
+import { backend } from "../../ffi/backend/mod.ts";
 
 const windows = Deno.build.os === "windows";
 const expectStub = windows && Deno.env.get("VSS_EXPECT_WINE_STUB") === "1";
@@ -68,7 +69,7 @@ Deno.test({
     assertMatch(error.hint, /simulator/);
     const text = "Wine BSTR ü€𝄞\0tail";
     const bstr = runtime.allocBstr(text, "text");
-    assertEquals(runtime.takeBstr(BigInt(Deno.UnsafePointer.value(bstr))), text);
+    assertEquals(runtime.takeBstr(backend.address(bstr)), text);
     runtime.close();
   },
 });
