@@ -41,16 +41,14 @@ export const GUID_NULL = "00000000-0000-0000-0000-000000000000";
  * ```
  */
 export function readGuid(view: DataView, offset: number): string {
-  const h = (n: number, width: number) => n.toString(16).padStart(width, "0");
-  let tail = "";
-  for (let i = 8; i < 16; i++) {
-    tail += h(view.getUint8(offset + i), 2);
-    if (i === 9) tail += "-";
-  }
-  return `${h(view.getUint32(offset, true), 8)}-${h(view.getUint16(offset + 4, true), 4)}-${
-    h(view.getUint16(offset + 6, true), 4)
-  }-${tail}`;
+  const b = (i: number) => HEX[view.getUint8(offset + i)];
+  // Data1..Data3 are little-endian; Data4 is a plain byte array.
+  return b(3) + b(2) + b(1) + b(0) + "-" + b(5) + b(4) + "-" + b(7) + b(6) + "-" + b(8) + b(9) +
+    "-" +
+    b(10) + b(11) + b(12) + b(13) + b(14) + b(15);
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**
  * Writes `guid` at `offset` in the Windows layout.

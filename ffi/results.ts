@@ -132,6 +132,8 @@ export function takeObjectProps(
 ): ObjectProp[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   const take = (a: bigint) => runtime.takeTaskString(a);
+  const read = (a: bigint) => a === 0n ? null : readWideString(backend.pointer(a));
+  const base = backend.address(backend.bufferPointer(bytes));
   const out: ObjectProp[] = [];
   const union = VSS_OBJECT_PROP.fields.Obj.offset;
   for (let i = 0; i < count; i++) {
@@ -139,7 +141,12 @@ export function takeObjectProps(
     const type = view.getInt32(at, true);
     if (type === VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT) {
       const raw = VSS_SNAPSHOT_PROP.read(view, at + union);
-      out.push({ Type: type, Snap: withStrings(raw, SNAPSHOT_STRINGS, take) });
+      const snap = withStrings(raw, SNAPSHOT_STRINGS, read);
+      // One call frees all of the snapshot's strings, as the Query page advises.
+      runtime.libs.vss.VssFreeSnapshotPropertiesInternal(
+        backend.pointer(base + BigInt(at + union)),
+      );
+      out.push({ Type: type, Snap: snap });
     } else if (type === VSS_OBJECT_TYPE.VSS_OBJECT_PROVIDER) {
       const raw = VSS_PROVIDER_PROP.read(view, at + union);
       out.push({

@@ -65,22 +65,29 @@ export function decodeUnits(units: Uint16Array): string {
  */
 export function readWideString(pointer: PointerValue): string | null {
   if (pointer === null) return null;
-  // Scan page by page for the terminator: never reads past the page holding
-  // the last unit of the string, so it cannot touch unmapped memory.
-  const start = backend.address(pointer);
+  // Copy a window at a time into scratch and look for the terminator. A window
+  // never crosses a page boundary, so no read goes past the page that holds
+  // the string's last unit (it cannot touch unmapped memory).
+  let at = backend.address(pointer);
   let parts: string[] | null = null;
-  let at = start;
   for (;;) {
-    const units = Math.max(1, Math.floor((PAGE - Number(at % BigInt(PAGE))) / 2));
-    const chunk = new Uint16Array(backend.view(at, units * 2));
-    const end = chunk.indexOf(0);
-    const text = decodeUnits(end >= 0 ? chunk.subarray(0, end) : chunk);
+    const toPageEnd = PAGE - Number(at & PAGE_MASK);
+    const bytes = Math.max(2, Math.min(WINDOW_BYTES, toPageEnd) & ~1);
+    const window = WINDOW_BYTES_VIEW.subarray(0, bytes);
+    backend.copyInto(at, window);
+    const units = WINDOW_UNITS.subarray(0, bytes / 2);
+    const end = units.indexOf(0);
+    const text = decodeUnits(end >= 0 ? units.subarray(0, end) : units);
     if (end >= 0) return parts === null ? text : parts.join("") + text;
     (parts ??= []).push(text);
-    at += BigInt(units * 2);
+    at += BigInt(bytes);
   }
 }
 
+const WINDOW_BYTES = 512;
+const WINDOW_UNITS = new Uint16Array(WINDOW_BYTES / 2);
+const WINDOW_BYTES_VIEW = new Uint8Array(WINDOW_UNITS.buffer);
+const PAGE_MASK = 4095n;
 const PAGE = 4096;
 
 /**

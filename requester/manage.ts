@@ -411,6 +411,53 @@ function withDiffMgmt<T>(
   return fn(mgmt);
 }
 
+/** Options of the diff-area functions: the runtime and the provider (default: the system provider). */
+export type DiffAreaOptions = ManageOptions & { providerId?: string };
+
+/** A volume's shadow copy protection state. */
+export interface VolumeProtection {
+  /** `original-volume` or `snapshot`. */
+  level: "original-volume" | "snapshot";
+  /** Whether the volume is offline because of a protection fault. */
+  offline: boolean;
+  /** VSS_PROTECTION_FAULT value. */
+  fault: number;
+  /** The failure HRESULT of the fault (0 when none). */
+  failureStatus: number;
+  /** Whether the volume has a diff area that is not used. */
+  hasUnusedDiffArea: boolean;
+}
+
+/** The functions of {@linkcode diffAreaManagement}. */
+export interface DiffAreaManagement {
+  /** Diff areas for a volume (whose shadow copies they store). */
+  forVolume(volume: string, options?: DiffAreaOptions): DiffArea[];
+  /** Diff areas residing on a volume. */
+  onVolume(volume: string, options?: DiffAreaOptions): DiffArea[];
+  /** Adds a diff area for `volume` on `diffAreaVolume`. */
+  add(
+    volume: string,
+    diffAreaVolume: string,
+    maximumBytes: bigint,
+    options?: DiffAreaOptions,
+  ): void;
+  /** Changes the maximum size of a diff area. */
+  changeMaximumSize(
+    volume: string,
+    diffAreaVolume: string,
+    maximumBytes: bigint,
+    options?: DiffAreaOptions,
+  ): void;
+  /** The protection level and fault state of a volume. */
+  protection(volume: string, options?: DiffAreaOptions): VolumeProtection;
+  /** Sets the protection level of a volume. */
+  setProtection(
+    volume: string,
+    level: "original-volume" | "snapshot",
+    options?: DiffAreaOptions,
+  ): void;
+}
+
 /**
  * Shadow copy storage management (diff areas) of the system provider.
  *
@@ -419,7 +466,7 @@ function withDiffMgmt<T>(
  * diffAreas.changeMaximumSize("C:\\", "D:\\", 10n * 2n ** 30n);
  * ```
  */
-export const diffAreaManagement = {
+export const diffAreaManagement: DiffAreaManagement = {
   /** Diff areas for a volume (whose shadow copies they store). */
   forVolume(volume: string, options: ManageOptions & { providerId?: string } = {}): DiffArea[] {
     const runtime = options.runtime ?? openVss();
@@ -476,10 +523,10 @@ export const diffAreaManagement = {
         level: p.m_protectionLevel === VSS_PROTECTION_LEVEL.VSS_PROTECTION_LEVEL_SNAPSHOT
           ? "snapshot"
           : "original-volume",
-        offline: p.m_volumeIsOfflineForProtection,
+        offline: p.m_volumeIsOfflineForProtection !== 0,
         fault: p.m_protectionFault,
         failureStatus: p.m_failureStatus >>> 0,
-        hasUnusedDiffArea: p.m_volumeHasUnusedDiffArea,
+        hasUnusedDiffArea: p.m_volumeHasUnusedDiffArea !== 0,
       };
     });
   },

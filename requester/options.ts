@@ -123,7 +123,10 @@ export function backupTypeValue(kind: BackupKind): VSS_BACKUP_TYPE {
 
 /** Names of the attribute bits set in `attributes`. */
 export function attributeNames(attributes: number): string[] {
-  return Object.entries(VSS_VOLUME_SNAPSHOT_ATTRIBUTES)
-    .filter(([, bit]) => (attributes & bit) !== 0)
-    .map(([name]) => name.replace(/^VSS_VOLSNAP_ATTR_/, "").toLowerCase());
+  const names: string[] = [];
+  for (const [bit, name] of ATTRIBUTE_BITS) if ((attributes & bit) !== 0) names.push(name);
+  return names;
 }
+
+const ATTRIBUTE_BITS: [number, string][] = Object.entries(VSS_VOLUME_SNAPSHOT_ATTRIBUTES)
+  .map(([name, bit]) => [bit, name.replace(/^VSS_VOLSNAP_ATTR_/, "").toLowerCase()]);

@@ -16,6 +16,7 @@ import { HRESULT } from "../ffi/generated/hresults.ts";
 import { VSS_COMPONENT_TYPE, VSS_OBJECT_TYPE } from "../ffi/generated/enums.ts";
 import type { IVssAsync, IVssBackupComponents } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
+import { os } from "../ffi/platform.ts";
 import type { SnapshotProp } from "../ffi/results.ts";
 import { createBackupComponents } from "../ffi/vss.ts";
 import { openVss } from "./connection.ts";
@@ -200,7 +201,7 @@ export class ShadowCopySet implements AsyncDisposable {
    */
   mapPath(originalPath: string): string {
     const lower = originalPath.toLowerCase();
-    const sep = Deno.build.os === "windows" || originalPath.includes("\\") ? "\\" : "/";
+    const sep = os === "windows" || originalPath.includes("\\") ? "\\" : "/";
     for (const s of this.snapshots) {
       const root = s.volume.endsWith(sep) ? s.volume : s.volume + sep;
       const bare = root.slice(0, -1);

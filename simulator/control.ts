@@ -79,8 +79,13 @@ const CONTROL = {
     result: "i32",
   },
   vss_sim_set_backup_schema: { parameters: ["i32", "u32"], result: "i32" },
-  vss_sim_generate_writers: { parameters: ["i32", "i32", "i32"], result: "i32", optional: true },
-  vss_sim_generate_snapshots: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  vss_sim_generate_writers: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  vss_sim_generate_snapshots: { parameters: ["i32", "buffer"], result: "i32" },
+  vss_sim_set_max_snapshots_per_volume: { parameters: ["i32"], result: "void" },
+  vss_sim_set_diff_area_space: { parameters: ["i64"], result: "void" },
+  vss_sim_snapshot_root: { parameters: ["buffer", "i32"], result: "i32" },
+  vss_sim_reload_state: { parameters: [], result: "i32" },
+  vss_sim_fail_writer_at: { parameters: ["i32", "i32", "u32", "u32", "buffer"], result: "i32" },
   vss_sim_set_async_delay: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_add_volume: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_snapshot_count: { parameters: [], result: "i32" },
@@ -371,15 +376,57 @@ export class Simulator {
   }
   /** Adds `writers` writers with `components` components of `files` files each. */
   generateWriters(writers: number, components: number, files: number): void {
-    const fn = this.#lib.symbols.vss_sim_generate_writers;
-    if (!fn) throw new Error("this simulator build has no vss_sim_generate_writers");
-    this.#check(fn(writers, components, files), "generateWriters");
+    this.#check(
+      this.#lib.symbols.vss_sim_generate_writers(writers, components, files),
+      "generateWriters",
+    );
   }
   /** Adds `count` persistent shadow copies of `volume` at once. */
   generateSnapshots(count: number, volume: string): void {
-    const fn = this.#lib.symbols.vss_sim_generate_snapshots;
-    if (!fn) throw new Error("this simulator build has no vss_sim_generate_snapshots");
-    this.#check(fn(count, cstr(volume)), "generateSnapshots");
+    this.#check(
+      this.#lib.symbols.vss_sim_generate_snapshots(count, cstr(volume)),
+      "generateSnapshots",
+    );
+  }
+  /** Beyond `n` shadow copies of a volume, AddToSnapshotSet fails (negative: no limit). */
+  maxSnapshotsPerVolume(n: number): void {
+    this.#lib.symbols.vss_sim_set_max_snapshots_per_volume(n);
+  }
+  /** Shadow copy storage: a DoSnapshotSet copying more bytes than this ends with VSS_E_INSUFFICIENT_STORAGE (-1: no limit). */
+  diffAreaSpace(bytes: bigint): void {
+    this.#lib.symbols.vss_sim_set_diff_area_space(bytes);
+  }
+  /** The folder where the copies of directory volumes go. */
+  snapshotRoot(): string {
+    const buffer = new Uint8Array(4096);
+    const n = this.#check(
+      this.#lib.symbols.vss_sim_snapshot_root(buffer, buffer.length),
+      "snapshotRoot",
+    );
+    return new TextDecoder().decode(buffer.subarray(0, n));
+  }
+  /** Reloads the machine saved in VSS_SIM_STATE_DIR. */
+  reloadState(): void {
+    this.#check(this.#lib.symbols.vss_sim_reload_state(), "reloadState");
+  }
+  /** The writer reports `failedState` (a VSS_WS_FAILED_AT_* value) once the flow reaches that phase. */
+  failWriterAt(
+    writer: number,
+    failedState: number,
+    hrFailure: number,
+    hrApplication = 0,
+    message: string | null = null,
+  ): void {
+    this.#check(
+      this.#lib.symbols.vss_sim_fail_writer_at(
+        writer,
+        failedState,
+        hrFailure >>> 0,
+        hrApplication >>> 0,
+        optional(message),
+      ),
+      "failWriterAt",
+    );
   }
   snapshotCount(): number {
     return this.#lib.symbols.vss_sim_snapshot_count();

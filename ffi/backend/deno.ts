@@ -62,6 +62,9 @@ export function denoBackend(): FfiBackend {
     readU64(address: bigint): bigint {
       return new UnsafePointerView(create(address)!).getBigUint64(0);
     },
+    copyInto(address: bigint, target: Uint8Array): void {
+      if (target.length > 0) UnsafePointerView.copyInto(create(address)!, target);
+    },
 
     env(name: string): string | undefined {
       try {

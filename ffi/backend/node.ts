@@ -172,6 +172,9 @@ export function createNodeBackend(koffi: Koffi): FfiBackend {
       return koffi.view(address, length);
     },
     readU64: (address: bigint): bigint => BigInt(koffi.decode.uint64(address)),
+    copyInto(address: bigint, target: Uint8Array): void {
+      if (target.length > 0) target.set(new Uint8Array(koffi.view(address, target.length)));
+    },
 
     env: (name: string): string | undefined => process.env[name] || undefined,
     isFile(path: string): boolean {

@@ -156,6 +156,8 @@ export interface FfiBackend {
   view(address: bigint, length: number): ArrayBuffer;
   /** The 64-bit value at `address` (a vtable pointer, a vtable entry). */
   readU64(address: bigint): bigint;
+  /** Copies `target.length` bytes starting at `address` into `target`. */
+  copyInto(address: bigint, target: Uint8Array): void;
 
   /** An environment variable, or undefined when unset, empty or not readable (never prompts). */
   env(name: string): string | undefined;

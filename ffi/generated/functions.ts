@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type ForeignLibraryInterface } from "../backend/types.ts";
 /** `Deno.dlopen` symbols of vssapi.dll's requester exports. */
 export const VSSAPI_SYMBOLS = {
   CreateVssBackupComponentsInternal: { parameters: ["pointer"], result: "i32" },
@@ -11,7 +12,7 @@ export const VSSAPI_SYMBOLS = {
   IsVolumeSnapshottedInternal: { parameters: ["pointer", "pointer", "pointer"], result: "i32" },
   ShouldBlockRevertInternal: { parameters: ["pointer", "pointer"], result: "i32" },
   VssFreeSnapshotPropertiesInternal: { parameters: ["pointer"], result: "void" },
-} as const satisfies Deno.ForeignLibraryInterface;
+} as const satisfies ForeignLibraryInterface;
 /** Documentation facts of each export: DLL, parameters, return codes, the inline helper and the page. */
 export const VSSAPI_FUNCTIONS = {
   CreateVssBackupComponentsInternal: {

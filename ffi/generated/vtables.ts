@@ -4,14 +4,13 @@
  *
  * @module
  */
+import { type NativeResultType, type NativeStructType, type NativeType } from "../backend/types.ts";
 /** `GUID` passed by value: Deno applies each platform's calling convention. */
 export const GUID_BY_VALUE = {
   struct: ["u32", "u16", "u16", "u8", "u8", "u8", "u8", "u8", "u8", "u8", "u8"],
-} as const satisfies Deno.NativeStructType;
+} as const satisfies NativeStructType;
 /** `FILETIME` passed by value: Deno applies each platform's calling convention. */
-export const FILETIME_BY_VALUE = {
-  struct: ["u32", "u32"],
-} as const satisfies Deno.NativeStructType;
+export const FILETIME_BY_VALUE = { struct: ["u32", "u32"] } as const satisfies NativeStructType;
 
 /** A documented parameter: name, C type and direction. */
 export interface ParamInfo {
@@ -30,9 +29,9 @@ export interface VtableSlot {
   /** Absolute vtable slot (IUnknown is 0..2). */
   readonly slot: number;
   /** Deno FFI parameter types, the `this` pointer first. */
-  readonly parameters: readonly Deno.NativeType[];
+  readonly parameters: readonly NativeType[];
   /** Deno FFI result type. */
-  readonly result: Deno.NativeResultType;
+  readonly result: NativeResultType;
   /** The interface that declares the method. */
   readonly declaredBy: string;
   /** The documented parameters. */
