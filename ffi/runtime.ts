@@ -5,6 +5,7 @@
  * @module
  */
 
+import { prepareScratch } from "./scratch.ts";
 import { loadLibraries, type LoadOptions, type VssLibraries } from "./library.ts";
 import { hex, VssArgumentError, VssError, VssUnavailableError } from "./errors.ts";
 import { readBstr, readWideString } from "./wide_string.ts";
@@ -58,7 +59,9 @@ export class VssRuntime {
 
   /** Loads VSS (see {@linkcode loadLibraries}). */
   static load(options: LoadOptions = {}): VssRuntime {
-    return new VssRuntime(loadLibraries(options));
+    const runtime = new VssRuntime(loadLibraries(options));
+    prepareScratch();
+    return runtime;
   }
 
   /**

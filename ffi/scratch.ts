@@ -13,7 +13,6 @@ import type { NativePointer } from "./backend/types.ts";
 
 const SLOTS = 16;
 const memory = new ArrayBuffer(16 * SLOTS);
-const base = backend.address(backend.bufferPointer(memory));
 
 /** Scratch bytes as a DataView (for GUIDs). */
 export const OUT_VIEW: DataView = new DataView(memory);
@@ -27,8 +26,16 @@ export const OUT_U8: Uint8Array = new Uint8Array(memory);
 export const OUT_I64: BigInt64Array = new BigInt64Array(memory);
 /** Scratch as 64-bit unsigned integers / addresses (slot i at index 2 i). */
 export const OUT_U64: BigUint64Array = new BigUint64Array(memory);
-/** Pointer to each slot, as the backend passes pointers. */
-export const OUT_PTR: readonly NativePointer[] = Array.from(
-  { length: SLOTS },
-  (_, i) => backend.pointer(base + BigInt(16 * i))!,
-);
+/**
+ * Pointer to each slot, as the backend passes pointers. Filled by
+ * {@linkcode prepareScratch} when a runtime loads (so that importing the
+ * library needs no FFI permission).
+ */
+export const OUT_PTR: NativePointer[] = [];
+
+/** Computes the slot pointers once; later calls do nothing. */
+export function prepareScratch(): void {
+  if (OUT_PTR.length > 0) return;
+  const base = backend.address(backend.bufferPointer(memory));
+  for (let i = 0; i < SLOTS; i++) OUT_PTR.push(backend.pointer(base + BigInt(16 * i))!);
+}

@@ -63,10 +63,11 @@ async function finish(
   op: IVssAsync | null,
   operation: string,
   timeoutMs = 5 * 60_000,
+  signal?: AbortSignal,
 ): Promise<void> {
   if (op === null) return;
   try {
-    await settle(op, { operation, timeoutMs });
+    await settle(op, { operation, timeoutMs, signal });
   } finally {
     op.release();
   }
@@ -76,6 +77,8 @@ async function finish(
 export interface ManageOptions {
   /** The VSS runtime (default: openVss()). */
   runtime?: VssRuntime;
+  /** Cancels the asynchronous part of the operation (IVssAsync::Cancel). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -90,6 +93,10 @@ export async function listShadowCopies(
   options: ManageOptions & { setId?: string; id?: string } = {},
 ): Promise<ShadowCopy[]> {
   const runtime = options.runtime ?? openVss();
+  const names = new Map<string, string>();
+  try {
+    for (const v of listVolumes({ runtime })) names.set(v.guidName.toLowerCase(), v.displayName);
+  } catch { /* display names are a convenience */ }
   return await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL, (backup) => {
     const found: ShadowCopy[] = [];
     let list;
@@ -114,7 +121,9 @@ export async function listShadowCopies(
         const p = item.Snap;
         if (setId && p.m_SnapshotSetId !== setId) continue;
         if (id && p.m_SnapshotId !== id) continue;
-        found.push(toShadowCopy(p));
+        const shadow = toShadowCopy(p);
+        shadow.volumeDisplayName = names.get(shadow.originalVolumeName.toLowerCase()) ?? null;
+        found.push(shadow);
       }
       if (batch.pceltFetched < 1024) break;
     }
@@ -146,10 +155,11 @@ export async function deleteShadowCopies(
     ids = [{ id: normalizeGuid(target.setId), type: VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT_SET }];
   } else {
     const all = await listShadowCopies({ runtime });
+    const volume = "all" in target ? null : resolveVolume(target.oldest, { runtime });
     const chosen = "all" in target ? all : all
       .filter((s) =>
-        s.volume.toLowerCase() === target.oldest.toLowerCase() ||
-        s.originalVolumeName.toLowerCase() === target.oldest.toLowerCase()
+        sameVolume(s.originalVolumeName, target.oldest) ||
+        (volume !== null && sameVolume(s.originalVolumeName, volume.guidName))
       )
       .sort((a, b) => (a.createdAtTicks < b.createdAtTicks ? -1 : 1))
       .slice(0, 1);
@@ -263,15 +273,79 @@ export async function revertToShadowCopy(
 export async function importShadowCopies(
   document: string,
   options: ManageOptions = {},
-): Promise<void> {
+): Promise<ShadowCopy[]> {
   const runtime = options.runtime ?? openVss();
-  using backup = createBackupComponents(runtime);
-  try {
-    backup.InitializeForRestore(document);
-    await finish(backup.ImportSnapshots().ppAsync, "ImportSnapshots");
-  } catch (error) {
-    throw explain(error, "ImportSnapshots");
+  const before = new Set((await listShadowCopies({ runtime })).map((s) => s.id));
+  {
+    using backup = createBackupComponents(runtime);
+    try {
+      // A transportable set is imported by a session initialised for backup with its document.
+      backup.InitializeForBackup(document);
+      await finish(backup.ImportSnapshots().ppAsync, "ImportSnapshots", undefined, options.signal);
+    } catch (error) {
+      throw explain(error, "ImportSnapshots");
+    }
   }
+  return (await listShadowCopies({ runtime })).filter((s) => !before.has(s.id));
+}
+
+/** A volume that shadow copies can be made of. */
+export interface Volume {
+  /** The `\\?\Volume{...}\` name. */
+  guidName: string;
+  /** The name people use (`C:\`, a mount folder, a directory on the simulator). */
+  displayName: string;
+}
+
+/**
+ * The volumes a provider (default: the system provider) can shadow copy.
+ *
+ * @example
+ * ```ts ignore
+ * for (const v of listVolumes()) console.log(v.displayName, v.guidName);
+ * ```
+ */
+export function listVolumes(options: ManageOptions & { providerId?: string } = {}): Volume[] {
+  const runtime = options.runtime ?? openVss();
+  using mgmt = createSnapshotManagement(runtime);
+  using list = mgmt.QueryVolumesSupportedForSnapshots(
+    options.providerId ?? SYSTEM_PROVIDER_ID,
+    VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL,
+  ).ppEnum!;
+  const out: Volume[] = [];
+  for (;;) {
+    const batch = list.Next(256);
+    for (const item of batch.rgelt) {
+      if ("Vol" in item) {
+        out.push({
+          guidName: item.Vol.m_pwszVolumeName ?? "",
+          displayName: item.Vol.m_pwszVolumeDisplayName ?? "",
+        });
+      }
+    }
+    if (batch.pceltFetched < 256) break;
+  }
+  return out;
+}
+
+const sameVolume = (a: string, b: string) => {
+  const norm = (x: string) => x.toLowerCase().replace(/[\\/]+$/, "");
+  return norm(a) === norm(b);
+};
+
+/**
+ * The volume that `name` (a display name like `C:` / `C:\`, or a GUID name) stands for, or null.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(resolveVolume("C:")?.guidName);
+ * ```
+ */
+export function resolveVolume(name: string, options: ManageOptions = {}): Volume | null {
+  return listVolumes(options).find((v) =>
+    sameVolume(v.displayName, name) || sameVolume(v.guidName, name)
+  ) ??
+    null;
 }
 
 /** A shadow copy provider. */
@@ -562,10 +636,20 @@ export async function getWriters(
 ): Promise<{ metadata: WriterMetadata[]; status: WriterStatus[] }> {
   const runtime = options.runtime ?? openVss();
   return await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP, async (backup) => {
-    await finish(backup.GatherWriterMetadata().pAsync, "GatherWriterMetadata", options.timeoutMs);
+    await finish(
+      backup.GatherWriterMetadata().pAsync,
+      "GatherWriterMetadata",
+      options.timeoutMs,
+      options.signal,
+    );
     const metadata = readAllWriterMetadata(backup);
     backup.FreeWriterMetadata();
-    await finish(backup.GatherWriterStatus().pAsync, "GatherWriterStatus", options.timeoutMs);
+    await finish(
+      backup.GatherWriterStatus().pAsync,
+      "GatherWriterStatus",
+      options.timeoutMs,
+      options.signal,
+    );
     return { metadata, status: readWriterStatus(backup) };
   });
 }

@@ -58,11 +58,14 @@ export {
   isVolumeSupported,
   listProviders,
   listShadowCopies,
+  listVolumes,
   type ManageOptions,
   type Provider,
+  resolveVolume,
   revertToShadowCopy,
   SYSTEM_PROVIDER_ID,
   unexposeShadowCopy,
+  type Volume,
 } from "./manage.ts";
 export {
   type DocumentComponent,

@@ -31,7 +31,10 @@ export type Phase =
   | "prepare"
   | "snapshot"
   | "properties"
-  | "complete";
+  | "complete"
+  | "pre-restore"
+  | "copy"
+  | "post-restore";
 
 /** Selects writers (or one of their components) by any of these fields. */
 export interface WriterSelector {

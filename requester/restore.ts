@@ -278,16 +278,16 @@ export async function restore(document: string, options: RestoreOptions): Promis
       });
     }
     step = "PreRestore";
-    progress("prepare", "start");
+    progress("pre-restore", "start");
     await run(backup.PreRestore().ppAsync, step, deadlines.complete, options.signal);
     const afterPre = await status(backup, deadlines.complete, options.signal);
     const failedPre = afterPre.filter((s) => s.failed);
     if (failedPre.length > 0) throw new WriterFailureError("PreRestore", failedPre);
-    progress("prepare", "end");
+    progress("pre-restore", "end");
     step = "copy";
-    progress("snapshot", "start");
+    progress("copy", "start");
     const results = await options.copy({ components: chosen, writers });
-    progress("snapshot", "end");
+    progress("copy", "end");
     for (const c of chosen) {
       step = "SetFileRestoreStatus";
       const r = results[c.path] ?? "all";
@@ -299,10 +299,10 @@ export async function restore(document: string, options: RestoreOptions): Promis
       backup.SetFileRestoreStatus(c.writerId, typeValue(c.type), c.logicalPath, c.name, value);
     }
     step = "PostRestore";
-    progress("complete", "start");
+    progress("post-restore", "start");
     await run(backup.PostRestore().ppAsync, step, deadlines.complete, options.signal);
     const after = await status(backup, deadlines.complete, options.signal);
-    progress("complete", "end");
+    progress("post-restore", "end");
     return after;
   } catch (error) {
     throw explain(error, step);

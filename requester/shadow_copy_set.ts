@@ -13,7 +13,11 @@ import { VssError } from "../ffi/errors.ts";
 import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
 import { ticksToDate } from "../ffi/marshal.ts";
 import { HRESULT } from "../ffi/generated/hresults.ts";
-import { VSS_COMPONENT_TYPE, VSS_OBJECT_TYPE } from "../ffi/generated/enums.ts";
+import {
+  VSS_COMPONENT_TYPE,
+  VSS_OBJECT_TYPE,
+  VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
+} from "../ffi/generated/enums.ts";
 import type { IVssAsync, IVssBackupComponents } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
 import { os } from "../ffi/platform.ts";
@@ -73,6 +77,8 @@ export interface CreateShadowCopySetOptions {
   signal?: AbortSignal;
   /** Called as each phase starts and ends. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Make the shadow copies transportable (to import on another machine; needs a hardware provider). */
+  transportable?: boolean;
   /** Retries StartSnapshotSet while another set is in progress. Default 3 attempts from 1 s, doubling. */
   retry?: { attempts?: number; initialDelayMs?: number };
   /** The VSS runtime (default: {@linkcode openVss}). */
@@ -87,6 +93,8 @@ export interface ShadowCopy {
   setId: string;
   /** The volume as it was asked for. */
   volume: string;
+  /** The volume's display name (`C:\`), when known. */
+  volumeDisplayName: string | null;
   /** The volume's name as VSS reports it (`\\?\Volume{...}\`). */
   originalVolumeName: string;
   /** Where the shadow copy's contents are read from. */
@@ -113,6 +121,7 @@ export function toShadowCopy(p: SnapshotProp, volume?: string): ShadowCopy {
     id: p.m_SnapshotId,
     setId: p.m_SnapshotSetId,
     volume: volume ?? p.m_pwszOriginalVolumeName ?? "",
+    volumeDisplayName: volume ?? null,
     originalVolumeName: p.m_pwszOriginalVolumeName ?? volume ?? "",
     devicePath: p.m_pwszSnapshotDeviceObject ?? "",
     attributes: p.m_lSnapshotAttributes,
@@ -377,7 +386,8 @@ export async function createShadowCopySet(
   }
   const runtime = options.runtime ?? openVss();
   const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
-  const ctx = contextValue(options.context ?? "backup", options.persistent ?? false);
+  const ctx = contextValue(options.context ?? "backup", options.persistent ?? false) |
+    (options.transportable ? VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_TRANSPORTABLE : 0);
   const useWriters = options.writers !== false && contextUsesWriters(ctx);
   const persistent = contextIsPersistent(ctx);
   const started = performance.now();

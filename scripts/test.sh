@@ -38,8 +38,14 @@ tests scripts/wine/deno.sh test --allow-all tests/ffi/ tests/requester/
 step "tests, Windows ABI lane: Wine's own stub vssapi.dll"
 VSS_EXPECT_WINE_STUB=1 tests scripts/wine/deno.sh test --allow-all tests/ffi/loading_test.ts
 
+step "npm package: deno pack, tarball, Node tests (Linux; Windows x64 with Windows Node under Wine)"
+tests deno task build:npm --wine
+
 # One closing line over all the runs: "N passed, N failed, N skipped".
 sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /^# pass [0-9]+$/ { p += $3 }
+  /^# fail [0-9]+$/ { f += $3 }
+  /^# skipped [0-9]+$/ { s += $3 }
   /^(ok|FAILED) \| [0-9]+ passed/ {
     for (i = 1; i <= NF; i++) {
       if ($(i + 1) ~ /^passed/) p += $i

@@ -76,11 +76,7 @@ test("createShadowCopySet end to end: snapshots, writers, document; completing r
   clean();
 });
 
-// requester/shadow_copy_set.ts reads Deno.build.os in mapPath; until it reads the platform
-// module's `os` (ffi/platform.ts) this fails under Node, so it runs as a todo.
-test("mapPath turns an original path into one inside the shadow copy", {
-  todo: "shadow_copy_set.ts mapPath reads Deno.build.os",
-}, async () => {
+test("mapPath turns an original path into one inside the shadow copy", async () => {
   sim.reset();
   const set = await createShadowCopySet(["C:\\"], { runtime, writers: false });
   try {
