@@ -50,7 +50,9 @@ export {
   deleteShadowCopies,
   type DeleteTarget,
   type DiffArea,
+  type DiffAreaManagement,
   diffAreaManagement,
+  type DiffAreaOptions,
   exposeShadowCopy,
   getWriters,
   importShadowCopies,
@@ -66,6 +68,7 @@ export {
   SYSTEM_PROVIDER_ID,
   unexposeShadowCopy,
   type Volume,
+  type VolumeProtection,
 } from "./manage.ts";
 export {
   type DocumentComponent,
