@@ -17,7 +17,11 @@ import { generatedFile, literal } from "./source_file.ts";
 
 /** Adds the functions file to the project. */
 export function emitFunctions(project: Project, abi: AbiModel): void {
-  const statements: StatementStructures[] = [];
+  const statements: StatementStructures[] = [{
+    kind: StructureKind.ImportDeclaration,
+    moduleSpecifier: "../backend/types.ts",
+    namedImports: ["type ForeignLibraryInterface"],
+  }];
   const entries = Object.entries(abi.functions);
   const structs = new Set(
     entries.flatMap(([, f]) => f.params.map((p) => p.ffi)).filter((t) => t.startsWith("struct:")),
@@ -44,7 +48,7 @@ export function emitFunctions(project: Project, abi: AbiModel): void {
             f.params.map((p) => ffiExpression(p.ffi)).join(", ")
           }], result: ${ffiExpression(f.resultFfi)} },`
         ).join("\n")
-      }\n} as const satisfies Deno.ForeignLibraryInterface`,
+      }\n} as const satisfies ForeignLibraryInterface`,
     }],
   });
   statements.push({

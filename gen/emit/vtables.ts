@@ -68,7 +68,11 @@ ${inherited}${
 
 /** Adds the vtable tables file to the project. */
 export function emitVtables(project: Project, abi: AbiModel): void {
-  const statements: StatementStructures[] = [];
+  const statements: StatementStructures[] = [{
+    kind: StructureKind.ImportDeclaration,
+    moduleSpecifier: "../backend/types.ts",
+    namedImports: ["type NativeResultType", "type NativeStructType", "type NativeType"],
+  }];
   for (const [name, def] of Object.entries(BY_VALUE_STRUCTS)) {
     statements.push({
       kind: StructureKind.VariableStatement,
@@ -77,7 +81,7 @@ export function emitVtables(project: Project, abi: AbiModel): void {
       docs: [`\`${name}\` passed by value: Deno applies each platform's calling convention.`],
       declarations: [{
         name: `${name}_BY_VALUE`,
-        initializer: `${def} as const satisfies Deno.NativeStructType`,
+        initializer: `${def} as const satisfies NativeStructType`,
       }],
     });
   }
@@ -123,13 +127,13 @@ export function emitVtables(project: Project, abi: AbiModel): void {
       },
       {
         name: "parameters",
-        type: "readonly Deno.NativeType[]",
+        type: "readonly NativeType[]",
         isReadonly: true,
         docs: ["Deno FFI parameter types, the `this` pointer first."],
       },
       {
         name: "result",
-        type: "Deno.NativeResultType",
+        type: "NativeResultType",
         isReadonly: true,
         docs: ["Deno FFI result type."],
       },
