@@ -8,7 +8,7 @@
 import { VssRuntime } from "../ffi/runtime.ts";
 import type { LoadOptions } from "../ffi/library.ts";
 import { VssUnavailableError } from "../ffi/errors.ts";
-import { arch, isFile, os, readEnv } from "../ffi/platform.ts";
+import { arch, isFile, isPermissionError, os, readEnv } from "../ffi/platform.ts";
 import { backend } from "../ffi/backend/mod.ts";
 import type { NativeLibrary } from "../ffi/backend/types.ts";
 import { UnsupportedProcessError } from "./errors.ts";
@@ -91,20 +91,28 @@ export function openVss(options: OpenOptions = {}): VssRuntime {
   checkProcess();
   let libraryPath = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH");
   let comRuntimePath = options.comRuntimePath;
-  if (libraryPath === undefined && os !== "windows") {
-    const bundled = bundledSimulatorPath();
-    if (!isFile(bundled)) {
-      throw new VssUnavailableError(
-        `this is ${os}, where VSS does not exist, and no simulator was found at ${bundled}`,
-        "Build it with `bash simulator/build.sh linux`, or set VSS_LIBRARY_PATH to a VSS implementation.",
-      );
-    }
-    libraryPath = bundled;
-  }
+  const bundled = libraryPath === undefined && os !== "windows";
+  if (bundled) libraryPath = bundledSimulatorPath();
   if (os === "windows" && libraryPath !== undefined && comRuntimePath === undefined) {
     comRuntimePath = readEnv("VSS_COM_RUNTIME_PATH");
   }
-  const runtime = VssRuntime.load({ libraryPath, comRuntimePath });
+  let runtime: VssRuntime;
+  try {
+    runtime = VssRuntime.load({ libraryPath, comRuntimePath });
+  } catch (error) {
+    // A missing permission is reported as it is; a missing simulator says why it was wanted.
+    if (
+      !bundled || !(error instanceof VssUnavailableError) || isPermissionError(error.cause) ||
+      isFile(libraryPath!)
+    ) {
+      throw error;
+    }
+    throw new VssUnavailableError(
+      `this is ${os}, where VSS does not exist, and no simulator was found at ${libraryPath}`,
+      "Build it with `bash simulator/build.sh linux`, or set VSS_LIBRARY_PATH to a VSS implementation.",
+      { cause: error },
+    );
+  }
   runtime.initializeCom({ security: options.skipComSecurity ? false : true });
   shared = runtime;
   return runtime;
