@@ -78,6 +78,15 @@ const line = (label: string, value: string, goal: string) =>
     `${mb(after - before)} MB`,
     `goal ≤ 10 MB (from ${mb(before)} to ${mb(after)} MB)`,
   );
+  // A second batch shows whether memory keeps growing or has settled.
+  await run(sessions);
+  (globalThis as { gc?: () => void }).gc?.();
+  const again = Deno.memoryUsage();
+  line(
+    `  RSS growth over ${sessions} more sessions`,
+    `${mb(again.rss - after)} MB`,
+    `JS heap in use ${mb(again.heapUsed)} MB`,
+  );
 }
 
 // 3. Query returning 10,000 shadow copies.
