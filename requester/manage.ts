@@ -6,7 +6,6 @@
  * @module
  */
 
-import { settle } from "../ffi/async.ts";
 import { VssError } from "../ffi/errors.ts";
 import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
 import { HRESULT } from "../ffi/generated/hresults.ts";
@@ -20,7 +19,6 @@ import {
 } from "../ffi/generated/enums.ts";
 import { IsVolumeSnapshottedInternal } from "../ffi/generated/vssapi.ts";
 import {
-  type IVssAsync,
   type IVssBackupComponents,
   IVssBackupComponentsEx2,
   IVssDifferentialSoftwareSnapshotMgmt,
@@ -30,6 +28,7 @@ import {
 import type { VssRuntime } from "../ffi/runtime.ts";
 import { createBackupComponents, createSnapshotManagement, queryInterface } from "../ffi/vss.ts";
 import { openVss } from "./connection.ts";
+import { finishOperation } from "./operation.ts";
 import { explain } from "./errors.ts";
 import { type ShadowCopy, toShadowCopy } from "./shadow_copy_set.ts";
 import {
@@ -56,20 +55,6 @@ async function withSession<T>(
     return await fn(backup);
   } catch (error) {
     throw explain(error, "a management call");
-  }
-}
-
-async function finish(
-  op: IVssAsync | null,
-  operation: string,
-  timeoutMs = 5 * 60_000,
-  signal?: AbortSignal,
-): Promise<void> {
-  if (op === null) return;
-  try {
-    await settle(op, { operation, timeoutMs, signal });
-  } finally {
-    op.release();
   }
 }
 
@@ -236,7 +221,7 @@ export async function breakShadowCopySet(
       backup.BreakSnapshotSet(normalizeGuid(setId));
     } else {
       using ex2 = queryInterface(backup, IVssBackupComponentsEx2)!;
-      await finish(
+      await finishOperation(
         ex2.BreakSnapshotSetEx(normalizeGuid(setId), options.flags).ppAsync,
         "BreakSnapshotSetEx",
       );
@@ -281,7 +266,12 @@ export async function importShadowCopies(
     try {
       // A transportable set is imported by a session initialised for backup with its document.
       backup.InitializeForBackup(document);
-      await finish(backup.ImportSnapshots().ppAsync, "ImportSnapshots", undefined, options.signal);
+      await finishOperation(
+        backup.ImportSnapshots().ppAsync,
+        "ImportSnapshots",
+        undefined,
+        options.signal,
+      );
     } catch (error) {
       throw explain(error, "ImportSnapshots");
     }
@@ -636,7 +626,7 @@ export async function getWriters(
 ): Promise<{ metadata: WriterMetadata[]; status: WriterStatus[] }> {
   const runtime = options.runtime ?? openVss();
   return await withSession(runtime, VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP, async (backup) => {
-    await finish(
+    await finishOperation(
       backup.GatherWriterMetadata().pAsync,
       "GatherWriterMetadata",
       options.timeoutMs,
@@ -644,7 +634,7 @@ export async function getWriters(
     );
     const metadata = readAllWriterMetadata(backup);
     backup.FreeWriterMetadata();
-    await finish(
+    await finishOperation(
       backup.GatherWriterStatus().pAsync,
       "GatherWriterStatus",
       options.timeoutMs,

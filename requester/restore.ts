@@ -6,16 +6,12 @@
  * @module
  */
 
-import { settle } from "../ffi/async.ts";
 import { VSS_COMPONENT_TYPE, VSS_FILE_RESTORE_STATUS } from "../ffi/generated/enums.ts";
-import {
-  type IVssAsync,
-  type IVssBackupComponents,
-  IVssBackupComponentsEx,
-} from "../ffi/generated/wrappers.ts";
+import { type IVssBackupComponents, IVssBackupComponentsEx } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
 import { createBackupComponents, queryInterface } from "../ffi/vss.ts";
 import { openVss } from "./connection.ts";
+import { finishOperation } from "./operation.ts";
 import { explain, WriterFailureError } from "./errors.ts";
 import { type Deadlines, DEFAULT_DEADLINES, type ProgressEvent } from "./options.ts";
 import {
@@ -150,20 +146,6 @@ export interface RestorePlan {
   writers: WriterMetadata[];
 }
 
-async function run(
-  op: IVssAsync | null,
-  operation: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<void> {
-  if (op === null) return;
-  try {
-    await settle(op, { operation, timeoutMs, signal });
-  } finally {
-    op.release();
-  }
-}
-
 /**
  * Runs the whole restore sequence around the caller's copy step and returns
  * the writers' status after PostRestore.
@@ -192,7 +174,12 @@ export async function restore(document: string, options: RestoreOptions): Promis
     backup.InitializeForRestore(document);
     step = "GatherWriterMetadata";
     progress("gather-metadata", "start");
-    await run(backup.GatherWriterMetadata().pAsync, step, deadlines.gatherMetadata, options.signal);
+    await finishOperation(
+      backup.GatherWriterMetadata().pAsync,
+      step,
+      deadlines.gatherMetadata,
+      options.signal,
+    );
     const writers = readAllWriterMetadata(backup);
     backup.FreeWriterMetadata();
     progress("gather-metadata", "end");
@@ -279,7 +266,7 @@ export async function restore(document: string, options: RestoreOptions): Promis
     }
     step = "PreRestore";
     progress("pre-restore", "start");
-    await run(backup.PreRestore().ppAsync, step, deadlines.complete, options.signal);
+    await finishOperation(backup.PreRestore().ppAsync, step, deadlines.complete, options.signal);
     const afterPre = await status(backup, deadlines.complete, options.signal);
     const failedPre = afterPre.filter((s) => s.failed);
     if (failedPre.length > 0) throw new WriterFailureError("PreRestore", failedPre);
@@ -300,7 +287,7 @@ export async function restore(document: string, options: RestoreOptions): Promis
     }
     step = "PostRestore";
     progress("post-restore", "start");
-    await run(backup.PostRestore().ppAsync, step, deadlines.complete, options.signal);
+    await finishOperation(backup.PostRestore().ppAsync, step, deadlines.complete, options.signal);
     const after = await status(backup, deadlines.complete, options.signal);
     progress("post-restore", "end");
     return after;
@@ -314,6 +301,11 @@ async function status(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<WriterStatus[]> {
-  await run(backup.GatherWriterStatus().pAsync, "GatherWriterStatus", timeoutMs, signal);
+  await finishOperation(
+    backup.GatherWriterStatus().pAsync,
+    "GatherWriterStatus",
+    timeoutMs,
+    signal,
+  );
   return readWriterStatus(backup);
 }

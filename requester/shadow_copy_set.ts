@@ -8,7 +8,6 @@
  * @module
  */
 
-import { settle } from "../ffi/async.ts";
 import { VssError } from "../ffi/errors.ts";
 import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
 import { ticksToDate } from "../ffi/marshal.ts";
@@ -18,12 +17,13 @@ import {
   VSS_OBJECT_TYPE,
   VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
 } from "../ffi/generated/enums.ts";
-import type { IVssAsync, IVssBackupComponents } from "../ffi/generated/wrappers.ts";
+import type { IVssBackupComponents } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
 import { os } from "../ffi/platform.ts";
 import type { SnapshotProp } from "../ffi/results.ts";
 import { createBackupComponents } from "../ffi/vss.ts";
 import { openVss } from "./connection.ts";
+import { finishOperation } from "./operation.ts";
 import {
   explain,
   SessionFinishedError,
@@ -264,7 +264,7 @@ export class ShadowCopySet implements AsyncDisposable {
           succeeded,
         );
       }
-      await runAsync(
+      await finishOperation(
         backup.BackupComplete().ppAsync,
         "BackupComplete",
         this.#deadlines.complete,
@@ -306,33 +306,17 @@ export class ShadowCopySet implements AsyncDisposable {
   }
 }
 
-async function runAsync(
-  op: IVssAsync | null,
-  operation: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<number> {
-  if (op === null) {
-    throw new VssError(HRESULT.E_UNEXPECTED, "IVssBackupComponents", operation, null);
-  }
-  try {
-    return await settle(op, {
-      operation,
-      interfaceName: "IVssBackupComponents",
-      timeoutMs,
-      signal,
-    });
-  } finally {
-    op.release();
-  }
-}
-
 async function gatherStatus(
   backup: IVssBackupComponents,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<WriterStatus[]> {
-  await runAsync(backup.GatherWriterStatus().pAsync, "GatherWriterStatus", timeoutMs, signal);
+  await finishOperation(
+    backup.GatherWriterStatus().pAsync,
+    "GatherWriterStatus",
+    timeoutMs,
+    signal,
+  );
   return readWriterStatus(backup);
 }
 
@@ -346,7 +330,12 @@ async function discoverWriters(
   using probe = createBackupComponents(runtime);
   probe.InitializeForBackup(null);
   probe.SetContext(context);
-  await runAsync(probe.GatherWriterMetadata().pAsync, "GatherWriterMetadata", timeoutMs, signal);
+  await finishOperation(
+    probe.GatherWriterMetadata().pAsync,
+    "GatherWriterMetadata",
+    timeoutMs,
+    signal,
+  );
   const all = readAllWriterMetadata(probe);
   probe.FreeWriterMetadata();
   return all;
@@ -445,7 +434,12 @@ export async function createShadowCopySet(
         }
       }
       step = "GatherWriterMetadata";
-      await runAsync(backup.GatherWriterMetadata().pAsync, step, deadlines.gatherMetadata, signal);
+      await finishOperation(
+        backup.GatherWriterMetadata().pAsync,
+        step,
+        deadlines.gatherMetadata,
+        signal,
+      );
       writers = readAllWriterMetadata(backup);
       const included = choose(writers);
       for (const w of included) {
@@ -532,13 +526,13 @@ export async function createShadowCopySet(
 
     progress("prepare", "start");
     step = "PrepareForBackup";
-    await runAsync(backup.PrepareForBackup().ppAsync, step, deadlines.prepare, signal);
+    await finishOperation(backup.PrepareForBackup().ppAsync, step, deadlines.prepare, signal);
     await checkWriters("PrepareForBackup");
     progress("prepare", "end");
 
     progress("snapshot", "start");
     step = "DoSnapshotSet";
-    await runAsync(backup.DoSnapshotSet().ppAsync, step, deadlines.snapshot, signal);
+    await finishOperation(backup.DoSnapshotSet().ppAsync, step, deadlines.snapshot, signal);
     const status = await checkWriters("DoSnapshotSet");
     progress("snapshot", "end");
 
