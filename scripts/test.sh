@@ -22,6 +22,8 @@ step "deno check"
 deno check mod.ts gen/main.ts docs-src/sync.ts 'scripts/**/*.ts' 'tests/**/*.ts'
 step "deno doc --lint mod.ts"
 deno doc --lint mod.ts
+step "deno publish --dry-run (JSR-ready)"
+deno publish --dry-run --allow-dirty --quiet
 step "generated output is up to date (deno task gen:check)"
 deno task gen:check
 
