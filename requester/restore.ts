@@ -273,7 +273,15 @@ export async function restore(document: string, options: RestoreOptions): Promis
     progress("pre-restore", "end");
     step = "copy";
     progress("copy", "start");
-    const results = await options.copy({ components: chosen, writers });
+    let results: Record<string, FileRestoreResult>;
+    let copyError: unknown = null;
+    try {
+      results = await options.copy({ components: chosen, writers });
+    } catch (error) {
+      // The writers still hear how the restore went: every component failed.
+      copyError = error;
+      results = Object.fromEntries(chosen.map((c) => [c.path, "failed" as const]));
+    }
     progress("copy", "end");
     for (const c of chosen) {
       step = "SetFileRestoreStatus";
@@ -289,6 +297,7 @@ export async function restore(document: string, options: RestoreOptions): Promis
     progress("post-restore", "start");
     await finishOperation(backup.PostRestore().ppAsync, step, deadlines.complete, options.signal);
     const after = await status(backup, deadlines.complete, options.signal);
+    if (copyError !== null) throw copyError;
     progress("post-restore", "end");
     return after;
   } catch (error) {

@@ -154,9 +154,10 @@ function componentPath(logicalPath: string | null, name: string): string {
 }
 
 /**
- * A created shadow copy set. Complete it with {@linkcode ShadowCopySet.complete}
- * (or `await using`), which reports the backup's outcome to the writers and
- * releases the session; non-persistent shadow copies go with it.
+ * A created shadow copy set. Complete it with {@linkcode ShadowCopySet.complete},
+ * which reports the backup's outcome to the writers and releases the session;
+ * non-persistent shadow copies go with it. `await using` completes a set that
+ * was not completed, reporting the backup as not succeeded.
  */
 export class ShadowCopySet implements AsyncDisposable {
   /** The set id. */
@@ -172,6 +173,7 @@ export class ShadowCopySet implements AsyncDisposable {
   /** Whether the shadow copies outlive the session. */
   readonly persistent: boolean;
   #backup: IVssBackupComponents | null;
+  #document: string | null = null;
   readonly #components: SelectedComponent[];
   readonly #deadlines: Required<Deadlines>;
   readonly #started: number;
@@ -222,8 +224,13 @@ export class ShadowCopySet implements AsyncDisposable {
     throw new RangeError(`${originalPath} is not on any volume of shadow copy set ${this.id}`);
   }
 
-  /** The backup components document of this session (for a later restore). */
+  /**
+   * The backup components document of this session, for a later restore:
+   * the live one before completion, and the final one (with each component's
+   * backup-succeeded flag) afterwards.
+   */
   saveBackupDocument(): string {
+    if (this.#backup === null && this.#document !== null) return this.#document;
     return this.#session("saveBackupDocument").SaveAsXML().pbstrXML ?? "";
   }
 
@@ -273,6 +280,7 @@ export class ShadowCopySet implements AsyncDisposable {
       const status = this.writers.length > 0
         ? await gatherStatus(backup, this.#deadlines.complete, options.signal)
         : [];
+      this.#document = backup.SaveAsXML().pbstrXML ?? "";
       this.#progress?.({
         phase: "complete",
         state: "end",
@@ -300,9 +308,14 @@ export class ShadowCopySet implements AsyncDisposable {
     }
   }
 
-  /** Completes the set if nobody did (`await using`). */
+  /**
+   * Completes the set if nobody did (`await using`), reporting the backup as
+   * not succeeded; call {@linkcode ShadowCopySet.complete} yourself to report success.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.#backup !== null) await this.complete();
+    // Disposal cannot tell whether the block that used the set succeeded, so
+    // it never claims success: call complete() to report a good backup.
+    if (this.#backup !== null) await this.complete({ succeeded: false });
   }
 }
 

@@ -198,3 +198,52 @@ Deno.test("providers, volume support, writers, backup document and restore", asy
   assert(sim.calls().some((c) => c.method === "PostRestore"));
   clean();
 });
+
+Deno.test("await using reports the backup as not succeeded unless complete() was called", async () => {
+  sim.reset();
+  setupWriters();
+  const include = { include: [{ name: "SQL Sim", componentPath: "Instance\\db1" }] };
+  {
+    await using _set = await createShadowCopySet(["C:\\"], { runtime, writers: include });
+  }
+  const disposed = sim.calls().filter((c) => c.method === "SetBackupSucceeded");
+  assertEquals(disposed.map((c) => c.args.bSucceded ?? c.args.bSucceeded), [false]);
+  sim.clearCalls();
+  const set = await createShadowCopySet(["C:\\"], { runtime, writers: include });
+  await set.complete();
+  const completed = sim.calls().filter((c) => c.method === "SetBackupSucceeded");
+  assertEquals(completed.map((c) => c.args.bSucceded ?? c.args.bSucceeded), [true]);
+  assert(
+    set.saveBackupDocument().length > 0,
+    "the final document stays available after completion",
+  );
+  clean();
+});
+
+Deno.test("a copy step that throws still ends the restore: files marked failed, PostRestore runs", async () => {
+  sim.reset();
+  setupWriters();
+  const set = await createShadowCopySet(["C:\\"], {
+    runtime,
+    writers: { include: [{ name: "SQL Sim", componentPath: "Instance\\db1" }] },
+  });
+  await set.complete();
+  const document = set.saveBackupDocument();
+  sim.clearCalls();
+  await assertRejects(
+    () =>
+      restore(document, {
+        runtime,
+        select: [{ componentPath: "Instance\\db1" }],
+        copy: () => {
+          throw new Error("disk full while copying");
+        },
+      }),
+    Error,
+    "disk full while copying",
+  );
+  const status = sim.calls().find((c) => c.method === "SetFileRestoreStatus");
+  assertEquals(status?.args.status, 3, "VSS_RS_FAILED");
+  assert(sim.calls().some((c) => c.method === "PostRestore"));
+  clean();
+});

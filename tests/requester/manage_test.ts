@@ -142,7 +142,11 @@ Deno.test("import a saved set, and the errors of wrong volumes and full volumes"
   const document = set.saveBackupDocument();
   await set.delete();
   const imported = await importShadowCopies(document, { runtime });
-  assertEquals(imported.map((s) => s.id), [set.snapshots[0].id], "the document's shadow copy comes back");
+  assertEquals(
+    imported.map((s) => s.id),
+    [set.snapshots[0].id],
+    "the document's shadow copy comes back",
+  );
   assert(imported[0].attributeNames.includes("imported"));
   await deleteShadowCopies({ all: true }, { runtime });
   await assertRejects(
