@@ -65,7 +65,11 @@ const [shadow] = set.snapshots;
 say(`  set        ${set.id}`);
 say(`  snapshot   ${shadow.id}`);
 say(`  device     ${shadow.devicePath}`);
-say(`  created    ${shadow.createdAt.toISOString()}  ${dim(shadow.attributeNames.join(", "))}`);
+say(
+  `  created    ${shadow.createdAt.toISOString()} ${dim("(the simulator's clock)")}  ${
+    dim(shadow.attributeNames.join(", "))
+  }`,
+);
 
 say(bold("\nthe application keeps writing"));
 await Deno.writeTextFile(ledger, "balance: 250\n");
