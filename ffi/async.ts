@@ -11,7 +11,24 @@ import { HRESULT } from "./generated/hresults.ts";
 
 const INFINITE = 0xffffffff;
 
-/** Options for {@linkcode settle}. */
+/**
+ * Options for {@linkcode settle}: the operation's name for errors, and when
+ * to cancel it.
+ *
+ * @example A deadline and a cancel button together
+ * ```ts
+ * import type { SettleOptions } from "./async.ts";
+ *
+ * const controller = new AbortController(); // its abort() is the cancel button
+ * const options: SettleOptions = {
+ *   operation: "DoSnapshotSet",
+ *   interfaceName: "IVssBackupComponents",
+ *   timeoutMs: 10 * 60_000,
+ *   signal: controller.signal,
+ * };
+ * console.log(options.operation);
+ * ```
+ */
 export interface SettleOptions {
   /** Name of the operation, for errors (`DoSnapshotSet`). */
   operation: string;
@@ -31,6 +48,8 @@ export interface SettleOptions {
  *
  * @example Wait for DoSnapshotSet with a deadline
  * ```ts ignore
+ * import { settle } from "./mod.ts";
+ *
  * using op = backup.DoSnapshotSet().ppAsync!;
  * await settle(op, { operation: "DoSnapshotSet", timeoutMs: 60_000 });
  * ```

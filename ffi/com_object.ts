@@ -45,7 +45,21 @@ const backstop = new FinalizationRegistry<bigint>((unknown) => {
   releaseOf(unknown)(backend.pointer(unknown));
 });
 
-/** A wrapper class: its interface table and constructor. */
+/**
+ * A wrapper class: its interface table and constructor. Every generated
+ * interface class is one; {@linkcode queryInterface} and
+ * {@linkcode wrapOwned} take it to know what to build.
+ *
+ * @example Name the interface a wrapper class speaks
+ * ```ts
+ * import type { ComClass, ComObject } from "./com_object.ts";
+ * import { IVssBackupComponents } from "./generated/wrappers.ts";
+ *
+ * const describe = <T extends ComObject>(cls: ComClass<T>) =>
+ *   `${cls.table.name} ${cls.table.iid}`;
+ * console.log(describe(IVssBackupComponents));
+ * ```
+ */
 export interface ComClass<T extends ComObject> {
   /** The interface's generated table (IID, layout, slots). */
   readonly table: InterfaceTable;
@@ -57,12 +71,16 @@ export interface ComClass<T extends ComObject> {
  * One owned reference to a COM object (or C++ class instance) from VSS.
  *
  * @example Release with `using`
- * ```ts
- * import { IVssBackupComponents } from "./generated/wrappers.ts";
- * import { VssRuntime } from "./runtime.ts";
- * declare const runtime: VssRuntime;
- * using backup = IVssBackupComponents.create(runtime);
- * backup.InitializeForBackup(null);
+ * ```ts ignore
+ * import { createBackupComponents, VssRuntime } from "./mod.ts";
+ *
+ * const runtime = VssRuntime.load();
+ * runtime.initializeCom();
+ * {
+ *   using backup = createBackupComponents(runtime); // a ComObject subclass
+ *   backup.InitializeForBackup(null);
+ * } // released here, exactly once
+ * runtime.close();
  * ```
  */
 export abstract class ComObject {
@@ -219,12 +237,12 @@ export abstract class ComObject {
  * Wraps an owned interface pointer returned through an out parameter (null for 0).
  *
  * @example Wrap an out pointer
- * ```ts
- * import { wrapOwned } from "./com_object.ts";
- * import { IVssAsync } from "./generated/wrappers.ts";
- * import type { VssRuntime } from "./runtime.ts";
- * declare const runtime: VssRuntime;
- * const async = wrapOwned(runtime, IVssAsync, 0n); // null
+ * ```ts ignore
+ * import { IVssAsync, wrapOwned } from "./mod.ts";
+ *
+ * const out = new BigUint64Array(1); // a native call stored an IVssAsync* here
+ * using op = wrapOwned(runtime, IVssAsync, out[0]); // null when it stored 0
+ * await op?.WaitNonblocking(0xffffffff);
  * ```
  */
 export function wrapOwned<T extends ComObject>(

@@ -6,12 +6,32 @@
 
 import { HRESULT_DOCUMENTED_BY, HRESULT_NAMES, type HresultName } from "./generated/hresults.ts";
 
-/** Formats an HRESULT as unsigned hex, e.g. `0x80042301`. */
+/**
+ * Formats an HRESULT as unsigned hex, e.g. `0x80042301` (negative numbers
+ * from a signed `i32` result included).
+ *
+ * @example Print a signed HRESULT the way the reference writes it
+ * ```ts
+ * import { hex } from "./errors.ts";
+ *
+ * console.log(hex(-2147212543)); // 0x80042301
+ * ```
+ */
 export function hex(hr: number): string {
   return `0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
 }
 
-/** The known name of an HRESULT, or null. */
+/**
+ * The known name of an HRESULT (signed or unsigned), or null.
+ *
+ * @example Name a status code
+ * ```ts
+ * import { hresultName } from "./errors.ts";
+ *
+ * console.log(hresultName(0x80042301)); // VSS_E_BAD_STATE
+ * console.log(hresultName(0x12345678)); // null
+ * ```
+ */
 export function hresultName(hr: number): string | null {
   return HRESULT_NAMES.get(hr >>> 0)?.[0] ?? null;
 }

@@ -26,7 +26,19 @@ export class GuidFormatError extends TypeError {
 const GUID_PATTERN =
   /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}?$/i;
 
-/** The all-zero GUID (`GUID_NULL`). */
+/**
+ * The all-zero GUID (`GUID_NULL`): for VSS, "no particular one", e.g. the
+ * provider id that lets VSS choose.
+ *
+ * @example Let VSS choose the provider
+ * ```ts
+ * import { GUID_NULL, normalizeGuid } from "./guid.ts";
+ *
+ * const providerId: string | undefined = undefined;
+ * const chosen = providerId ? normalizeGuid(providerId) : GUID_NULL;
+ * console.log(chosen); // 00000000-0000-0000-0000-000000000000
+ * ```
+ */
 export const GUID_NULL = "00000000-0000-0000-0000-000000000000";
 
 /**

@@ -19,7 +19,18 @@ import type {
 } from "./backend/types.ts";
 import { isPermissionError, os, permissionHint, readEnv } from "./platform.ts";
 
-/** COM runtime functions from ole32. */
+/**
+ * The COM runtime functions the binding binds from ole32 (from the VSS
+ * library itself outside Windows), as FFI signatures.
+ *
+ * @example Look up a bound signature
+ * ```ts
+ * import { OLE32_SYMBOLS } from "./library.ts";
+ *
+ * const { parameters, result } = OLE32_SYMBOLS.CoCreateInstance;
+ * console.log(`${result} CoCreateInstance(${parameters.join(", ")})`);
+ * ```
+ */
 export const OLE32_SYMBOLS = {
   CoInitializeEx: { parameters: ["pointer", "u32"], result: "i32" },
   CoUninitialize: { parameters: [], result: "void" },
@@ -33,7 +44,20 @@ export const OLE32_SYMBOLS = {
   },
 } as const satisfies ForeignLibraryInterface;
 
-/** Memory functions: BSTRs from oleaut32 and task memory from ole32. */
+/**
+ * Memory functions: BSTRs from oleaut32 and task memory from ole32, as FFI
+ * signatures; bound as {@linkcode VssLibraries.memory}.
+ *
+ * @example Allocate and free task memory through a loaded runtime
+ * ```ts ignore
+ * import { VssRuntime } from "./runtime.ts";
+ *
+ * const runtime = VssRuntime.load();
+ * const block = runtime.libs.memory.CoTaskMemAlloc(64);
+ * runtime.libs.memory.CoTaskMemFree(block);
+ * runtime.close();
+ * ```
+ */
 export const MEMORY_SYMBOLS = {
   SysAllocStringLen: { parameters: ["buffer", "u32"], result: "pointer" },
   SysFreeString: { parameters: ["pointer"], result: "void" },
@@ -52,7 +76,21 @@ const TASK_MEMORY_SYMBOLS = {
   CoTaskMemFree: MEMORY_SYMBOLS.CoTaskMemFree,
 } as const satisfies ForeignLibraryInterface;
 
-/** Where to load VSS from. */
+/**
+ * Where to load VSS from. Empty options mean `vssapi.dll` on Windows and
+ * `VSS_LIBRARY_PATH` elsewhere.
+ *
+ * @example Test against the simulator DLL on Windows
+ * ```ts
+ * import type { LoadOptions } from "./library.ts";
+ *
+ * const options: LoadOptions = {
+ *   libraryPath: "build\\simulator\\windows\\vss_sim.dll",
+ *   comRuntimePath: "build\\simulator\\windows\\vss_sim.dll",
+ * };
+ * console.log(options.libraryPath);
+ * ```
+ */
 export interface LoadOptions {
   /** A VSS implementation to load instead of `vssapi.dll` (default: `VSS_LIBRARY_PATH`). */
   libraryPath?: string;
@@ -63,7 +101,19 @@ export interface LoadOptions {
   comRuntimePath?: string;
 }
 
-/** The loaded libraries. */
+/**
+ * The loaded libraries, with their symbols bound: what
+ * {@linkcode loadLibraries} returns and {@linkcode VssRuntime.libs} holds.
+ *
+ * @example See what was loaded, then unload it
+ * ```ts ignore
+ * import { loadLibraries, type VssLibraries } from "./library.ts";
+ *
+ * const libs: VssLibraries = loadLibraries();
+ * console.log(libs.paths.vss, libs.paths.memory);
+ * libs.close();
+ * ```
+ */
 export interface VssLibraries {
   /** The requester exports of vssapi.dll (or the library given instead). */
   readonly vss: StaticForeignSymbols<typeof VSSAPI_SYMBOLS>;

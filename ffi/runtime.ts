@@ -18,7 +18,17 @@ const S_FALSE = 1;
 const RPC_E_CHANGED_MODE = 0x80010106 | 0;
 const RPC_E_TOO_LATE = 0x80010119 | 0;
 
-/** Options for {@linkcode VssRuntime.initializeCom}. */
+/**
+ * Options for {@linkcode VssRuntime.initializeCom}.
+ *
+ * @example The host process already set COM security
+ * ```ts
+ * import type { ComInitOptions } from "./runtime.ts";
+ *
+ * const options: ComInitOptions = { security: false };
+ * console.log(options);
+ * ```
+ */
 export interface ComInitOptions {
   /**
    * `true` (default) calls CoInitializeSecurity with the settings the
@@ -29,7 +39,19 @@ export interface ComInitOptions {
   security?: boolean | "legacy";
 }
 
-/** What {@linkcode VssRuntime.initializeCom} found. */
+/**
+ * What {@linkcode VssRuntime.initializeCom} found.
+ *
+ * @example Warn when COM security was set by someone else
+ * ```ts
+ * import type { ComInitResult } from "./runtime.ts";
+ *
+ * function check(result: ComInitResult): void {
+ *   if (result.security === "already-set") console.warn("COM security was set earlier");
+ * }
+ * check({ apartment: "initialized", security: "set" });
+ * ```
+ */
 export interface ComInitResult {
   /** `initialized`, `already` (S_FALSE) or `other-apartment` (RPC_E_CHANGED_MODE). */
   apartment: "initialized" | "already" | "other-apartment";

@@ -28,8 +28,13 @@ const CLSCTX_ALL = 0x17;
  *
  * @example Start a backup session
  * ```ts ignore
+ * import { createBackupComponents, VSS_SNAPSHOT_CONTEXT, VssRuntime } from "./mod.ts";
+ *
+ * const runtime = VssRuntime.load();
+ * runtime.initializeCom();
  * using backup = createBackupComponents(runtime);
  * backup.InitializeForBackup(null);
+ * backup.SetContext(VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP);
  * ```
  */
 export function createBackupComponents(runtime: VssRuntime): IVssBackupComponents {
@@ -55,9 +60,19 @@ export function createBackupComponents(runtime: VssRuntime): IVssBackupComponent
 /**
  * A new IVssSnapshotMgmt from the VSS coordinator's COM class.
  *
- * @example List providers' management interface
+ * @example List the volumes the system provider supports
  * ```ts ignore
+ * import { createSnapshotManagement, VSS_SNAPSHOT_CONTEXT } from "./mod.ts";
+ *
+ * const SYSTEM_PROVIDER = "b5946137-7b9f-4925-af80-51abd60b20d5";
  * using mgmt = createSnapshotManagement(runtime);
+ * using volumes = mgmt.QueryVolumesSupportedForSnapshots(
+ *   SYSTEM_PROVIDER,
+ *   VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL,
+ * ).ppEnum!;
+ * for (const item of volumes.Next(64).rgelt) {
+ *   if ("Vol" in item) console.log(item.Vol.m_pwszVolumeDisplayName);
+ * }
  * ```
  */
 export function createSnapshotManagement(runtime: VssRuntime): IVssSnapshotMgmt {
@@ -86,7 +101,10 @@ export function createSnapshotManagement(runtime: VssRuntime): IVssSnapshotMgmt 
  *
  * @example Reach IVssBackupComponentsEx4
  * ```ts ignore
+ * import { IVssBackupComponentsEx4, queryInterface } from "./mod.ts";
+ *
  * using ex4 = queryInterface(backup, IVssBackupComponentsEx4);
+ * if (ex4 === null) console.log("this VSS predates IVssBackupComponentsEx4");
  * ```
  */
 export function queryInterface<T extends ComObject>(

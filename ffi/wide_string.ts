@@ -57,7 +57,6 @@ export function decodeUnits(units: Uint16Array): string {
  * @example Read a string the native side returned
  * ```ts
  * import { readWideString } from "./wide_string.ts";
- * const units = new Uint16Array([0x48, 0x69, 0]);
  * import { bufferPointer } from "./backend/mod.ts";
  * const units = new Uint16Array([0x48, 0x69, 0]);
  * console.log(readWideString(bufferPointer(units))); // "Hi"

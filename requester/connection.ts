@@ -15,7 +15,19 @@ import { UnsupportedProcessError } from "./errors.ts";
 
 let shared: VssRuntime | null = null;
 
-/** Where the simulator of this checkout is built, for this platform. */
+/**
+ * Where the simulator of this checkout is built, for this platform: the
+ * `.so` under `build/simulator/linux/`, or `vss_sim.dll` on Windows.
+ *
+ * @example Check that the simulator was built
+ * ```ts
+ * import { bundledSimulatorPath } from "./mod.ts";
+ *
+ * const path = bundledSimulatorPath();
+ * const built = await Deno.stat(path).then(() => true, () => false);
+ * console.log(built ? `simulator at ${path}` : "run: bash simulator/build.sh linux");
+ * ```
+ */
 export function bundledSimulatorPath(): string {
   const root = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(
     /^\/([A-Za-z]:)/,
@@ -70,7 +82,20 @@ export function checkProcess(): void {
   }
 }
 
-/** Options for {@linkcode openVss}. */
+/**
+ * Options for {@linkcode openVss}: where to load VSS from, and whether COM
+ * security is left to the host. Only the first `openVss` call uses them.
+ *
+ * @example Point the process at a simulator build
+ * ```ts
+ * import type { OpenOptions } from "./mod.ts";
+ *
+ * const options: OpenOptions = {
+ *   libraryPath: "build/simulator/linux/libvss_sim.so",
+ *   skipComSecurity: false,
+ * };
+ * ```
+ */
 export interface OpenOptions extends LoadOptions {
   /** Skip CoInitializeSecurity (the host already called it). */
   skipComSecurity?: boolean;
@@ -81,9 +106,13 @@ export interface OpenOptions extends LoadOptions {
  * Outside Windows it is the simulator: `VSS_LIBRARY_PATH`, or the build in
  * this checkout (`bash simulator/build.sh`).
  *
- * @example Use the simulator on Linux
+ * @example Open VSS once and pass it to the management functions
  * ```ts ignore
- * const runtime = openVss();
+ * import { listShadowCopies, openVss } from "./mod.ts";
+ *
+ * const runtime = openVss(); // the simulator outside Windows
+ * console.log(runtime.describe());
+ * console.log((await listShadowCopies({ runtime })).length);
  * ```
  */
 export function openVss(options: OpenOptions = {}): VssRuntime {
@@ -118,7 +147,17 @@ export function openVss(options: OpenOptions = {}): VssRuntime {
   return runtime;
 }
 
-/** True when the runtime in use is not the system's vssapi.dll. */
+/**
+ * True when the runtime in use is not the system's vssapi.dll (the
+ * simulator, or another library given by path).
+ *
+ * @example Warn when the results come from the simulator
+ * ```ts ignore
+ * import { isSimulated, openVss } from "./mod.ts";
+ *
+ * if (isSimulated(openVss())) console.warn("not real VSS: using the simulator");
+ * ```
+ */
 export function isSimulated(runtime: VssRuntime): boolean {
   return runtime.libs.paths.vss !== "vssapi.dll";
 }

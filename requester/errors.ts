@@ -8,7 +8,24 @@
 import { VssError } from "../ffi/errors.ts";
 import { HRESULT } from "../ffi/generated/hresults.ts";
 
-/** Base class of the requester API's errors. */
+/**
+ * Base class of the requester API's errors. Each one says what failed in VSS
+ * terms, carries the advice in {@linkcode RequesterError.hint}, and keeps the
+ * lower-level {@linkcode VssError} as `cause` when there is one.
+ *
+ * @example Report any requester error with its advice
+ * ```ts ignore
+ * import { createShadowCopySet, RequesterError } from "./mod.ts";
+ *
+ * try {
+ *   await using set = await createShadowCopySet(["C:\\"]);
+ *   console.log(set.id);
+ * } catch (error) {
+ *   if (!(error instanceof RequesterError)) throw error;
+ *   console.error(`${error.name}: ${error.hint}`);
+ * }
+ * ```
+ */
 export class RequesterError extends Error {
   /** Always `RequesterError` for the base class; subclasses name themselves. */
   override name = "RequesterError";
@@ -22,11 +39,20 @@ export class RequesterError extends Error {
 }
 
 /**
- * The process lacks the rights VSS requires (E_ACCESSDENIED).
+ * The process lacks the rights VSS requires (E_ACCESSDENIED): it is not
+ * elevated, or not a member of Administrators or Backup Operators.
  *
- * @example
+ * @example Tell the user to elevate
  * ```ts ignore
- * try { await createShadowCopySet(["C:\\"]); } catch (e) { if (e instanceof NotElevatedError) console.log(e.hint); }
+ * import { listShadowCopies, NotElevatedError } from "./mod.ts";
+ *
+ * try {
+ *   console.log(await listShadowCopies());
+ * } catch (error) {
+ *   if (!(error instanceof NotElevatedError)) throw error;
+ *   console.error(error.hint); // run as administrator, or as a Backup Operator
+ *   Deno.exitCode = 5;
+ * }
  * ```
  */
 export class NotElevatedError extends RequesterError {
@@ -35,11 +61,22 @@ export class NotElevatedError extends RequesterError {
 }
 
 /**
- * Another shadow copy set is being created (VSS_E_SNAPSHOT_SET_IN_PROGRESS) and retries ran out.
+ * Another shadow copy set is being created (VSS_E_SNAPSHOT_SET_IN_PROGRESS)
+ * and the retries of {@linkcode createShadowCopySet} ran out.
  *
- * @example
+ * @example Retry longer, then give up with a clear message
  * ```ts ignore
- * await createShadowCopySet(["C:\\"], { retry: { attempts: 10 } });
+ * import { createShadowCopySet, SnapshotSetInProgressError } from "./mod.ts";
+ *
+ * try {
+ *   await using set = await createShadowCopySet(["C:\\"], {
+ *     retry: { attempts: 6, initialDelayMs: 2_000 },
+ *   });
+ *   console.log(set.snapshots[0].devicePath);
+ * } catch (error) {
+ *   if (error instanceof SnapshotSetInProgressError) console.error("another backup is running");
+ *   else throw error;
+ * }
  * ```
  */
 export class SnapshotSetInProgressError extends RequesterError {
@@ -47,7 +84,28 @@ export class SnapshotSetInProgressError extends RequesterError {
   override name = "SnapshotSetInProgressError";
 }
 
-/** A writer's state and failure, as reported by GetWriterStatus. */
+/**
+ * A writer's state and failure, as reported by GetWriterStatus; the elements
+ * of {@linkcode WriterFailureError.writers}.
+ *
+ * @example Describe a failed writer
+ * ```ts
+ * import type { WriterFailure } from "./mod.ts";
+ *
+ * const failure: WriterFailure = {
+ *   name: "SqlServerWriter",
+ *   writerId: "a65faa63-5ea8-4ebc-9dbd-a0c4db26912a",
+ *   instanceId: "3c2e4f5a-0b1c-4d2e-8f90-1a2b3c4d5e6f",
+ *   state: 8,
+ *   stateName: "VSS_WS_FAILED_AT_PREPARE_SNAPSHOT",
+ *   failure: 0x800423f4,
+ *   failureName: "VSS_E_WRITERERROR_NONRETRYABLE",
+ *   application: 0,
+ *   applicationMessage: null,
+ * };
+ * console.log(`${failure.name}: ${failure.stateName} (${failure.failureName})`);
+ * ```
+ */
 export interface WriterFailure {
   /** The name. */
   name: string;
@@ -70,11 +128,22 @@ export interface WriterFailure {
 }
 
 /**
- * A writer the backup depends on failed during a phase.
+ * A writer the backup depends on (one named in `writers.include`, or any
+ * writer during a restore) failed during a phase.
  *
- * @example
+ * @example List the writers that failed
  * ```ts ignore
- * catch (e) { if (e instanceof WriterFailureError) for (const w of e.writers) console.log(w.name, w.stateName); }
+ * import { createShadowCopySet, WriterFailureError } from "./mod.ts";
+ *
+ * try {
+ *   await using set = await createShadowCopySet(["C:\\"], {
+ *     writers: { include: [{ name: "SqlServerWriter" }] },
+ *   });
+ *   console.log(set.id);
+ * } catch (error) {
+ *   if (!(error instanceof WriterFailureError)) throw error;
+ *   for (const w of error.writers) console.error(w.name, w.stateName, w.failureName);
+ * }
  * ```
  */
 export class WriterFailureError extends RequesterError {
@@ -100,9 +169,19 @@ export class WriterFailureError extends RequesterError {
 /**
  * The shadow copy storage is full (VSS_E_INSUFFICIENT_STORAGE).
  *
- * @example
+ * @example Raise the storage limit and try once more
  * ```ts ignore
- * catch (e) { if (e instanceof InsufficientStorageError) console.log(e.hint); }
+ * import { createShadowCopySet, diffAreaManagement, InsufficientStorageError } from "./mod.ts";
+ *
+ * try {
+ *   await using set = await createShadowCopySet(["C:\\"]);
+ *   console.log(set.id);
+ * } catch (error) {
+ *   if (!(error instanceof InsufficientStorageError)) throw error;
+ *   diffAreaManagement.changeMaximumSize("C:\\", "C:\\", 20n * 2n ** 30n);
+ *   await using set = await createShadowCopySet(["C:\\"]);
+ *   console.log(set.id);
+ * }
  * ```
  */
 export class InsufficientStorageError extends RequesterError {
@@ -113,9 +192,17 @@ export class InsufficientStorageError extends RequesterError {
 /**
  * A volume cannot be shadow copied (by any provider, or by the one asked for).
  *
- * @example
+ * @example Name the volume that cannot be copied
  * ```ts ignore
- * catch (e) { if (e instanceof VolumeNotSupportedError) console.log(e.volume, e.providerId); }
+ * import { createShadowCopySet, VolumeNotSupportedError } from "./mod.ts";
+ *
+ * try {
+ *   await using set = await createShadowCopySet(["C:\\", "E:\\"]);
+ *   console.log(set.id);
+ * } catch (error) {
+ *   if (!(error instanceof VolumeNotSupportedError)) throw error;
+ *   console.error(`${error.volume} cannot be shadow copied by ${error.providerId ?? "any provider"}`);
+ * }
  * ```
  */
 export class VolumeNotSupportedError extends RequesterError {
@@ -140,11 +227,20 @@ export class VolumeNotSupportedError extends RequesterError {
 }
 
 /**
- * A volume (or share) that does not exist, or that reached its shadow copy limit.
+ * A volume (or share) that does not exist (VSS_E_OBJECT_NOT_FOUND when a
+ * volume was added to the set).
  *
- * @example
+ * @example Report a mistyped volume
  * ```ts ignore
- * catch (e) { if (e instanceof VolumeNotFoundError) console.log(e.message); }
+ * import { createShadowCopySet, VolumeNotFoundError } from "./mod.ts";
+ *
+ * try {
+ *   await using set = await createShadowCopySet(["Q:\\"]);
+ *   console.log(set.id);
+ * } catch (error) {
+ *   if (!(error instanceof VolumeNotFoundError)) throw error;
+ *   console.error(error.message); // names the volume and the forms VSS accepts
+ * }
  * ```
  */
 export class VolumeNotFoundError extends RequesterError {
@@ -155,9 +251,19 @@ export class VolumeNotFoundError extends RequesterError {
 /**
  * A limit was reached: 64 volumes in a set, or the maximum number of shadow copies of a volume.
  *
- * @example
+ * @example Make room by deleting the oldest shadow copy
  * ```ts ignore
- * catch (e) { if (e instanceof LimitReachedError) await deleteShadowCopies({ oldest: "C:\\" }); }
+ * import { createShadowCopySet, deleteShadowCopies, LimitReachedError } from "./mod.ts";
+ *
+ * const snapshot = async () =>
+ *   await (await createShadowCopySet(["C:\\"], { context: "client-accessible" })).complete();
+ * try {
+ *   await snapshot();
+ * } catch (error) {
+ *   if (!(error instanceof LimitReachedError)) throw error;
+ *   await deleteShadowCopies({ oldest: "C:\\" });
+ *   await snapshot();
+ * }
  * ```
  */
 export class LimitReachedError extends RequesterError {
@@ -167,10 +273,18 @@ export class LimitReachedError extends RequesterError {
 
 /**
  * The process cannot drive VSS: 32-bit, or an x64 process emulated on ARM64.
+ * {@linkcode openVss} checks this before loading anything.
  *
- * @example
+ * @example Ask for the native build of the runtime
  * ```ts ignore
- * catch (e) { if (e instanceof UnsupportedProcessError) console.log(e.message); }
+ * import { openVss, UnsupportedProcessError } from "./mod.ts";
+ *
+ * try {
+ *   openVss();
+ * } catch (error) {
+ *   if (!(error instanceof UnsupportedProcessError)) throw error;
+ *   console.error(error.hint); // e.g. use the native ARM64 Deno build
+ * }
  * ```
  */
 export class UnsupportedProcessError extends RequesterError {
@@ -179,11 +293,20 @@ export class UnsupportedProcessError extends RequesterError {
 }
 
 /**
- * A session object was used again after it finished.
+ * A session object was used again after it finished: a
+ * {@linkcode ShadowCopySet} after `complete()` or `delete()`.
  *
- * @example
+ * @example A set is completed once
  * ```ts ignore
- * await set.complete(); await set.complete(); // throws SessionFinishedError
+ * import { createShadowCopySet, SessionFinishedError } from "./mod.ts";
+ *
+ * const set = await createShadowCopySet(["C:\\"]);
+ * await set.complete();
+ * try {
+ *   await set.delete();
+ * } catch (error) {
+ *   console.log(error instanceof SessionFinishedError); // true
+ * }
  * ```
  */
 export class SessionFinishedError extends RequesterError {
@@ -196,11 +319,23 @@ function hexOf(n: number): string {
 }
 
 /**
- * Turns a VssError from `step` into the actionable error for it, when there is one.
+ * Turns a {@linkcode VssError} from `step` into the actionable
+ * {@linkcode RequesterError} for it, when there is one; any other value is
+ * returned as it is. For requesters built on the low-level binding.
  *
- * @example
- * ```ts ignore
- * throw explain(error, "AddToSnapshotSet", { volume: "D:\\" });
+ * @example Translate a low-level failure
+ * ```ts
+ * import { explain, HRESULT, InsufficientStorageError, VssError } from "../mod.ts";
+ *
+ * const low = new VssError(
+ *   HRESULT.VSS_E_INSUFFICIENT_STORAGE,
+ *   "IVssBackupComponents",
+ *   "DoSnapshotSet",
+ *   null,
+ * );
+ * const error = explain(low, "DoSnapshotSet", { volume: "C:\\" });
+ * console.log(error instanceof InsufficientStorageError); // true
+ * console.log((error as Error).cause === low); // true
  * ```
  */
 export function explain(

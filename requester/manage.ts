@@ -39,7 +39,16 @@ import {
   type WriterStatus,
 } from "./writers.ts";
 
-/** The system software provider's id. */
+/**
+ * The id of the Microsoft Software Shadow Copy provider that ships with Windows.
+ *
+ * @example Ask the system provider, not VSS's choice
+ * ```ts ignore
+ * import { isVolumeSupported, SYSTEM_PROVIDER_ID } from "./mod.ts";
+ *
+ * console.log(await isVolumeSupported("D:\\", { providerId: SYSTEM_PROVIDER_ID }));
+ * ```
+ */
 export const SYSTEM_PROVIDER_ID = "b5946137-7b9f-4925-af80-51abd60b20d5";
 
 /** Runs `fn` with a fresh backup components object in `context` (default: all contexts). */
@@ -58,7 +67,18 @@ async function withSession<T>(
   }
 }
 
-/** Common options: the runtime to use. */
+/**
+ * Common options of the management functions: the runtime to use, and a
+ * signal for those with an asynchronous part.
+ *
+ * @example Give up on a slow writer query after a minute
+ * ```ts
+ * import type { ManageOptions } from "./mod.ts";
+ *
+ * const options: ManageOptions = { signal: AbortSignal.timeout(60_000) };
+ * console.log(options.signal?.aborted); // false
+ * ```
+ */
 export interface ManageOptions {
   /** The VSS runtime (default: openVss()). */
   runtime?: VssRuntime;
@@ -69,9 +89,13 @@ export interface ManageOptions {
 /**
  * Every shadow copy on the system (all contexts), optionally only one set or one id.
  *
- * @example List shadow copies of a set
+ * @example List the shadow copies of one volume
  * ```ts ignore
- * for (const s of await listShadowCopies({ setId })) console.log(s.devicePath);
+ * import { listShadowCopies } from "./mod.ts";
+ *
+ * for (const s of await listShadowCopies()) {
+ *   if (s.volumeDisplayName === "C:\\") console.log(s.id, s.createdAt, s.devicePath);
+ * }
  * ```
  */
 export async function listShadowCopies(
@@ -116,16 +140,35 @@ export async function listShadowCopies(
   });
 }
 
-/** What to delete. */
+/**
+ * What {@linkcode deleteShadowCopies} deletes: one shadow copy by `id`, a
+ * whole set by `setId`, `all` of them, or the `oldest` of a volume.
+ *
+ * @example Pick the target from command-line arguments
+ * ```ts
+ * import type { DeleteTarget } from "./mod.ts";
+ *
+ * const [what, value] = ["oldest", "C:\\"];
+ * const target: DeleteTarget = what === "set"
+ *   ? { setId: value }
+ *   : what === "oldest"
+ *   ? { oldest: value }
+ *   : { id: value };
+ * console.log(target); // { oldest: "C:\\" }
+ * ```
+ */
 export type DeleteTarget = { id: string } | { setId: string } | { all: true } | { oldest: string };
 
 /**
  * Deletes shadow copies: one by id, a whole set, all of them, or the oldest of a volume.
  * Returns how many were deleted.
  *
- * @example Delete one set
+ * @example Delete every shadow copy of a set
  * ```ts ignore
- * await deleteShadowCopies({ setId: "..." });
+ * import { deleteShadowCopies, listShadowCopies } from "./mod.ts";
+ *
+ * const [first] = await listShadowCopies();
+ * if (first) console.log(await deleteShadowCopies({ setId: first.setId }), "deleted");
  * ```
  */
 export async function deleteShadowCopies(
@@ -166,7 +209,10 @@ export async function deleteShadowCopies(
  *
  * @example Mount a shadow copy at X:
  * ```ts ignore
- * await exposeShadowCopy(id, { as: "local", at: "X:" });
+ * import { exposeShadowCopy, listShadowCopies } from "./mod.ts";
+ *
+ * const [snapshot] = await listShadowCopies();
+ * console.log(await exposeShadowCopy(snapshot.id, { as: "local", at: "X:" })); // "X:"
  * ```
  */
 export async function exposeShadowCopy(
@@ -186,11 +232,20 @@ export async function exposeShadowCopy(
 }
 
 /**
- * Unexposes a shadow copy that was exposed.
+ * Unexposes a shadow copy that {@linkcode exposeShadowCopy} exposed (drive
+ * letter, mount folder or share).
  *
- * @example
+ * @example Expose a shadow copy for a while, then take it away
  * ```ts ignore
- * await unexposeShadowCopy(id);
+ * import { exposeShadowCopy, listShadowCopies, unexposeShadowCopy } from "./mod.ts";
+ *
+ * const [snapshot] = await listShadowCopies();
+ * await exposeShadowCopy(snapshot.id, { as: "local", at: "X:" });
+ * try {
+ *   console.log([...Deno.readDirSync("X:\\")].length, "entries");
+ * } finally {
+ *   await unexposeShadowCopy(snapshot.id);
+ * }
  * ```
  */
 export async function unexposeShadowCopy(id: string, options: ManageOptions = {}): Promise<void> {
@@ -206,9 +261,13 @@ export async function unexposeShadowCopy(id: string, options: ManageOptions = {}
  * volumes outside VSS's control. With `flags` (VSS_HARDWARE_OPTIONS values)
  * the extended form is used.
  *
- * @example
+ * @example Keep a set's volumes as ordinary volumes
  * ```ts ignore
- * await breakShadowCopySet(setId);
+ * import { breakShadowCopySet, createShadowCopySet } from "./mod.ts";
+ *
+ * const set = await createShadowCopySet(["E:\\"], { context: "app-rollback" });
+ * await set.complete();
+ * await breakShadowCopySet(set.id);
  * ```
  */
 export async function breakShadowCopySet(
@@ -232,9 +291,14 @@ export async function breakShadowCopySet(
 /**
  * Reverts a volume to a shadow copy of it (destroys later changes on the volume).
  *
- * @example
+ * @example Roll D: back to its newest shadow copy
  * ```ts ignore
- * await revertToShadowCopy(id, { forceDismount: true });
+ * import { listShadowCopies, revertToShadowCopy } from "./mod.ts";
+ *
+ * const newest = (await listShadowCopies())
+ *   .filter((s) => s.volumeDisplayName === "D:\\")
+ *   .sort((a, b) => Number(b.createdAtTicks - a.createdAtTicks))[0];
+ * await revertToShadowCopy(newest.id, { forceDismount: true });
  * ```
  */
 export async function revertToShadowCopy(
@@ -248,11 +312,15 @@ export async function revertToShadowCopy(
 }
 
 /**
- * Imports transportable shadow copies described by a saved backup components document.
+ * Imports transportable shadow copies described by a saved backup components
+ * document; returns the shadow copies that appeared.
  *
- * @example
+ * @example Import a set made on another machine
  * ```ts ignore
- * await importShadowCopies(await Deno.readTextFile("set.xml"));
+ * import { importShadowCopies } from "./mod.ts";
+ *
+ * const imported = await importShadowCopies(await Deno.readTextFile("set.xml"));
+ * for (const s of imported) console.log(s.id, s.devicePath);
  * ```
  */
 export async function importShadowCopies(
@@ -279,7 +347,21 @@ export async function importShadowCopies(
   return (await listShadowCopies({ runtime })).filter((s) => !before.has(s.id));
 }
 
-/** A volume that shadow copies can be made of. */
+/**
+ * A volume that shadow copies can be made of, as {@linkcode listVolumes}
+ * and {@linkcode resolveVolume} return it.
+ *
+ * @example Show a volume by the name people know
+ * ```ts
+ * import type { Volume } from "./mod.ts";
+ *
+ * const volume: Volume = {
+ *   guidName: "\\\\?\\Volume{3f9a2c1e-0000-0000-0000-100000000000}\\",
+ *   displayName: "C:\\",
+ * };
+ * console.log(`${volume.displayName} (${volume.guidName})`);
+ * ```
+ */
 export interface Volume {
   /** The `\\?\Volume{...}\` name. */
   guidName: string;
@@ -290,8 +372,10 @@ export interface Volume {
 /**
  * The volumes a provider (default: the system provider) can shadow copy.
  *
- * @example
+ * @example Print the volumes that can be shadow copied
  * ```ts ignore
+ * import { listVolumes } from "./mod.ts";
+ *
  * for (const v of listVolumes()) console.log(v.displayName, v.guidName);
  * ```
  */
@@ -326,9 +410,12 @@ const sameVolume = (a: string, b: string) => {
 /**
  * The volume that `name` (a display name like `C:` / `C:\`, or a GUID name) stands for, or null.
  *
- * @example
+ * @example Find the GUID name of C:
  * ```ts ignore
- * console.log(resolveVolume("C:")?.guidName);
+ * import { resolveVolume } from "./mod.ts";
+ *
+ * const volume = resolveVolume("C:");
+ * console.log(volume?.guidName ?? "C: cannot be shadow copied");
  * ```
  */
 export function resolveVolume(name: string, options: ManageOptions = {}): Volume | null {
@@ -338,7 +425,24 @@ export function resolveVolume(name: string, options: ManageOptions = {}): Volume
     null;
 }
 
-/** A shadow copy provider. */
+/**
+ * A shadow copy provider, as {@linkcode listProviders} returns it.
+ *
+ * @example Tell a hardware provider from the others
+ * ```ts
+ * import type { Provider } from "./mod.ts";
+ *
+ * const provider: Provider = {
+ *   id: "11111111-2222-3333-4444-555555555555",
+ *   name: "Example SAN provider",
+ *   type: "hardware",
+ *   version: "2.1",
+ *   versionId: "00000002-0000-0000-0001-000000000000",
+ *   classId: "66666666-7777-8888-9999-aaaaaaaaaaaa",
+ * };
+ * console.log(provider.type === "hardware" ? "can make transportable sets" : "software only");
+ * ```
+ */
 export interface Provider {
   /** Id (GUID). */
   id: string;
@@ -357,9 +461,11 @@ export interface Provider {
 /**
  * The registered shadow copy providers.
  *
- * @example
+ * @example Print the providers and their types
  * ```ts ignore
- * for (const p of await listProviders()) console.log(p.name);
+ * import { listProviders } from "./mod.ts";
+ *
+ * for (const p of await listProviders()) console.log(p.name, p.type, p.id);
  * ```
  */
 export async function listProviders(options: ManageOptions = {}): Promise<Provider[]> {
@@ -392,9 +498,14 @@ export async function listProviders(options: ManageOptions = {}): Promise<Provid
 /**
  * Whether a provider (default: any) can shadow copy `volume`.
  *
- * @example
+ * @example Keep only the volumes that can be shadow copied
  * ```ts ignore
- * if (await isVolumeSupported("D:\\")) { ... }
+ * import { isVolumeSupported } from "./mod.ts";
+ *
+ * const wanted = ["C:\\", "D:\\", "Z:\\"];
+ * const supported: string[] = [];
+ * for (const v of wanted) if (await isVolumeSupported(v)) supported.push(v);
+ * console.log(supported);
  * ```
  */
 export async function isVolumeSupported(
@@ -411,11 +522,15 @@ export async function isVolumeSupported(
 }
 
 /**
- * Whether `volume` has shadow copies, and the capability mask VSS reports for it.
+ * Whether `volume` has shadow copies, and the capability mask
+ * (VSS_SNAPSHOT_COMPATIBILITY bits) VSS reports for it.
  *
- * @example
+ * @example Check before defragmenting a volume
  * ```ts ignore
- * const { snapshotsPresent } = isVolumeSnapshotted("C:\\");
+ * import { isVolumeSnapshotted } from "./mod.ts";
+ *
+ * const { snapshotsPresent, capability } = isVolumeSnapshotted("C:\\");
+ * console.log(snapshotsPresent, capability.toString(16));
  * ```
  */
 export function isVolumeSnapshotted(
@@ -427,7 +542,24 @@ export function isVolumeSnapshotted(
   return { snapshotsPresent: r.pbSnapshotsPresent, capability: r.plSnapshotCapability };
 }
 
-/** A shadow copy storage (diff) area. */
+/**
+ * A shadow copy storage (diff) area, as {@linkcode DiffAreaManagement.forVolume}
+ * and {@linkcode DiffAreaManagement.onVolume} return it.
+ *
+ * @example How full is a storage area
+ * ```ts
+ * import type { DiffArea } from "./mod.ts";
+ *
+ * const area: DiffArea = {
+ *   volume: "C:\\",
+ *   diffAreaVolume: "D:\\",
+ *   maximumBytes: 10n * 2n ** 30n,
+ *   allocatedBytes: 2n * 2n ** 30n,
+ *   usedBytes: 2n ** 30n,
+ * };
+ * console.log(`${Number((area.usedBytes * 100n) / area.maximumBytes)}% used`); // 10% used
+ * ```
+ */
 export interface DiffArea {
   /** The volume. */
   volume: string;
@@ -475,10 +607,38 @@ function withDiffMgmt<T>(
   return fn(mgmt);
 }
 
-/** Options of the diff-area functions: the runtime and the provider (default: the system provider). */
+/**
+ * Options of the diff-area functions: the runtime and the provider (default: the system provider).
+ *
+ * @example Manage the storage of another software provider
+ * ```ts
+ * import type { DiffAreaOptions } from "./mod.ts";
+ *
+ * const options: DiffAreaOptions = { providerId: "7c5f3d2a-1b4e-4f60-9a8b-0c1d2e3f4a5b" };
+ * console.log(options.providerId);
+ * ```
+ */
 export type DiffAreaOptions = ManageOptions & { providerId?: string };
 
-/** A volume's shadow copy protection state. */
+/**
+ * A volume's shadow copy protection state, from
+ * {@linkcode DiffAreaManagement.protection}.
+ *
+ * @example Explain a protection fault
+ * ```ts
+ * import { hresultName, VSS_PROTECTION_FAULT, type VolumeProtection } from "../mod.ts";
+ *
+ * const state: VolumeProtection = {
+ *   level: "snapshot",
+ *   offline: true,
+ *   fault: VSS_PROTECTION_FAULT.VSS_PROTECTION_FAULT_DIFF_AREA_FULL,
+ *   failureStatus: 0x8004231f,
+ *   hasUnusedDiffArea: false,
+ * };
+ * if (state.offline) console.log(`offline: ${hresultName(state.failureStatus)}`);
+ * // offline: VSS_E_INSUFFICIENT_STORAGE
+ * ```
+ */
 export interface VolumeProtection {
   /** `original-volume` or `snapshot`. */
   level: "original-volume" | "snapshot";
@@ -492,7 +652,20 @@ export interface VolumeProtection {
   hasUnusedDiffArea: boolean;
 }
 
-/** The functions of {@linkcode diffAreaManagement}. */
+/**
+ * The functions of {@linkcode diffAreaManagement}: list, add and resize
+ * shadow copy storage areas, and read or set a volume's protection level.
+ *
+ * @example Take the functions as a parameter (a test can pass a fake)
+ * ```ts ignore
+ * import { type DiffAreaManagement, diffAreaManagement } from "./mod.ts";
+ *
+ * function usedBytes(areas: DiffAreaManagement, volume: string): bigint {
+ *   return areas.forVolume(volume).reduce((sum, a) => sum + a.usedBytes, 0n);
+ * }
+ * console.log(usedBytes(diffAreaManagement, "C:\\"));
+ * ```
+ */
 export interface DiffAreaManagement {
   /** Diff areas for a volume (whose shadow copies they store). */
   forVolume(volume: string, options?: DiffAreaOptions): DiffArea[];
@@ -527,7 +700,9 @@ export interface DiffAreaManagement {
  *
  * @example Limit the storage of C: on D: to 10 GiB
  * ```ts ignore
- * diffAreas.changeMaximumSize("C:\\", "D:\\", 10n * 2n ** 30n);
+ * import { diffAreaManagement } from "./mod.ts";
+ *
+ * diffAreaManagement.changeMaximumSize("C:\\", "D:\\", 10n * 2n ** 30n);
  * ```
  */
 export const diffAreaManagement: DiffAreaManagement = {
@@ -616,9 +791,13 @@ export const diffAreaManagement: DiffAreaManagement = {
 /**
  * The writers of the system: their metadata (GatherWriterMetadata) and status.
  *
- * @example
+ * @example List the writers and their state, like `vssadmin list writers`
  * ```ts ignore
- * const { metadata, status } = await getWriters();
+ * import { getWriters } from "./mod.ts";
+ *
+ * const { metadata, status } = await getWriters({ timeoutMs: 60_000 });
+ * for (const s of status) console.log(s.name, s.stateName, s.failureName ?? "no error");
+ * console.log(metadata.reduce((n, w) => n + w.components.length, 0), "components");
  * ```
  */
 export async function getWriters(

@@ -10,7 +10,21 @@ import {
   VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
 } from "../ffi/generated/enums.ts";
 
-/** How a shadow copy is made and how long it lives. */
+/**
+ * How a shadow copy is made and how long it lives (the VSS snapshot
+ * context): `backup` involves writers and ends with the session;
+ * `client-accessible` makes a persistent copy without writers, as Previous
+ * Versions does.
+ *
+ * @example A persistent, writer-free shadow copy
+ * ```ts
+ * import type { CreateShadowCopySetOptions, ShadowCopyContext } from "./mod.ts";
+ *
+ * const context: ShadowCopyContext = "client-accessible";
+ * const options: CreateShadowCopySetOptions = { context };
+ * console.log(options);
+ * ```
+ */
 export type ShadowCopyContext =
   | "backup"
   | "file-share-backup"
@@ -19,10 +33,37 @@ export type ShadowCopyContext =
   | "client-accessible"
   | "client-accessible-writers";
 
-/** The backup type writers are told about. */
+/**
+ * The backup type writers are told about. `copy` (the default) leaves the
+ * applications' own backup history alone; `full`, `incremental`,
+ * `differential` and `log` take part in it.
+ *
+ * @example Choose the backup type from the schedule
+ * ```ts
+ * import type { BackupKind } from "./mod.ts";
+ *
+ * const kind: BackupKind = new Date().getDay() === 0 ? "full" : "incremental";
+ * console.log(kind);
+ * ```
+ */
 export type BackupKind = "full" | "incremental" | "differential" | "log" | "copy";
 
-/** The phases of creating a shadow copy set, in order. */
+/**
+ * The phases of creating a shadow copy set, in order, followed by those of
+ * completing it and of a restore; {@linkcode ProgressEvent.phase} names one.
+ *
+ * @example Label each phase for a progress display
+ * ```ts
+ * import type { Phase } from "./mod.ts";
+ *
+ * const labels: Partial<Record<Phase, string>> = {
+ *   "gather-metadata": "Asking the writers",
+ *   prepare: "Preparing",
+ *   snapshot: "Taking the shadow copy",
+ * };
+ * console.log(labels.snapshot);
+ * ```
+ */
 export type Phase =
   | "initialize"
   | "gather-metadata"
@@ -36,7 +77,20 @@ export type Phase =
   | "copy"
   | "post-restore";
 
-/** Selects writers (or one of their components) by any of these fields. */
+/**
+ * Selects writers (or one of their components) by any of these fields. A
+ * writer matches when each of `name`, `classId` and `instanceId` that is
+ * given matches; `componentPath` narrows an include to one component.
+ *
+ * @example Leave one writer out, and back up one component of another
+ * ```ts
+ * import type { WriterSelector } from "./mod.ts";
+ *
+ * const exclude: WriterSelector[] = [{ name: "Microsoft Hyper-V VSS Writer" }];
+ * const include: WriterSelector[] = [{ name: "SqlServerWriter", componentPath: "SQL01\\sales" }];
+ * console.log({ include, exclude });
+ * ```
+ */
 export interface WriterSelector {
   /** Writer name as reported by the writer (`Microsoft Hyper-V VSS Writer`). */
   name?: string;
@@ -48,7 +102,19 @@ export interface WriterSelector {
   componentPath?: string;
 }
 
-/** Deadlines per phase, in milliseconds. */
+/**
+ * Deadlines per phase, in milliseconds; a phase that runs longer is
+ * cancelled (IVssAsync::Cancel). Missing fields keep
+ * {@linkcode DEFAULT_DEADLINES}.
+ *
+ * @example Shorter deadlines for an interactive tool
+ * ```ts
+ * import type { Deadlines } from "./mod.ts";
+ *
+ * const deadlines: Deadlines = { gatherMetadata: 60_000, snapshot: 120_000 };
+ * console.log(deadlines);
+ * ```
+ */
 export interface Deadlines {
   /** GatherWriterMetadata, in ms. */
   gatherMetadata?: number;
@@ -60,7 +126,18 @@ export interface Deadlines {
   complete?: number;
 }
 
-/** Default deadlines: generous for gathering and preparing, and snapshot time is bounded by VSS itself. */
+/**
+ * Default deadlines: generous for gathering and preparing, and snapshot time
+ * is bounded by VSS itself.
+ *
+ * @example Double the default snapshot deadline
+ * ```ts
+ * import { type Deadlines, DEFAULT_DEADLINES } from "./mod.ts";
+ *
+ * const deadlines: Deadlines = { snapshot: 2 * DEFAULT_DEADLINES.snapshot };
+ * console.log(DEFAULT_DEADLINES.snapshot / 60_000, "minutes by default");
+ * ```
+ */
 export const DEFAULT_DEADLINES: Required<Deadlines> = {
   gatherMetadata: 5 * 60_000,
   prepare: 5 * 60_000,
@@ -68,11 +145,23 @@ export const DEFAULT_DEADLINES: Required<Deadlines> = {
   complete: 5 * 60_000,
 };
 
-/** A progress report: the phase that just began or ended and the time since the operation started. */
+/**
+ * A progress report: the phase that just began or ended and the time since the operation started.
+ *
+ * @example Log each phase as it ends
+ * ```ts
+ * import type { ProgressEvent } from "./mod.ts";
+ *
+ * const onProgress = (e: ProgressEvent) => {
+ *   if (e.state === "end") console.log(`${e.phase} done at ${Math.round(e.elapsedMs)} ms`);
+ * };
+ * onProgress({ phase: "snapshot", state: "end", elapsedMs: 1234.5 });
+ * ```
+ */
 export interface ProgressEvent {
   /** The phase. */
   phase: Phase;
-  /** Writer state (VSS_WRITER_STATE). */
+  /** Whether the phase began (`start`) or ended (`end`). */
   state: "start" | "end";
   /** Milliseconds since the operation started. */
   elapsedMs: number;
@@ -124,7 +213,18 @@ export function backupTypeValue(kind: BackupKind): VSS_BACKUP_TYPE {
   }[kind];
 }
 
-/** Names of the attribute bits set in `attributes`. */
+/**
+ * Names of the VSS_VOLUME_SNAPSHOT_ATTRIBUTES bits set in `attributes`,
+ * lower case and without the `VSS_VOLSNAP_ATTR_` prefix.
+ *
+ * @example Describe a shadow copy's attributes
+ * ```ts
+ * import { attributeNames, VSS_VOLUME_SNAPSHOT_ATTRIBUTES as A } from "../mod.ts";
+ *
+ * console.log(attributeNames(A.VSS_VOLSNAP_ATTR_PERSISTENT | A.VSS_VOLSNAP_ATTR_NO_WRITERS));
+ * // ["persistent", "no_writers"]
+ * ```
+ */
 export function attributeNames(attributes: number): string[] {
   const names: string[] = [];
   for (const [bit, name] of ATTRIBUTE_BITS) if ((attributes & bit) !== 0) names.push(name);

@@ -21,7 +21,27 @@ import {
   type WriterStatus,
 } from "./writers.ts";
 
-/** A component recorded in a backup components document. */
+/**
+ * A component recorded in a backup components document, as
+ * {@linkcode readBackupDocument} returns it.
+ *
+ * @example Keep the components whose backup succeeded
+ * ```ts
+ * import type { DocumentComponent } from "./mod.ts";
+ *
+ * const components: DocumentComponent[] = [{
+ *   writerId: "a65faa63-5ea8-4ebc-9dbd-a0c4db26912a",
+ *   instanceId: "3c2e4f5a-0b1c-4d2e-8f90-1a2b3c4d5e6f",
+ *   type: "database",
+ *   logicalPath: "SQL01",
+ *   name: "sales",
+ *   path: "SQL01\\sales",
+ *   backupSucceeded: true,
+ *   backupStamp: null,
+ * }];
+ * console.log(components.filter((c) => c.backupSucceeded).map((c) => c.path));
+ * ```
+ */
 export interface DocumentComponent {
   /** Writer class id. */
   writerId: string;
@@ -77,11 +97,15 @@ function documentComponents(backup: IVssBackupComponents): DocumentComponent[] {
 }
 
 /**
- * The components a saved backup components document records.
+ * The components a saved backup components document records. Synchronous;
+ * changes nothing.
  *
- * @example
+ * @example List what a backup holds
  * ```ts ignore
- * for (const c of readBackupDocument(xml)) console.log(c.path, c.backupSucceeded);
+ * import { readBackupDocument } from "./mod.ts";
+ *
+ * const xml = await Deno.readTextFile("D:\\backup\\backup.xml");
+ * for (const c of readBackupDocument(xml)) console.log(c.path, c.type, c.backupSucceeded);
  * ```
  */
 export function readBackupDocument(
@@ -98,7 +122,26 @@ export function readBackupDocument(
   }
 }
 
-/** A component to restore and how. */
+/**
+ * A component to restore and how: an element of
+ * {@linkcode RestoreOptions.select}.
+ *
+ * @example Restore a database to another folder
+ * ```ts
+ * import type { RestoreSelection } from "./mod.ts";
+ *
+ * const selection: RestoreSelection = {
+ *   componentPath: "SQL01\\sales",
+ *   newTargets: [{
+ *     path: "D:\\data",
+ *     filespec: "sales*.mdf",
+ *     recursive: false,
+ *     alternatePath: "E:\\restored",
+ *   }],
+ * };
+ * console.log(selection.componentPath);
+ * ```
+ */
 export interface RestoreSelection {
   /** `logicalPath\\name` of a component in the document. */
   componentPath: string;
@@ -114,10 +157,43 @@ export interface RestoreSelection {
   newTargets?: { path: string; filespec: string; recursive: boolean; alternatePath: string }[];
 }
 
-/** What the caller's copy step reports per component. */
+/**
+ * What the caller's copy step reports per component: `all` files were
+ * restored, `none` were (nothing changed), or the copy `failed` part-way.
+ *
+ * @example Report the outcome of copying one component
+ * ```ts
+ * import type { FileRestoreResult } from "./mod.ts";
+ *
+ * async function copyBack(from: string, to: string): Promise<FileRestoreResult> {
+ *   try {
+ *     await Deno.copyFile(from, to);
+ *     return "all";
+ *   } catch {
+ *     return "failed";
+ *   }
+ * }
+ * console.log(await copyBack("no-such-file.db", "copy.db")); // "failed"
+ * ```
+ */
 export type FileRestoreResult = "all" | "none" | "failed";
 
-/** Options of {@linkcode restore}. */
+/**
+ * Options of {@linkcode restore}: the components to restore, and the copy
+ * step that runs between PreRestore and PostRestore.
+ *
+ * @example Restore one component, copying nothing yet
+ * ```ts
+ * import type { RestoreOptions } from "./mod.ts";
+ *
+ * const options: RestoreOptions = {
+ *   select: [{ componentPath: "SQL01\\sales" }],
+ *   copy: (plan) => Object.fromEntries(plan.components.map((c) => [c.path, "none"] as const)),
+ *   deadlines: { complete: 10 * 60_000 },
+ * };
+ * console.log(options.select.length);
+ * ```
+ */
 export interface RestoreOptions {
   /** The components to restore. */
   select: RestoreSelection[];
@@ -138,7 +214,22 @@ export interface RestoreOptions {
   runtime?: VssRuntime;
 }
 
-/** What will be restored, for the copy step. */
+/**
+ * What will be restored, for the copy step: each selected component with
+ * where it goes (`original` or `new` targets), and the running writers'
+ * metadata.
+ *
+ * @example Log the plan in the copy step
+ * ```ts
+ * import type { FileRestoreResult, RestorePlan } from "./mod.ts";
+ *
+ * function copy(plan: RestorePlan): Record<string, FileRestoreResult> {
+ *   for (const c of plan.components) console.log(`${c.path} -> ${c.target} location`);
+ *   return {};
+ * }
+ * copy({ components: [], writers: [] });
+ * ```
+ */
 export interface RestorePlan {
   /** The components. */
   components: (DocumentComponent & { selection: RestoreSelection; target: string })[];
@@ -152,10 +243,19 @@ export interface RestorePlan {
  *
  * @example Restore one component
  * ```ts ignore
- * await restore(xml, {
- *   select: [{ componentPath: "Logical\\Data" }],
- *   copy: async (plan) => { await copyBack(plan); return {}; },
+ * import { restore } from "./mod.ts";
+ *
+ * const xml = await Deno.readTextFile("D:\\backup\\backup.xml");
+ * const status = await restore(xml, {
+ *   select: [{ componentPath: "SQL01\\sales" }],
+ *   copy: async (plan) => {
+ *     for (const c of plan.components) {
+ *       await Deno.copyFile(`D:\\backup\\${c.name}.mdf`, `C:\\data\\${c.name}.mdf`);
+ *     }
+ *     return {}; // every component: "all"
+ *   },
  * });
+ * console.log(status.filter((w) => w.failed).length, "writer(s) failed");
  * ```
  */
 export async function restore(document: string, options: RestoreOptions): Promise<WriterStatus[]> {

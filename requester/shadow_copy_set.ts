@@ -51,10 +51,42 @@ import {
   type WriterStatus,
 } from "./writers.ts";
 
-/** The most volumes one shadow copy set may hold. */
+/**
+ * The most volumes one shadow copy set may hold.
+ *
+ * @example Split a long volume list into sets
+ * ```ts
+ * import { MAX_VOLUMES_PER_SET } from "./mod.ts";
+ *
+ * const volumes = Array.from({ length: 100 }, (_, i) => `C:\\mnt\\disk${i}\\`);
+ * const batches: string[][] = [];
+ * for (let i = 0; i < volumes.length; i += MAX_VOLUMES_PER_SET) {
+ *   batches.push(volumes.slice(i, i + MAX_VOLUMES_PER_SET));
+ * }
+ * console.log(batches.map((b) => b.length)); // [64, 36]
+ * ```
+ */
 export const MAX_VOLUMES_PER_SET = 64;
 
-/** Options of {@linkcode createShadowCopySet}. */
+/**
+ * Options of {@linkcode createShadowCopySet}. Every field is optional: the
+ * default is a non-persistent `backup` context, every writer, backup type
+ * `copy`, and VSS's choice of provider.
+ *
+ * @example A full backup that needs one writer and reports progress
+ * ```ts
+ * import type { CreateShadowCopySetOptions } from "./mod.ts";
+ *
+ * const options: CreateShadowCopySetOptions = {
+ *   backupType: "full",
+ *   writers: { include: [{ name: "SqlServerWriter" }] },
+ *   deadlines: { snapshot: 120_000 },
+ *   signal: AbortSignal.timeout(15 * 60_000),
+ *   onProgress: (e) => console.log(e.phase, e.state),
+ * };
+ * console.log(Object.keys(options));
+ * ```
+ */
 export interface CreateShadowCopySetOptions {
   /** Default `backup`. */
   context?: ShadowCopyContext;
@@ -85,7 +117,20 @@ export interface CreateShadowCopySetOptions {
   runtime?: VssRuntime;
 }
 
-/** One shadow copy of the set. */
+/**
+ * One shadow copy: an element of {@linkcode ShadowCopySet.snapshots}, and
+ * what {@linkcode listShadowCopies} returns.
+ *
+ * @example Print where each shadow copy of a set can be read
+ * ```ts ignore
+ * import { createShadowCopySet, type ShadowCopy } from "./mod.ts";
+ *
+ * const describe = (s: ShadowCopy) =>
+ *   `${s.volume} -> ${s.devicePath} (${s.createdAt.toISOString()}, ${s.attributeNames.join(" ")})`;
+ * await using set = await createShadowCopySet(["C:\\", "D:\\"]);
+ * for (const snapshot of set.snapshots) console.log(describe(snapshot));
+ * ```
+ */
 export interface ShadowCopy {
   /** Id (GUID). */
   id: string;
@@ -158,6 +203,17 @@ function componentPath(logicalPath: string | null, name: string): string {
  * which reports the backup's outcome to the writers and releases the session;
  * non-persistent shadow copies go with it. `await using` completes a set that
  * was not completed, reporting the backup as not succeeded.
+ *
+ * @example Copy a file out of the shadow copy, then report success
+ * ```ts ignore
+ * import { createShadowCopySet } from "./mod.ts";
+ *
+ * await using set = await createShadowCopySet(["C:\\"]);
+ * await Deno.copyFile(set.mapPath("C:\\data\\app.db"), "D:\\backup\\app.db");
+ * await set.complete({ succeeded: true });
+ * // the final document records the outcome; keep it for a restore
+ * await Deno.writeTextFile("D:\\backup\\backup.xml", set.saveBackupDocument());
+ * ```
  */
 export class ShadowCopySet implements AsyncDisposable {
   /** The set id. */
@@ -208,7 +264,12 @@ export class ShadowCopySet implements AsyncDisposable {
 
   /**
    * The path inside the shadow copy that corresponds to `originalPath`
-   * (which must lie on one of the set's volumes).
+   * (which must lie on one of the set's volumes; a RangeError otherwise).
+   *
+   * @example Read a file as it was at snapshot time
+   * ```ts ignore
+   * const bytes = await Deno.readFile(set.mapPath("C:\\data\\app.db"));
+   * ```
    */
   mapPath(originalPath: string): string {
     const lower = originalPath.toLowerCase();
@@ -228,6 +289,12 @@ export class ShadowCopySet implements AsyncDisposable {
    * The backup components document of this session, for a later restore:
    * the live one before completion, and the final one (with each component's
    * backup-succeeded flag) afterwards.
+   *
+   * @example Keep the document next to the copied files
+   * ```ts ignore
+   * await set.complete();
+   * await Deno.writeTextFile("D:\\backup\\backup.xml", set.saveBackupDocument());
+   * ```
    */
   saveBackupDocument(): string {
     if (this.#backup === null && this.#document !== null) return this.#document;
@@ -248,6 +315,18 @@ export class ShadowCopySet implements AsyncDisposable {
    * Reports the backup's outcome (SetBackupSucceeded per component,
    * BackupComplete), checks the writers, and releases the session. Without
    * `persistent`, the shadow copies are gone afterwards.
+   *
+   * @example Report the outcome of the copy step
+   * ```ts ignore
+   * let succeeded = false;
+   * try {
+   *   await Deno.copyFile(set.mapPath("C:\\data\\app.db"), "D:\\backup\\app.db");
+   *   succeeded = true;
+   * } finally {
+   *   const writers = await set.complete({ succeeded });
+   *   console.log(writers.filter((w) => w.failed).length, "writer(s) failed");
+   * }
+   * ```
    */
   async complete(
     options: { succeeded?: boolean; signal?: AbortSignal } = {},
@@ -294,7 +373,15 @@ export class ShadowCopySet implements AsyncDisposable {
 
   /**
    * Deletes the shadow copies of this set now (persistent ones included)
-   * and releases the session.
+   * and releases the session. Returns how many were deleted.
+   *
+   * @example Throw away a persistent set that is no longer wanted
+   * ```ts ignore
+   * import { createShadowCopySet } from "./mod.ts";
+   *
+   * const set = await createShadowCopySet(["C:\\"], { persistent: true });
+   * console.log(await set.delete(), "shadow copy deleted");
+   * ```
    */
   async delete(): Promise<number> {
     const backup = this.#session("delete");

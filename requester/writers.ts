@@ -30,7 +30,25 @@ export function enumName(table: Record<string, number>, value: number): string {
   return String(value);
 }
 
-/** A file specification of writer metadata. */
+/**
+ * A file specification of writer metadata: a directory, a file name pattern,
+ * and whether subdirectories count.
+ *
+ * @example Turn a file specification into a glob
+ * ```ts
+ * import type { FileSpec } from "./mod.ts";
+ *
+ * const spec: FileSpec = {
+ *   path: "C:\\ProgramData\\App\\db",
+ *   filespec: "*.mdb",
+ *   recursive: true,
+ *   alternateLocation: null,
+ *   backupTypeMask: 0,
+ * };
+ * console.log(`${spec.path}\\${spec.recursive ? "**\\" : ""}${spec.filespec}`);
+ * // C:\ProgramData\App\db\**\*.mdb
+ * ```
+ */
 export interface FileSpec {
   /** Directory. */
   path: string;
@@ -44,7 +62,21 @@ export interface FileSpec {
   backupTypeMask: number;
 }
 
-/** A component a writer declares. */
+/**
+ * A component a writer declares in its metadata: an element of
+ * {@linkcode WriterMetadata.components}.
+ *
+ * @example The component path to select it by
+ * ```ts ignore
+ * import { getWriters, type WriterComponent } from "./mod.ts";
+ *
+ * const pathOf = (c: WriterComponent) => c.logicalPath ? `${c.logicalPath}\\${c.name}` : c.name;
+ * const { metadata } = await getWriters();
+ * for (const w of metadata) {
+ *   for (const c of w.components.filter((c) => c.selectable)) console.log(w.name, pathOf(c));
+ * }
+ * ```
+ */
 export interface WriterComponent {
   /** The type. */
   type: "database" | "filegroup" | "undefined";
@@ -74,7 +106,20 @@ export interface WriterComponent {
   dependencies: { writerId: string; logicalPath: string | null; componentName: string }[];
 }
 
-/** Everything a writer's metadata document says, as plain data. */
+/**
+ * Everything a writer's metadata document says, as plain data: from
+ * {@linkcode getWriters}, or {@linkcode ShadowCopySet.writers} after a backup.
+ *
+ * @example Find the files a writer wants left out
+ * ```ts ignore
+ * import { getWriters } from "./mod.ts";
+ *
+ * const { metadata } = await getWriters();
+ * for (const w of metadata) {
+ *   for (const f of w.excludeFiles) console.log(w.name, f.path, f.filespec);
+ * }
+ * ```
+ */
 export interface WriterMetadata {
   /** Writer instance id. */
   instanceId: string;
@@ -227,7 +272,20 @@ export function readAllWriterMetadata(backup: IVssBackupComponents): WriterMetad
   });
 }
 
-/** One writer's status after a phase. */
+/**
+ * One writer's status after a phase: what {@linkcode ShadowCopySet.complete},
+ * {@linkcode restore} and {@linkcode getWriters} report.
+ *
+ * @example Summarise the writers after a backup
+ * ```ts ignore
+ * import { createShadowCopySet, type WriterStatus } from "./mod.ts";
+ *
+ * const summary = (all: WriterStatus[]) =>
+ *   all.map((w) => `${w.name}: ${w.failed ? w.failureName ?? w.stateName : "ok"}`);
+ * await using set = await createShadowCopySet(["C:\\"]);
+ * console.log(summary(await set.complete()));
+ * ```
+ */
 export interface WriterStatus extends WriterFailure {
   /** True when the state is one of the VSS_WS_FAILED_AT_* states. */
   failed: boolean;
