@@ -17,6 +17,7 @@ import {
   readBackupDocument,
   restore,
   SessionFinishedError,
+  SnapshotSetInProgressError,
   VolumeNotSupportedError,
   WriterFailureError,
 } from "../../requester/mod.ts";
@@ -245,5 +246,34 @@ Deno.test("a copy step that throws still ends the restore: files marked failed, 
   const status = sim.calls().find((c) => c.method === "SetFileRestoreStatus");
   assertEquals(status?.args.status, 3, "VSS_RS_FAILED");
   assert(sim.calls().some((c) => c.method === "PostRestore"));
+  clean();
+});
+
+Deno.test("another set in progress: StartSnapshotSet is retried with backoff, within a bound", async () => {
+  sim.reset();
+  sim.fail("IVssBackupComponents::StartSnapshotSet", HRESULT.VSS_E_SNAPSHOT_SET_IN_PROGRESS, 2);
+  const retries: string[] = [];
+  const started = performance.now();
+  const set = await createShadowCopySet(["C:\\"], {
+    runtime,
+    writers: false,
+    retry: { attempts: 3, initialDelayMs: 20 },
+    onProgress: (e) => e.detail?.includes("retrying") && retries.push(e.detail),
+  });
+  assertEquals(retries.length, 2);
+  assert(performance.now() - started >= 60, "waited 20 ms, then 40 ms");
+  await set.complete();
+  sim.fail("IVssBackupComponents::StartSnapshotSet", HRESULT.VSS_E_SNAPSHOT_SET_IN_PROGRESS, 5);
+  await assertRejects(
+    () =>
+      createShadowCopySet(["C:\\"], {
+        runtime,
+        writers: false,
+        retry: { attempts: 2, initialDelayMs: 5 },
+      }),
+    SnapshotSetInProgressError,
+    "gave up after 2 attempt(s)",
+  );
+  sim.fail("IVssBackupComponents::StartSnapshotSet", 0, 0);
   clean();
 });
