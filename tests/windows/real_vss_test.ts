@@ -69,3 +69,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "real VSS, requester API: a shadow copy set of the system volume, read through mapPath, then gone",
+  ignore: !enabled,
+  sanitizeResources: false,
+  async fn() {
+    const { createShadowCopySet, listShadowCopies, listProviders, getWriters } = await import(
+      "../../mod.ts"
+    );
+    const systemDrive = (Deno.env.get("SystemDrive") ?? "C:") + "\\";
+    const providers = await listProviders();
+    assert(providers.length > 0, "at least the system provider");
+    const { metadata } = await getWriters();
+    console.log(`${metadata.length} writers: ${metadata.map((w) => w.name).join(", ")}`);
+    const set = await createShadowCopySet([systemDrive], {
+      backupType: "copy",
+      onProgress: (e) =>
+        e.state === "end" && console.log(`${e.phase} done at ${e.elapsedMs.toFixed(0)} ms`),
+    });
+    try {
+      const path = set.mapPath(`${systemDrive}Windows\\win.ini`);
+      assert((await Deno.readTextFile(path)).length > 0);
+      const listed = await listShadowCopies({ setId: set.id });
+      assertEquals(listed.map((s) => s.id), set.snapshots.map((s) => s.id));
+      console.log(
+        `degraded writers: ${set.degradedWriters.map((w) => w.name).join(", ") || "none"}`,
+      );
+      await set.complete();
+    } catch (error) {
+      await set.complete({ succeeded: false }).catch(() => {});
+      throw error;
+    }
+    assertEquals(
+      (await listShadowCopies({ setId: set.id })).length,
+      0,
+      "the non-persistent set is gone",
+    );
+  },
+});
