@@ -37,6 +37,9 @@ step "tests, Windows ABI lane: Windows Deno under Wine against the simulator DLL
 scripts/wine/setup.sh
 tests scripts/wine/deno.sh test --allow-all tests/ffi/ tests/requester/
 
+step "tests, Windows ABI lane: the CLI as Windows Deno processes under Wine"
+tests scripts/wine/deno.sh test --allow-all tests/cli/
+
 step "tests, Windows ABI lane: Wine's own stub vssapi.dll"
 VSS_EXPECT_WINE_STUB=1 tests scripts/wine/deno.sh test --allow-all tests/ffi/loading_test.ts
 

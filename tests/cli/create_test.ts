@@ -14,6 +14,7 @@ import { callsOf, methods, runCli, workDir, WRITERS } from "./helpers.ts";
 
 type Snapshot = Record<string, unknown>;
 const sh = Deno.build.os === "windows";
+if (sh) console.log("create_test: the --exec tests run POSIX shell commands; skipped on Windows");
 
 Deno.test("create prints the set as JSON; bigints are strings, dates ISO; nothing is left", async () => {
   const r = await runCli(["create", "C:", "--json"], { setup: { writers: WRITERS } });

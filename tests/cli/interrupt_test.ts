@@ -7,6 +7,11 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { baseEnv, cliArgs, methods, type Report, type Setup } from "./helpers.ts";
 
 const unix = Deno.build.os !== "windows";
+if (!unix) {
+  console.log(
+    "interrupt_test: Ctrl-C is sent as SIGINT, which Windows processes do not get; skipped",
+  );
+}
 
 interface Interrupted {
   code: number;

@@ -34,6 +34,19 @@ Deno.test("without a terminal: no progress, unless --verbose prints one line per
   json.json();
 });
 
+const hasScript = (() => {
+  try {
+    return Deno.statSync("/usr/bin/script").isFile;
+  } catch {
+    return false;
+  }
+})();
+if (Deno.build.os === "windows" || !hasScript) {
+  console.log(
+    "output_test: the terminal progress test needs /usr/bin/script to fake a terminal; skipped",
+  );
+}
+
 Deno.test({
   name: "on a terminal: one line rewritten in place with the phase and elapsed time",
   ignore: Deno.build.os === "windows" || !(() => {

@@ -17,6 +17,9 @@ import {
 
 type Listed = Record<string, unknown> & { id: string; setId: string; devicePath: string };
 const unix = Deno.build.os !== "windows";
+if (!simulatorHasStateDir) {
+  console.log("state_test: this simulator build has no VSS_SIM_STATE_DIR; skipped");
+}
 
 /** A machine that outlives processes: a state folder and a snapshot-folder root of its own. */
 async function machine() {

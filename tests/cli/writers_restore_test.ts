@@ -10,6 +10,11 @@ import { callsOf, methods, runCli, workDir, WRITERS } from "./helpers.ts";
 
 type Writer = Record<string, unknown> & { name: string };
 const unix = Deno.build.os !== "windows";
+if (!unix) {
+  console.log(
+    "writers_restore_test: the restore --exec test runs a POSIX shell command; skipped on Windows",
+  );
+}
 
 Deno.test("writers metadata: identity, components and files as JSON and text", async () => {
   const r = await runCli(["writers", "metadata", "--json"], { setup: { writers: WRITERS } });
