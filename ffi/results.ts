@@ -19,7 +19,7 @@ import {
 } from "./generated/structs.ts";
 import { VSS_MGMT_OBJECT_TYPE, VSS_OBJECT_TYPE } from "./generated/enums.ts";
 import type { VssRuntime } from "./runtime.ts";
-import { readBstr, readWideString } from "./wide_string.ts";
+import { readBstr, readWideString, readWideStringAt } from "./wide_string.ts";
 import { backend } from "./backend/mod.ts";
 import type { PointerValue } from "./backend/types.ts";
 
@@ -277,7 +277,7 @@ export function takeObjectProps(
 ): ObjectProp[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   const take = (a: bigint) => runtime.takeTaskString(a);
-  const read = (a: bigint) => a === 0n ? null : readWideString(backend.pointer(a));
+  const read = readWideStringAt;
   const base = backend.address(backend.bufferPointer(bytes));
   const out: ObjectProp[] = [];
   const union = VSS_OBJECT_PROP.fields.Obj.offset;

@@ -8,7 +8,7 @@
 import { prepareScratch } from "./scratch.ts";
 import { loadLibraries, type LoadOptions, type VssLibraries } from "./library.ts";
 import { hex, VssArgumentError, VssError, VssUnavailableError } from "./errors.ts";
-import { readBstr, readWideString } from "./wide_string.ts";
+import { readBstr, readWideStringAt } from "./wide_string.ts";
 import { backend } from "./backend/mod.ts";
 import type { PointerValue } from "./backend/types.ts";
 
@@ -149,11 +149,10 @@ export class VssRuntime {
   /** Reads and frees a task-memory wide string. */
   takeTaskString(address: bigint): string | null {
     if (address === 0n) return null;
-    const pointer = backend.pointer(address);
     try {
-      return readWideString(pointer);
+      return readWideStringAt(address);
     } finally {
-      this.libs.memory.CoTaskMemFree(pointer);
+      this.libs.memory.CoTaskMemFree(backend.pointer(address));
     }
   }
 

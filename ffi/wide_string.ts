@@ -63,11 +63,27 @@ export function decodeUnits(units: Uint16Array): string {
  * ```
  */
 export function readWideString(pointer: PointerValue): string | null {
-  if (pointer === null) return null;
+  return pointer === null ? null : readWideStringAt(backend.address(pointer));
+}
+
+/**
+ * Reads a NUL-terminated UTF-16 string at `address` (an address as a bigint,
+ * so no pointer object is made); null for address 0.
+ *
+ * @example Read a string by address
+ * ```ts
+ * import { readWideStringAt, wideString } from "./wide_string.ts";
+ * import { backend } from "./backend/mod.ts";
+ * const units = wideString("Hi", "text")!;
+ * console.log(readWideStringAt(backend.address(backend.bufferPointer(units)))); // "Hi"
+ * ```
+ */
+export function readWideStringAt(address: bigint): string | null {
+  if (address === 0n) return null;
   // Copy a window at a time into scratch and look for the terminator. A window
   // never crosses a page boundary, so no read goes past the page that holds
   // the string's last unit (it cannot touch unmapped memory).
-  let at = backend.address(pointer);
+  let at = address;
   let parts: string[] | null = null;
   for (;;) {
     const toPageEnd = PAGE - Number(at & PAGE_MASK);
