@@ -7,12 +7,16 @@
  * @module
  */
 
-import { normalizeGuid } from "../mod.ts";
-import type { WriterSelector } from "../mod.ts";
+import { normalizeGuid } from "../ffi/mod.ts";
+import { checkDuration, type WriterSelector } from "../mod.ts";
 import { UsageError } from "./errors.ts";
 
-/** How an option takes its value. */
-export type OptionKind = "boolean" | "string" | "list";
+/**
+ * How an option takes its value: `boolean` none, `string` one (`--name VALUE`
+ * or `--name=VALUE`), `list` one per use, `optional` none or one given with
+ * `=` only (`--simulator`, `--simulator=PATH`).
+ */
+export type OptionKind = "boolean" | "string" | "list" | "optional";
 
 /** One option of a command (or a global option). */
 export interface OptionSpec {
@@ -20,7 +24,7 @@ export interface OptionSpec {
   name: string;
   /** One-letter alias without the dash (`y`). */
   short?: string;
-  /** `boolean`: a flag; `string`: one value; `list`: repeatable, every value kept. */
+  /** `boolean`: a flag; `string`: one value; `list`: repeatable, every value kept; `optional`: a flag or `=VALUE`. */
   kind: OptionKind;
   /** Placeholder of the value in help (`ID`, `FILE`). */
   value?: string;
@@ -28,6 +32,11 @@ export interface OptionSpec {
   description: string;
   /** Allowed values, checked by the parser. */
   choices?: readonly string[];
+}
+
+/** The `--provider ID` option, described for the command at hand. */
+export function providerOption(description: string): OptionSpec {
+  return { name: "provider", kind: "string", value: "ID", description };
 }
 
 /** The outcome of parsing: option values by long name, and the positional arguments. */
@@ -110,6 +119,16 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       positionals.push(arg);
       continue;
     }
+    if (spec.kind === "optional") {
+      if (inline === "") {
+        throw new UsageError(
+          `--${spec.name}= needs a value after the =`,
+          `Write --${spec.name} alone, or --${spec.name}=${spec.value ?? "VALUE"}.`,
+        );
+      }
+      options[spec.name] = inline ?? true;
+      continue;
+    }
     if (spec.kind === "boolean") {
       if (inline !== undefined) {
         throw new UsageError(`--${spec.name} takes no value`, `Write --${spec.name} alone.`);
@@ -173,10 +192,46 @@ export class Options {
   has(name: string): boolean {
     return this.#parsed.options[name] !== undefined;
   }
+  /** The value of `--name` when it is one of `choices` (a usage error otherwise), or undefined. */
+  choice<T extends string>(name: string, choices: readonly T[]): T | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const known = (v: string): v is T => (choices as readonly string[]).includes(v);
+    if (!known(value)) {
+      throw new UsageError(
+        `--${name} does not accept ${JSON.stringify(value)}`,
+        `Use one of: ${choices.join(", ")}.`,
+      );
+    }
+    return value;
+  }
+  /** The GUID value of `--name` in canonical form, or undefined when not given. */
+  guid(name: string): string | undefined {
+    const text = this.string(name);
+    return text === undefined ? undefined : parseGuid(`--${name}`, text);
+  }
+  /** An `optional` option: true when given alone, its value when given with `=`, else undefined. */
+  optional(name: string): string | true | undefined {
+    const v = this.#parsed.options[name];
+    return v === true || typeof v === "string" ? v : undefined;
+  }
+  /**
+   * The duration value of `--name` in milliseconds, or undefined when not
+   * given; with `zero`, `0` is accepted too (for "do not wait").
+   */
+  duration(name: string, options: { zero?: boolean } = {}): number | undefined {
+    const text = this.string(name);
+    if (text === undefined) return undefined;
+    if (options.zero && /^0+(?:\.0+)?(?:ms|s|m|h)?$/i.test(text.trim())) return 0;
+    return parseDuration(`--${name}`, text);
+  }
 }
 
 /**
  * Milliseconds from `1500ms`, `30s`, `5m`, `1h` or a bare number of seconds.
+ * The value is checked as the requester checks deadlines (`checkDuration`):
+ * zero, or longer than a timer can wait (2^31-1 ms, about 24.8 days), is a
+ * usage error naming `option`.
  *
  * @example
  * ```ts ignore
@@ -195,28 +250,23 @@ export function parseDuration(option: string, text: string): number {
     (m[2] ?? "s").toLowerCase() as "ms" | "s" | "m" | "h"
   ];
   const ms = Math.round(Number(m[1]) * scale);
-  if (ms <= 0) {
-    throw new UsageError(`${option} must be longer than zero`, "Give a positive duration.");
+  try {
+    return checkDuration(option, ms);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new UsageError(
+      `${option} ${text} is out of range: ${error.message}`,
+      "Give a duration above zero and at most 24 days, e.g. 30s, 5m or 2h.",
+      { cause: error },
+    );
   }
-  return ms;
 }
 
-const SIZE_UNITS: Record<string, bigint> = {
-  "": 1n,
-  b: 1n,
-  k: 1n << 10n,
-  kb: 1n << 10n,
-  kib: 1n << 10n,
-  m: 1n << 20n,
-  mb: 1n << 20n,
-  mib: 1n << 20n,
-  g: 1n << 30n,
-  gb: 1n << 30n,
-  gib: 1n << 30n,
-  t: 1n << 40n,
-  tb: 1n << 40n,
-  tib: 1n << 40n,
-};
+/** Size suffixes (lower case) and their factor: `k`, `kb` and `kib` are all 1024, and so on. */
+const SIZE_UNITS: Record<string, bigint> = { "": 1n, b: 1n };
+["k", "m", "g", "t"].forEach((p, i) => {
+  for (const unit of [p, `${p}b`, `${p}ib`]) SIZE_UNITS[unit] = 1n << BigInt(10 * (i + 1));
+});
 
 /** The maximum-size value VSS reads as "no limit". */
 export const UNBOUNDED = -1n;
@@ -319,18 +369,4 @@ export function parseWriterSelector(text: string): WriterSelector[] {
     else selector.componentPath = value;
   }
   return [selector];
-}
-
-/**
- * A volume as VSS expects it: a drive letter (`C:`) gets its trailing
- * backslash; anything else is passed on unchanged.
- *
- * @example
- * ```ts ignore
- * normalizeVolume("d:"); // "D:\\"
- * ```
- */
-export function normalizeVolume(text: string): string {
-  const drive = /^([A-Za-z]):\\?$/.exec(text);
-  return drive ? `${drive[1].toUpperCase()}:\\` : text;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { VssRuntime } from "../ffi/mod.ts";
 import type { Options, OptionSpec } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import type { ExitCode } from "./errors.ts";
@@ -18,6 +19,8 @@ export interface Context {
   out: Output;
   /** Aborted on Ctrl-C (SIGINT); its reason is an InterruptedError. */
   signal: AbortSignal;
+  /** The VSS the command drives (opened before it runs; `openVss()` returns it too). */
+  runtime: VssRuntime;
 }
 
 /** A subcommand. */

@@ -1,33 +1,48 @@
 /**
- * Exit codes of the CLI and how every error maps to one, with the message
- * and advice the user sees.
+ * The CLI's own errors, and how every error maps to an exit code with the
+ * message and advice the user sees. Errors are told apart by class and by
+ * their fields, never by their message text.
  *
  * @module
  */
 
 import {
+  ComApartmentError,
   HRESULT,
+  hresultMeaning,
   InsufficientStorageError,
+  LimitReachedError,
   NotElevatedError,
+  OperationAbortedError,
+  PrivilegeNotHeldError,
   RequesterError,
   SnapshotSetInProgressError,
   UnsupportedProcessError,
+  VolumeNotFoundError,
   VolumeNotSupportedError,
-  VssAsyncAbortedError,
   VssError,
+  VssLibraryError,
   VssUnavailableError,
   WriterFailureError,
 } from "../mod.ts";
+import { describeHresult, formatHresult, hresultName, toUnsigned } from "../ffi/hresult.ts";
+import { ReleasedObjectError } from "../ffi/mod.ts";
+import { ShadowFileError } from "../requester/files/errors.ts";
+import { deadlineOptionOf } from "./deadlines.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 
 export { EXIT, EXIT_TABLE, type ExitCode } from "./exit_codes.ts";
 
-/** An error the CLI raises itself, with advice and an exit code. */
-export class CliError extends Error {
+/**
+ * An error the CLI raises itself. It has the library's error shape
+ * (`message`, `hint`, `retryable`, `cause`) plus the exit code and, for
+ * `--json`, machine-readable details.
+ */
+export class CliError extends VssLibraryError {
   /** Always `CliError` (subclasses name themselves). */
   override name = "CliError";
   /** What to do about it. */
-  readonly hint: string;
+  declare readonly hint: string;
   /** The exit code. */
   readonly exitCode: ExitCode;
   /** Extra machine-readable facts for `--json` output. */
@@ -37,20 +52,19 @@ export class CliError extends Error {
     message: string,
     hint: string,
     exitCode: ExitCode,
-    options?: ErrorOptions & { details?: Record<string, unknown> },
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
   ) {
-    super(message, options);
-    this.hint = hint;
+    super(message, { hint, cause: options.cause });
     this.exitCode = exitCode;
-    this.details = options?.details;
+    this.details = options.details;
   }
 }
 
-/** A mistake on the command line (exit 1). */
+/** A mistake on the command line (exit 1). The only errors that exit with 1. */
 export class UsageError extends CliError {
   override name = "UsageError";
   /** `message` is what is wrong, `hint` how to write it instead. */
-  constructor(message: string, hint = "See --help.", options?: ErrorOptions) {
+  constructor(message: string, hint = "See --help.", options: { cause?: unknown } = {}) {
     super(message, hint, EXIT.usage, options);
   }
 }
@@ -71,123 +85,208 @@ export interface Failure {
   name: string;
   message: string;
   hint: string | null;
-  /** The HRESULT name and hex value when VSS returned one. */
+  /** The HRESULT's name (its hex form when it has none) when VSS returned one. */
   code?: string;
+  /** The HRESULT in hex (`0x80042301`). */
   hresult?: string;
   details?: Record<string, unknown>;
 }
 
-const CODE_EXIT: Record<number, ExitCode> = {};
-const CODE_HINT: Record<number, string> = {};
-function codes(exitCode: ExitCode, hint: string | null, ...names: (keyof typeof HRESULT)[]) {
-  for (const n of names) {
-    const value = HRESULT[n] >>> 0;
-    CODE_EXIT[value] = exitCode;
-    if (hint !== null) CODE_HINT[value] = hint;
-  }
-}
-codes(
-  EXIT.notElevated,
-  "Run from an elevated prompt (Run as administrator) or as a member of Backup Operators.",
-  "E_ACCESSDENIED",
-);
-codes(
-  EXIT.writer,
-  "Check the writer's application and its event log (`vss writers status`); retry, or exclude the writer.",
-  "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT",
-  "VSS_E_WRITERERROR_NONRETRYABLE",
-  "VSS_E_WRITERERROR_OUTOFRESOURCES",
-  "VSS_E_WRITERERROR_PARTIAL_FAILURE",
-  "VSS_E_WRITERERROR_RECOVERY_FAILED",
-  "VSS_E_WRITERERROR_RETRYABLE",
-  "VSS_E_WRITERERROR_TIMEOUT",
-  "VSS_E_WRITER_NOT_RESPONDING",
-  "VSS_E_WRITER_INFRASTRUCTURE",
-  "VSS_E_UNEXPECTED_WRITER_ERROR",
-  "VSS_E_WRITER_STATUS_NOT_AVAILABLE",
-);
-codes(
-  EXIT.storage,
-  "Free space or raise the shadow storage limit (`vss diff-areas resize`), or choose another volume or provider (`vss volume-support`).",
-  "VSS_E_INSUFFICIENT_STORAGE",
-  "VSS_E_VOLUME_NOT_SUPPORTED",
-  "VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER",
-  "VSS_E_VOLUME_NOT_LOCAL",
-  "VSS_E_NESTED_VOLUME_LIMIT",
-  "VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED",
-  "VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED",
-);
-codes(
-  EXIT.storage,
-  "The volume has as many shadow copies as it may hold; delete old ones (`vss delete --oldest VOLUME`).",
-  "VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED",
-);
-codes(
-  EXIT.inProgress,
-  "Wait until the other operation finishes, then retry.",
-  "VSS_E_SNAPSHOT_SET_IN_PROGRESS",
-  "VSS_E_REVERT_IN_PROGRESS",
-  "VSS_E_RESYNC_IN_PROGRESS",
-);
-codes(
-  EXIT.aborted,
-  "VSS gave up waiting for the volumes or writers; retry when the system is less busy.",
-  "VSS_E_FLUSH_WRITES_TIMEOUT",
-  "VSS_E_HOLD_WRITES_TIMEOUT",
-  "VSS_E_TRANSACTION_FREEZE_TIMEOUT",
-  "VSS_E_TRANSACTION_THAW_TIMEOUT",
-);
-codes(
-  EXIT.vss,
-  "No shadow copy, set, volume or provider has that id or name; `vss list` shows the shadow copies, `vss providers` the providers.",
-  "VSS_E_OBJECT_NOT_FOUND",
-);
-codes(
-  EXIT.vss,
-  "It exists already (a volume given twice, or a diff area already there).",
-  "VSS_E_OBJECT_ALREADY_EXISTS",
-);
-codes(
-  EXIT.vss,
-  "`vss providers` lists the registered providers.",
-  "VSS_E_PROVIDER_NOT_REGISTERED",
-);
-codes(
-  EXIT.vss,
-  "This needs a persistent shadow copy (`vss create --persistent`) or another --context.",
-  "VSS_E_UNSUPPORTED_CONTEXT",
-);
-codes(
-  EXIT.vss,
-  "The document is not a backup components document saved by --save-document.",
-  "VSS_E_INVALID_XML_DOCUMENT",
-  "VSS_E_CORRUPT_XML_DOCUMENT",
-);
-// The VSS service is disabled (HRESULT_FROM_WIN32(ERROR_SERVICE_DISABLED)).
-CODE_EXIT[0x80070422] = EXIT.unavailable;
-CODE_HINT[0x80070422] = "Enable the Volume Shadow Copy service (services.msc), then retry.";
+/** Exit codes by HRESULT name; every other failing HRESULT exits with {@linkcode EXIT.vss}. */
+const CODE_EXIT_BY_NAME: Readonly<Partial<Record<keyof typeof HRESULT, ExitCode>>> = {
+  E_ACCESSDENIED: EXIT.notElevated,
+  VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: EXIT.writer,
+  VSS_E_WRITERERROR_NONRETRYABLE: EXIT.writer,
+  VSS_E_WRITERERROR_OUTOFRESOURCES: EXIT.writer,
+  VSS_E_WRITERERROR_PARTIAL_FAILURE: EXIT.writer,
+  VSS_E_WRITERERROR_RECOVERY_FAILED: EXIT.writer,
+  VSS_E_WRITERERROR_RETRYABLE: EXIT.writer,
+  VSS_E_WRITERERROR_TIMEOUT: EXIT.writer,
+  VSS_E_WRITER_NOT_RESPONDING: EXIT.writer,
+  VSS_E_WRITER_INFRASTRUCTURE: EXIT.writer,
+  VSS_E_UNEXPECTED_WRITER_ERROR: EXIT.writer,
+  VSS_E_WRITER_STATUS_NOT_AVAILABLE: EXIT.writer,
+  VSS_E_INSUFFICIENT_STORAGE: EXIT.storage,
+  VSS_E_VOLUME_NOT_SUPPORTED: EXIT.storage,
+  VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER: EXIT.storage,
+  VSS_E_VOLUME_NOT_LOCAL: EXIT.storage,
+  VSS_E_NESTED_VOLUME_LIMIT: EXIT.storage,
+  VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED: EXIT.storage,
+  VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED: EXIT.storage,
+  VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED: EXIT.storage,
+  VSS_E_SNAPSHOT_SET_IN_PROGRESS: EXIT.inProgress,
+  VSS_E_REVERT_IN_PROGRESS: EXIT.inProgress,
+  VSS_E_RESYNC_IN_PROGRESS: EXIT.inProgress,
+  VSS_E_FLUSH_WRITES_TIMEOUT: EXIT.aborted,
+  VSS_E_HOLD_WRITES_TIMEOUT: EXIT.aborted,
+  VSS_E_TRANSACTION_FREEZE_TIMEOUT: EXIT.aborted,
+  VSS_E_TRANSACTION_THAW_TIMEOUT: EXIT.aborted,
+};
+/** Exit code by (unsigned) HRESULT. */
+const CODE_EXIT = new Map<number, ExitCode>([
+  ...Object.entries(CODE_EXIT_BY_NAME).map(([name, code]) =>
+    [toUnsigned(HRESULT[name as keyof typeof HRESULT]), code!] as const
+  ),
+  // HRESULT_FROM_WIN32(ERROR_SERVICE_DISABLED): the VSS service is disabled.
+  [0x80070422, EXIT.unavailable],
+]);
+/** HRESULT_FROM_WIN32(ERROR_SERVICE_DISABLED), which the model does not name. */
+const SERVICE_DISABLED_HINT = "Enable the Volume Shadow Copy service (services.msc), then retry.";
 
-function headOf(message: string, hint: string): string {
-  const tail = `. ${hint}`;
-  return message.endsWith(tail) ? message.slice(0, -tail.length) : message;
+/**
+ * The `vss` command that shows more, by exit code, or for a few HRESULTs by
+ * name. Added after the library's advice (which says what to do, not which
+ * command of this tool does it).
+ */
+const SEE_COMMAND: Readonly<Partial<Record<keyof typeof HRESULT | ExitCode, string>>> = {
+  VSS_E_OBJECT_NOT_FOUND: "`vss list` shows the shadow copies, `vss providers` the providers.",
+  VSS_E_PROVIDER_NOT_REGISTERED: "`vss providers` lists the registered providers.",
+  VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED: "`vss delete --oldest VOLUME` makes room.",
+  [EXIT.writer]: "`vss writers status` shows the writers' states.",
+  [EXIT.storage]: "`vss diff-areas list` and `vss volume-support` show the storage and support.",
+};
+
+/** The `vss` command that shows more about a failure with `hr` and `exitCode`, or null. */
+function seeCommand(hr: number | null, exitCode: ExitCode): string | null {
+  const name = hr === null ? null : hresultName(hr) as keyof typeof HRESULT | null;
+  return (name !== null ? SEE_COMMAND[name] : undefined) ?? SEE_COMMAND[exitCode] ?? null;
 }
 
-function vssErrorIn(error: unknown): VssError | null {
+/** What to do about an HRESULT: the library's advice for it, else a look at the event log. */
+function adviceFor(hr: number | null): string {
+  if (hr === 0x80070422) return SERVICE_DISABLED_HINT;
+  return (hr === null ? undefined : hresultMeaning(hr)?.hint) ?? VSS_HINT;
+}
+
+/** `hint` followed by the command that shows more, when there is one. */
+function withSee(hint: string, hr: number | null, exitCode: ExitCode): string {
+  const see = seeCommand(hr, exitCode);
+  return see === null || hint.includes(see) ? hint : `${hint} ${see}`;
+}
+
+const ABORT_HINT = "The operation was cancelled and the backup aborted; nothing was left behind.";
+const VSS_HINT =
+  "Look in the Application event log (source VSS) for the service's side of the failure.";
+const PERMISSION_HINT =
+  "Run with the permissions the CLI needs: --allow-ffi --allow-env --allow-read --allow-write --allow-run (or -A).";
+const BUG_HINT = "This is a bug in the CLI; rerun with --debug and report the stack trace.";
+
+/** The requester's error classes with their own exit code (the first that matches wins). */
+const REQUESTER_EXIT: readonly [abstract new (...args: never[]) => RequesterError, ExitCode][] = [
+  [NotElevatedError, EXIT.notElevated],
+  [WriterFailureError, EXIT.writer],
+  [InsufficientStorageError, EXIT.storage],
+  [VolumeNotSupportedError, EXIT.storage],
+  [LimitReachedError, EXIT.storage],
+  [SnapshotSetInProgressError, EXIT.inProgress],
+  [UnsupportedProcessError, EXIT.unavailable],
+  [VolumeNotFoundError, EXIT.vss],
+];
+
+/** The first error in `error`'s cause chain that `test` accepts. */
+function inChain<T>(error: unknown, test: (e: unknown) => e is T): T | null {
   for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e instanceof VssError) return e;
+    if (test(e)) return e;
   }
   return null;
 }
 
-function interruptedIn(error: unknown): InterruptedError | null {
+/** The HRESULT behind an error: the first in its cause chain that carries one. */
+function hresultIn(error: unknown): number | null {
   for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e instanceof InterruptedError) return e;
+    if (e instanceof VssLibraryError && e.hresult !== null) return e.hresult;
   }
   return null;
+}
+
+function details(error: RequesterError): Record<string, unknown> | undefined {
+  if (error instanceof WriterFailureError) return { writers: error.writers };
+  if (error instanceof VolumeNotSupportedError) {
+    return { volume: error.volume, providerId: error.providerId };
+  }
+  return undefined;
+}
+
+/** An error's name, message and hint. */
+function fields(error: VssLibraryError): Pick<Failure, "name" | "message" | "hint"> {
+  return { name: error.name, message: error.message, hint: error.hint ?? VSS_HINT };
 }
 
 /**
- * The exit code, message and advice for any error the commands throw.
+ * A file of a shadow copy or of the copy's destination that could not be
+ * read or written: access denied, or a privilege the token lacks, is exit 3
+ * (run elevated or as a Backup Operator); any other file error is exit 8.
+ */
+function fileFailure(error: unknown): Failure | null {
+  if (error instanceof PrivilegeNotHeldError) {
+    return {
+      exitCode: EXIT.notElevated,
+      ...fields(error),
+      hint: "Run elevated (Run as administrator) or as a member of Backup Operators (a token " +
+        "filtered by UAC lacks the backup privilege), or leave out --require-privileges.",
+      details: { privileges: error.privileges },
+    };
+  }
+  if (!(error instanceof ShadowFileError)) return null;
+  return {
+    exitCode: error.accessDenied ? EXIT.notElevated : EXIT.vss,
+    ...fields(error),
+    hint: error.hint ??
+      (error.notFound
+        ? "Check the path; it must exist when the shadow copy is made."
+        : "Check the path, the free space and the permissions at the destination."),
+    details: { operation: error.operation, path: error.path, code: error.code },
+  };
+}
+
+/** What to do about a passed deadline: give that phase (or every phase) more time. */
+function deadlineHint(phase: string | null): string {
+  const option = phase === null ? null : deadlineOptionOf(phase);
+  const more = option === null
+    ? "--timeout, or --timeout-PHASE for one phase"
+    : `--${option}, or --timeout for every phase`;
+  return `Give ${phase ?? "the operation"} more time (${more}); nothing was left behind.`;
+}
+
+/**
+ * A cancelled or timed-out operation, or the user's Ctrl-C under another
+ * error: told apart by the error's `reason`, and by the CLI's own
+ * {@linkcode InterruptedError} as the abort reason in the cause chain.
+ */
+function aborted(error: unknown): Failure | null {
+  const interrupted = inChain(error, (e): e is InterruptedError => e instanceof InterruptedError);
+  const operation = inChain(
+    error,
+    (e): e is OperationAbortedError => e instanceof OperationAbortedError,
+  );
+  const dom = error instanceof DOMException &&
+    (error.name === "AbortError" || error.name === "TimeoutError");
+  if (!interrupted && !operation && !dom) return null;
+  const e = error as Error;
+  const deadline = interrupted === null && operation?.reason === "deadline";
+  return {
+    exitCode: EXIT.aborted,
+    name: e.name,
+    message: interrupted ? `interrupted: ${e.message}` : dom ? "interrupted" : e.message,
+    hint: deadline ? deadlineHint(operation.phase) : ABORT_HINT,
+    ...(operation
+      ? {
+        details: {
+          reason: operation.reason,
+          operation: operation.operation,
+          phase: operation.phase,
+        },
+      }
+      : {}),
+  };
+}
+
+/**
+ * The exit code, message and advice for any error a command throws: the
+ * message and the hint come from the error's fields. Only the CLI's own
+ * {@linkcode UsageError}s exit with 1; an argument error from the library
+ * (a RangeError, a TypeError) is a bug of the CLI, which should have checked
+ * the value first.
  *
  * @example
  * ```ts ignore
@@ -196,100 +295,63 @@ function interruptedIn(error: unknown): InterruptedError | null {
  * ```
  */
 export function classify(error: unknown): Failure {
-  const vss = vssErrorIn(error);
+  const hr = hresultIn(error);
   const withCode = (f: Failure): Failure =>
-    vss ? { ...f, code: vss.codeName, hresult: vss.hex } : f;
+    hr === null ? f : { ...f, code: describeHresult(hr), hresult: formatHresult(hr) };
   if (error instanceof CliError) {
+    const { exitCode, name, message, hint, details } = error;
+    return withCode({ exitCode, name, message, hint, details });
+  }
+  const abort = aborted(error);
+  if (abort) return abort;
+  if (error instanceof RequesterError) {
+    const exitCode = REQUESTER_EXIT.find(([type]) => error instanceof type)?.[1] ??
+      (hr !== null ? CODE_EXIT.get(hr) : undefined) ?? EXIT.vss;
+    const { name, message } = error;
+    const hint = withSee(error.hint ?? adviceFor(hr), hr, exitCode);
+    return withCode({ exitCode, name, message, hint, details: details(error) });
+  }
+  if (error instanceof VssUnavailableError) {
+    const { name, message, hint } = error;
+    return { exitCode: EXIT.unavailable, name, message, hint };
+  }
+  const vss = inChain(error, (e): e is VssError => e instanceof VssError);
+  if (vss) {
+    const exitCode = CODE_EXIT.get(vss.code) ?? EXIT.vss;
     return withCode({
-      exitCode: error.exitCode,
-      name: error.name,
-      message: error.message,
-      hint: error.hint,
-      details: error.details,
+      exitCode,
+      name: vss.name,
+      message: vss.message,
+      // VssError's hint starts with the library's advice for its code (hresultMeaning).
+      hint: withSee(vss.hint ?? adviceFor(vss.code), vss.code, exitCode),
     });
   }
-  const interrupted = interruptedIn(error);
-  if (error instanceof VssAsyncAbortedError || interrupted) {
-    const timedOut = error instanceof Error && /timed out/.test(error.message);
-    return {
-      exitCode: EXIT.aborted,
-      name: error instanceof Error ? error.name : "Error",
-      message: interrupted ? `interrupted: ${(error as Error).message}` : (error as Error).message,
-      hint: timedOut
-        ? "Give the phase more time (--timeout or --timeout-PHASE); nothing was left behind."
-        : "The operation was cancelled and the backup aborted; nothing was left behind.",
-    };
+  const file = fileFailure(error);
+  if (file) return withCode(file);
+  if (error instanceof ComApartmentError) {
+    return withCode({ exitCode: EXIT.unavailable, ...fields(error) });
   }
-  if (error instanceof DOMException && error.name === "AbortError") {
-    return {
-      exitCode: EXIT.aborted,
-      name: "AbortError",
-      message: "interrupted",
-      hint: "The operation was cancelled and the backup aborted; nothing was left behind.",
-    };
-  }
-  if (error instanceof RequesterError) {
-    const exitCode = error instanceof NotElevatedError
-      ? EXIT.notElevated
-      : error instanceof WriterFailureError
-      ? EXIT.writer
-      : error instanceof InsufficientStorageError || error instanceof VolumeNotSupportedError
-      ? EXIT.storage
-      : error instanceof SnapshotSetInProgressError
-      ? EXIT.inProgress
-      : error instanceof UnsupportedProcessError
-      ? EXIT.unavailable
-      : (vss && CODE_EXIT[vss.code]) ?? EXIT.vss;
-    const details: Record<string, unknown> = {};
-    if (error instanceof WriterFailureError) details.writers = error.writers;
-    if (error instanceof VolumeNotSupportedError) {
-      details.volume = error.volume;
-      details.providerId = error.providerId;
-    }
+  if (error instanceof VssLibraryError && !(error instanceof ReleasedObjectError)) {
+    const exitCode = (hr !== null ? CODE_EXIT.get(hr) : undefined) ?? EXIT.vss;
     return withCode({
       exitCode,
       name: error.name,
-      message: headOf(error.message, error.hint),
-      hint: error.hint,
-      details: Object.keys(details).length > 0 ? details : undefined,
+      message: error.message,
+      hint: withSee(error.hint ?? adviceFor(hr), hr, exitCode),
     });
-  }
-  if (error instanceof VssUnavailableError) {
-    return {
-      exitCode: EXIT.unavailable,
-      name: error.name,
-      message: headOf(error.message, error.hint),
-      hint: error.hint,
-    };
-  }
-  if (vss) {
-    return withCode({
-      exitCode: CODE_EXIT[vss.code] ?? EXIT.vss,
-      name: vss.name,
-      message: vss.message,
-      hint: CODE_HINT[vss.code] ??
-        "Look in the Application event log (source VSS) for the service's side of the failure.",
-    });
-  }
-  if (error instanceof TypeError && error.name === "GuidFormatError") {
-    return { exitCode: EXIT.usage, name: error.name, message: error.message, hint: "See --help." };
-  }
-  if (error instanceof RangeError) {
-    return { exitCode: EXIT.usage, name: error.name, message: error.message, hint: "See --help." };
   }
   if (error instanceof Deno.errors.NotCapable) {
     return {
       exitCode: EXIT.unavailable,
       name: error.name,
       message: error.message,
-      hint:
-        "Run with the permissions the CLI needs: --allow-ffi --allow-env --allow-read --allow-write --allow-run (or -A).",
+      hint: PERMISSION_HINT,
     };
   }
   return {
     exitCode: EXIT.internal,
     name: error instanceof Error ? error.name : "Error",
     message: error instanceof Error ? error.message : String(error),
-    hint: "This is a bug in the CLI; rerun with --debug and report the stack trace.",
+    hint: BUG_HINT,
   };
 }

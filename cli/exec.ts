@@ -19,6 +19,11 @@ export interface ExecResult {
   success: boolean;
 }
 
+/** How the command ended, for a message: `exit code 3` or `exit code 143, signal SIGTERM`. */
+export function exitDescription(result: ExecResult): string {
+  return `exit code ${result.exitCode}${result.signal ? `, signal ${result.signal}` : ""}`;
+}
+
 function envValue(name: string): string | undefined {
   try {
     return Deno.env.get(name) || undefined;

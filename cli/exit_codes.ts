@@ -13,7 +13,10 @@ export const EXIT = {
   usage: 1,
   /** VSS cannot be reached (no VSS here, library not loadable, wrong process architecture). */
   unavailable: 2,
-  /** Access denied: not elevated, or not a member of Administrators or Backup Operators. */
+  /**
+   * Access denied: not elevated, not a member of Administrators or Backup
+   * Operators, or (`vss copy`) a file it may not read or a missing backup privilege.
+   */
   notElevated: 3,
   /** A writer failed or did not respond. */
   writer: 4,
@@ -23,7 +26,7 @@ export const EXIT = {
   inProgress: 6,
   /** Aborted (Ctrl-C, a declined confirmation) or a deadline passed. */
   aborted: 7,
-  /** Any other VSS error. */
+  /** Any other VSS error, or a file `vss copy` could not read or write. */
   vss: 8,
   /** The `--exec` command failed (non-zero exit or could not be started). */
   exec: 9,
@@ -42,12 +45,18 @@ export const EXIT_TABLE: readonly (readonly [ExitCode, string])[] = [
     EXIT.unavailable,
     "VSS unavailable: no VSS or simulator here, library not loadable, permission missing",
   ],
-  [EXIT.notElevated, "access denied: run elevated or as a Backup Operator"],
+  [
+    EXIT.notElevated,
+    "access denied: run elevated or as a Backup Operator (copy: file denied, no backup privilege)",
+  ],
   [EXIT.writer, "a writer failed or did not respond"],
   [EXIT.storage, "not enough shadow copy storage, or the volume/provider is not supported"],
   [EXIT.inProgress, "another shadow copy set or revert is in progress"],
-  [EXIT.aborted, "aborted (Ctrl-C, confirmation declined) or a deadline passed"],
-  [EXIT.vss, "another VSS error (the message names the call and the HRESULT)"],
+  [
+    EXIT.aborted,
+    "aborted (Ctrl-C, confirmation declined), a deadline passed, or VSS gave up waiting",
+  ],
+  [EXIT.vss, "another VSS error (names the call and HRESULT); copy: a file not read/written"],
   [EXIT.exec, "the --exec command failed"],
   [EXIT.internal, "internal error (a bug: rerun with --debug and report it)"],
 ];

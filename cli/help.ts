@@ -31,6 +31,13 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
     kind: "boolean",
     description: "Print the stack trace (and causes) of an error.",
   },
+  {
+    name: "simulator",
+    kind: "optional",
+    value: "PATH",
+    description: "Drive the VSS simulator instead of the system's VSS: this checkout's build, or " +
+      "the library at PATH. On Windows nothing else loads it.",
+  },
   { name: "help", short: "h", kind: "boolean", description: "Show help and exit." },
 ];
 
@@ -55,6 +62,8 @@ function optionLabel(o: OptionSpec): string {
   const short = o.short ? `-${o.short}, ` : "    ";
   const value = o.kind === "boolean"
     ? ""
+    : o.kind === "optional"
+    ? `[=${o.value ?? "VALUE"}]`
     : ` ${o.choices ? o.choices.join("|") : o.value ?? "VALUE"}`;
   return `${short}--${o.name}${value}`;
 }
@@ -104,8 +113,10 @@ export function toolHelp(entries: readonly Entry[]): string {
       "A requester for the Windows Volume Shadow Copy Service, in the spirit of vshadow and " +
         "diskshadow: create shadow copy sets with writer coordination, run a command while they " +
         "exist, list, expose, break, revert and delete them, manage shadow copy storage, and run " +
-        "the restore sequence. On Windows it drives the real service (run it elevated); elsewhere " +
-        "it drives the VSS simulator (VSS_LIBRARY_PATH, or the simulator built in this checkout).",
+        "the restore sequence. On Windows it drives the real service (run it elevated) unless " +
+        "--simulator asks for the simulator; elsewhere it drives the VSS simulator " +
+        "(--simulator=PATH, VSS_LIBRARY_PATH, or the build in this checkout). When the VSS in use " +
+        "is not the system's, stderr says so first: `vss: using simulator VSS PATH`.",
       WIDTH,
       0,
     ),
@@ -119,9 +130,9 @@ export function toolHelp(entries: readonly Entry[]): string {
     "Exit codes:",
     ...exitCodeLines(),
     "",
-    "Environment:",
-    "  VSS_LIBRARY_PATH      a VSS implementation to load instead of vssapi.dll (the simulator)",
-    "  VSS_COM_RUNTIME_PATH  on Windows with VSS_LIBRARY_PATH: where BSTR/task memory come from",
+    "Environment (not on Windows, where only --simulator loads another VSS):",
+    "  VSS_LIBRARY_PATH      the VSS implementation to load (default: this checkout's simulator)",
+    "  VSS_COM_RUNTIME_PATH  where BSTRs and task memory come from (default: that library)",
     "",
     "Examples:",
     ...exampleLines([

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ProgressEvent } from "../mod.ts";
+import type { Phase, ProgressEvent } from "../mod.ts";
 import type { Failure } from "./errors.ts";
 
 const encoder = new TextEncoder();
@@ -34,7 +34,7 @@ export interface OutputSettings {
   debug: boolean;
 }
 
-const PHASE_LABELS: Record<string, string> = {
+const PHASE_LABELS: Record<Phase, string> = {
   "initialize": "initializing",
   "gather-metadata": "gathering writer metadata",
   "start-set": "starting the shadow copy set",
@@ -76,13 +76,10 @@ export class Progress {
     return this.#mode;
   }
 
-  /**
-   * Reports an event from the requester API's `onProgress`; `names` renames
-   * phases (the restore sequence reuses the creation phases' names).
-   */
-  event(e: ProgressEvent, names: Record<string, string> = {}): void {
+  /** Reports an event from the requester API's `onProgress`. */
+  event(e: ProgressEvent): void {
     this.#origin = performance.now() - e.elapsedMs;
-    const phase = names[e.phase] ?? e.phase;
+    const phase = e.phase;
     const label = PHASE_LABELS[phase] ?? phase;
     const detail = e.detail ? ` (${e.detail})` : "";
     if (this.#mode === "lines") {
@@ -274,37 +271,4 @@ export class Output {
 function writeAll(target: { writeSync(p: Uint8Array): number }, data: Uint8Array) {
   let offset = 0;
   while (offset < data.length) offset += target.writeSync(data.subarray(offset));
-}
-
-/** Rows as aligned columns (the last column is not padded). */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const format = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
-  return [format(headers), ...rows.map(format)];
-}
-
-/** `key: value` lines with the values aligned, indented by `indent` spaces. */
-export function fields(
-  entries: readonly (readonly [string, string | number | boolean | null | undefined])[],
-  indent = 2,
-): string[] {
-  const shown = entries.filter(([, v]) => v !== undefined);
-  const width = Math.max(...shown.map(([k]) => k.length));
-  return shown.map(([k, v]) =>
-    `${" ".repeat(indent)}${`${k}:`.padEnd(width + 2)}${v === null ? "-" : String(v)}`
-  );
-}
-
-/** Bytes as a short human size (`1.5 GiB`); negative means no limit. */
-export function formatBytes(bytes: bigint): string {
-  if (bytes < 0n) return "unbounded";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let value = Number(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }

@@ -11,6 +11,7 @@ import { ENTRIES } from "./commands/mod.ts";
 import { classify, EXIT, type ExitCode, InterruptedError, UsageError } from "./errors.ts";
 import { commandHelp, GLOBAL_OPTIONS, groupHelp, helpJson, TOOL, toolHelp } from "./help.ts";
 import { Output } from "./output.ts";
+import { openRuntime } from "./runtime.ts";
 
 /** Turns SIGINT (and SIGTERM outside Windows) into an abort; a second one exits at once. */
 class Interrupts implements Disposable {
@@ -60,6 +61,14 @@ function globalSettings(argv: readonly string[]) {
 const GLOBAL_FLAGS = new Set(
   GLOBAL_OPTIONS.flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]),
 );
+const GLOBAL_WITH_VALUE = GLOBAL_OPTIONS.filter((o) => o.kind === "optional").map((o) =>
+  `--${o.name}=`
+);
+
+/** Whether `arg` is a global option (`--json`, `-v`, `--simulator=PATH`). */
+function isGlobal(arg: string): boolean {
+  return GLOBAL_FLAGS.has(arg) || GLOBAL_WITH_VALUE.some((prefix) => arg.startsWith(prefix));
+}
 
 /** Index of the first argument that is not a global flag; options before it must be global. */
 function nextWord(argv: readonly string[], from: number): number {
@@ -67,7 +76,7 @@ function nextWord(argv: readonly string[], from: number): number {
     const a = argv[i];
     if (a === "--") return -1;
     if (!a.startsWith("-") || a === "-") return i;
-    if (!GLOBAL_FLAGS.has(a)) return -1;
+    if (!isGlobal(a)) return -1;
   }
   return -1;
 }
@@ -103,9 +112,9 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     let at = nextWord(argv, 0);
     if (at < 0) {
       if (wantsHelp(argv)) return showHelp(null);
-      if (argv.some((a) => a.startsWith("-") && !GLOBAL_FLAGS.has(a))) {
+      if (argv.some((a) => a.startsWith("-") && !isGlobal(a))) {
         throw new UsageError(
-          `options must follow a command: ${argv.find((a) => !GLOBAL_FLAGS.has(a))}`,
+          `options must follow a command: ${argv.find((a) => !isGlobal(a))}`,
           `Write \`${TOOL} COMMAND [options]\`; \`${TOOL} --help\` lists the commands.`,
         );
       }
@@ -163,7 +172,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
         `Usage: ${TOOL} ${command.name} ${command.usage[0] ?? ""}`.trimEnd(),
       );
     }
-    const ctx: Context = { opts, out, signal: interrupts.controller.signal };
+    const runtime = openRuntime(opts, out);
+    const ctx: Context = { opts, out, signal: interrupts.controller.signal, runtime };
     const code = (await command.run(ctx)) ?? EXIT.ok;
     out.stopProgress();
     return code;

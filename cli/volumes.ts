@@ -1,73 +1,35 @@
 /**
- * Volume names: VSS reports shadow copies by the volume's GUID name
- * (`\\?\Volume{...}\`), while people write `C:\`. The volume list of the
- * snapshot management interface maps between the two.
+ * Volume arguments: how a volume the user typed is passed on. Naming,
+ * resolving and listing volumes is the requester's (`knownVolumes`,
+ * `resolveVolume`, `listShadowCopies({ volume })`); the CLI only writes a
+ * bare drive letter the way VSS expects it.
  *
  * @module
  */
 
-import {
-  createSnapshotManagement,
-  openVss,
-  SYSTEM_PROVIDER_ID,
-  VSS_MGMT_OBJECT_TYPE,
-  VSS_SNAPSHOT_CONTEXT,
-} from "../mod.ts";
-
-/** A volume VSS can shadow copy: its GUID name and the name people use. */
-export interface VolumeName {
-  guidName: string;
-  displayName: string;
-}
+import type { Options } from "./args.ts";
 
 /**
- * The volumes the system provider supports, best effort: an empty list
- * when VSS cannot tell (no management interface, no rights).
+ * A volume as VSS expects it: a drive letter (`C:`) gets its trailing
+ * backslash; anything else is passed on unchanged.
+ *
+ * @example
+ * ```ts ignore
+ * normalizeVolume("d:"); // "D:\\"
+ * ```
  */
-export function knownVolumes(): VolumeName[] {
-  try {
-    using mgmt = createSnapshotManagement(openVss());
-    const list = mgmt.QueryVolumesSupportedForSnapshots(
-      SYSTEM_PROVIDER_ID,
-      VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP,
-    ).ppEnum;
-    if (list === null) return [];
-    using items = list;
-    const out: VolumeName[] = [];
-    for (;;) {
-      const batch = items.Next(256);
-      for (const item of batch.rgelt) {
-        if (item.Type !== VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_VOLUME || !("Vol" in item)) continue;
-        out.push({
-          guidName: item.Vol.m_pwszVolumeName ?? "",
-          displayName: item.Vol.m_pwszVolumeDisplayName ?? item.Vol.m_pwszVolumeName ?? "",
-        });
-      }
-      if (batch.pceltFetched < 256) break;
-    }
-    return out;
-  } catch {
-    return [];
-  }
+export function normalizeVolume(text: string): string {
+  const drive = /^([A-Za-z]):\\?$/.exec(text);
+  return drive ? `${drive[1].toUpperCase()}:\\` : text;
 }
 
-function bare(name: string): string {
-  return name.toLowerCase().replace(/[\\/]+$/, "");
+/** The positional arguments of a command, read as volumes. */
+export function volumeArguments(opts: Options): string[] {
+  return opts.positionals.map(normalizeVolume);
 }
 
-/** Whether two volume names denote the same volume, ignoring case and a trailing separator. */
-export function sameVolume(a: string, b: string): boolean {
-  return bare(a) === bare(b);
-}
-
-/** The display name of a volume VSS named (GUID name or display name), or null when unknown. */
-export function displayNameOf(name: string, volumes: readonly VolumeName[]): string | null {
-  return volumes.find((v) => sameVolume(v.guidName, name) || sameVolume(v.displayName, name))
-    ?.displayName ?? null;
-}
-
-/** The GUID name of a volume given by any name (unchanged when it cannot be resolved). */
-export function guidNameOf(name: string, volumes: readonly VolumeName[]): string {
-  if (/^\\\\\?\\Volume\{/i.test(name)) return name;
-  return volumes.find((v) => sameVolume(v.displayName, name))?.guidName ?? name;
+/** The volume `--name` names, or undefined when the option is not given. */
+export function volumeOption(opts: Options, name: string): string | undefined {
+  const text = opts.string(name);
+  return text === undefined ? undefined : normalizeVolume(text);
 }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import manifestJson from "./manifest.json" with { type: "json" };
 
 /** One pinned page. */
@@ -41,9 +42,7 @@ export const pinnedSources: readonly PinnedSource[] = manifestJson.sources;
 const projectRoot = new URL("../", import.meta.url);
 
 /** Where the verified cache lives. */
-export const cacheRoot: string = decodeURIComponent(
-  new URL(".cache/vss-reference/", projectRoot).pathname,
-);
+export const cacheRoot: string = fileURLToPath(new URL(".cache/vss-reference/", projectRoot));
 
 function envOrUndefined(name: string): string | undefined {
   try {
@@ -56,7 +55,7 @@ function envOrUndefined(name: string): string | undefined {
 /** The local corpus copy used to fill the cache: `VSS_REFERENCE_DIR` or `../shared/vss-reference`. */
 export function localCorpusDir(): string {
   return envOrUndefined("VSS_REFERENCE_DIR") ??
-    decodeURIComponent(new URL("../shared/vss-reference/", projectRoot).pathname);
+    fileURLToPath(new URL("../shared/vss-reference/", projectRoot));
 }
 
 /** Path of a pinned file relative to the corpus root, e.g. `sdk-api/sdk-api-src/content/vss/index.md`. */

@@ -15,6 +15,8 @@ import { ReleasedObjectError, VssError } from "./errors.ts";
 import type { VssRuntime } from "./runtime.ts";
 import { backend } from "./backend/mod.ts";
 import type { Callable, ForeignFunction, NativePointer } from "./backend/types.ts";
+import { THUNK_NAMES } from "./generated/thunks.ts";
+import { THUNKS } from "./thunks/table.ts";
 
 export type { Callable };
 
@@ -34,15 +36,33 @@ function makeCallable(vtable: bigint, slot: number, definition: ForeignFunction)
   return backend.function(entry, definition);
 }
 
-/** The Release callable of the IUnknown sub-object at `unknown`. */
-function releaseOf(unknown: bigint): Callable {
+/** Index of `IUnknown_Release` in the thunk table. */
+const RELEASE_THUNK = THUNK_NAMES.indexOf("IUnknown_Release");
+
+/**
+ * Calls Release on the IUnknown sub-object at `unknown`: through the native
+ * thunk when the thunk library is loaded, else through the vtable slot's
+ * callable, cached per vtable like every other slot.
+ */
+function releaseAt(unknown: bigint): number {
+  const self = backend.pointer(unknown);
+  const thunk = THUNKS[RELEASE_THUNK];
+  if (thunk !== undefined) return thunk(self) as number;
   const vtable = backend.readU64(unknown);
-  const cached = blockingCache.get(vtable);
-  return cached?.[RELEASE_SLOT] ?? makeCallable(vtable, RELEASE_SLOT, RELEASE_DEFINITION);
+  let fns = blockingCache.get(vtable);
+  if (!fns) blockingCache.set(vtable, fns = []);
+  const release = fns[RELEASE_SLOT] ??= makeCallable(vtable, RELEASE_SLOT, RELEASE_DEFINITION);
+  return release(self) as number;
+}
+
+/** The FFI definition of IUnknown slot `slot`. */
+function unknownDefinition(slot: number): ForeignFunction {
+  const m = Object.values(IUNKNOWN_TABLE.methods).find((x) => x.slot === slot)!;
+  return { parameters: m.parameters, result: m.result };
 }
 
 const backstop = new FinalizationRegistry<bigint>((unknown) => {
-  releaseOf(unknown)(backend.pointer(unknown));
+  releaseAt(unknown);
 });
 
 /**
@@ -182,8 +202,7 @@ export abstract class ComObject {
     const vtable = backend.readU64(this.#unknown);
     let fns = blockingCache.get(vtable);
     if (!fns) blockingCache.set(vtable, fns = []);
-    const m = Object.values(IUNKNOWN_TABLE.methods).find((x) => x.slot === slot)!;
-    return fns[slot] ??= makeCallable(vtable, slot, { parameters: m.parameters, result: m.result });
+    return fns[slot] ??= makeCallable(vtable, slot, unknownDefinition(slot));
   }
 
   /** A new wrapper of the same class for the same object (after an AddRef). */
@@ -203,7 +222,7 @@ export abstract class ComObject {
     this.#self = null;
     if (this.#unknown === 0n) return 0;
     backstop.unregister(this);
-    return releaseOf(this.#unknown)(backend.pointer(this.#unknown)) as number;
+    return releaseAt(this.#unknown);
   }
 
   /**

@@ -1,10 +1,16 @@
 /**
  * Loads the VSS library and the COM runtime it needs.
  *
- * On Windows: `vssapi.dll`, `ole32.dll` and `oleaut32.dll` by system name.
- * Elsewhere (or to test on Windows): a VSS implementation given by path, such
- * as the simulator; outside Windows that library also supplies the COM
- * runtime functions (BSTRs, task memory, initialisation).
+ * On Windows: `vssapi.dll`, `ole32.dll` and `oleaut32.dll` by absolute path
+ * from the system directory (GetSystemDirectoryW), never through the DLL
+ * search order, which looks in the directory of the executable first. A
+ * different VSS implementation (the simulator) is loaded on Windows only when
+ * the calling code names it (`libraryPath`, `simulator`); environment
+ * variables are not read there. Elsewhere: the library named in code or by
+ * `VSS_LIBRARY_PATH`, which also supplies the COM runtime functions (BSTRs,
+ * task memory, initialisation).
+ *
+ * The VSS library is never unloaded (see {@linkcode VssLibraries.close}).
  *
  * @module
  */
@@ -18,6 +24,7 @@ import type {
   StaticForeignSymbols,
 } from "./backend/types.ts";
 import { isPermissionError, os, permissionHint, readEnv } from "./platform.ts";
+import { systemLibraryPath } from "./system_directory.ts";
 
 /**
  * The COM runtime functions the binding binds from ole32 (from the VSS
@@ -42,6 +49,15 @@ export const OLE32_SYMBOLS = {
     parameters: ["pointer", "pointer", "u32", "pointer", "pointer"],
     result: "i32",
   },
+} as const satisfies ForeignLibraryInterface;
+
+/**
+ * CoIncrementMTAUsage (Windows 8 and later), bound on its own because older
+ * systems and the simulator lack it: it keeps the multithreaded apartment
+ * alive when the calling thread is single-threaded.
+ */
+export const MTA_USAGE_SYMBOLS = {
+  CoIncrementMTAUsage: { parameters: ["buffer"], result: "i32" },
 } as const satisfies ForeignLibraryInterface;
 
 /**
@@ -77,8 +93,9 @@ const TASK_MEMORY_SYMBOLS = {
 } as const satisfies ForeignLibraryInterface;
 
 /**
- * Where to load VSS from. Empty options mean `vssapi.dll` on Windows and
- * `VSS_LIBRARY_PATH` elsewhere.
+ * Where to load VSS from. Empty options mean the system's `vssapi.dll` on
+ * Windows and `VSS_LIBRARY_PATH` elsewhere. On Windows no environment
+ * variable is read: only these options select another library.
  *
  * @example Test against the simulator DLL on Windows
  * ```ts
@@ -86,32 +103,69 @@ const TASK_MEMORY_SYMBOLS = {
  *
  * const options: LoadOptions = {
  *   libraryPath: "build\\simulator\\windows\\vss_sim.dll",
- *   comRuntimePath: "build\\simulator\\windows\\vss_sim.dll",
+ *   simulator: true, // on Windows the simulator also supplies BSTRs and task memory
  * };
  * console.log(options.libraryPath);
  * ```
  */
 export interface LoadOptions {
-  /** A VSS implementation to load instead of `vssapi.dll` (default: `VSS_LIBRARY_PATH`). */
+  /**
+   * A VSS implementation to load instead of the system's `vssapi.dll`.
+   * Outside Windows the default is `VSS_LIBRARY_PATH`; on Windows there is no
+   * default: only code chooses another library.
+   */
   libraryPath?: string;
   /**
    * A library whose BSTR and task-memory exports replace oleaut32/ole32's
-   * (default: `VSS_COM_RUNTIME_PATH`; outside Windows: the VSS library itself).
+   * (outside Windows the default is `VSS_COM_RUNTIME_PATH`, then the VSS
+   * library itself; on Windows, with `simulator`, the simulator).
    */
   comRuntimePath?: string;
+  /**
+   * `libraryPath` is the VSS simulator: the runtime reports kind
+   * `simulator`, and on Windows the simulator also supplies BSTRs and task
+   * memory unless `comRuntimePath` says otherwise.
+   */
+  simulator?: boolean;
+}
+
+/** What kind of VSS a runtime loaded: the system's, the simulator, or another library named by path. */
+export type LibraryKind = "system" | "simulator" | "custom";
+
+/**
+ * Which libraries a runtime loaded, by the path given to the loader.
+ *
+ * @example Say on stderr when the VSS in use is not the system's
+ * ```ts
+ * import type { LoadedLibraries } from "./library.ts";
+ *
+ * function announce(loaded: LoadedLibraries): void {
+ *   if (loaded.kind !== "system") console.error(`vss: using ${loaded.kind} VSS ${loaded.vss}`);
+ * }
+ * announce({ vss: "/opt/vss/libvss_sim.so", kind: "simulator", ole32: "-", memory: "-" });
+ * ```
+ */
+export interface LoadedLibraries {
+  /** The VSS library (an absolute path in the system directory for the system's). */
+  readonly vss: string;
+  /** `system` (vssapi.dll from the system directory), `simulator`, or `custom`. */
+  readonly kind: LibraryKind;
+  /** Where COM initialisation and activation come from. */
+  readonly ole32: string;
+  /** Where BSTRs and task memory come from. */
+  readonly memory: string;
 }
 
 /**
  * The loaded libraries, with their symbols bound: what
  * {@linkcode loadLibraries} returns and {@linkcode VssRuntime.libs} holds.
  *
- * @example See what was loaded, then unload it
+ * @example See what was loaded
  * ```ts ignore
  * import { loadLibraries, type VssLibraries } from "./library.ts";
  *
  * const libs: VssLibraries = loadLibraries();
- * console.log(libs.paths.vss, libs.paths.memory);
- * libs.close();
+ * console.log(libs.paths.vss, libs.paths.kind, libs.paths.memory);
  * ```
  */
 export interface VssLibraries {
@@ -119,11 +173,18 @@ export interface VssLibraries {
   readonly vss: StaticForeignSymbols<typeof VSSAPI_SYMBOLS>;
   /** COM initialisation and activation. */
   readonly ole32: StaticForeignSymbols<typeof OLE32_SYMBOLS>;
+  /** CoIncrementMTAUsage, or null where the COM runtime lacks it (the simulator, old Windows). */
+  readonly mtaUsage: StaticForeignSymbols<typeof MTA_USAGE_SYMBOLS> | null;
   /** BSTR and task-memory functions. */
   readonly memory: StaticForeignSymbols<typeof MEMORY_SYMBOLS>;
-  /** What was loaded, for messages. */
-  readonly paths: { vss: string; ole32: string; memory: string };
-  /** Unloads every library. */
+  /** What was loaded, and what kind of VSS it is. */
+  readonly paths: LoadedLibraries;
+  /**
+   * Does not unload anything: COM objects, asynchronous operations still
+   * running inside VSS, and finalizers that release objects can execute
+   * code of these libraries at any time, and an unloaded library would turn
+   * that into a crash. The libraries stay mapped until the process exits.
+   */
   close(): void;
 }
 
@@ -131,6 +192,8 @@ function open<S extends ForeignLibraryInterface>(path: string, symbols: S): Nati
   try {
     return backend.open(path, symbols);
   } catch (error) {
+    // The backend already explains what it can (a missing koffi, another CPU, an older glibc).
+    if (error instanceof VssUnavailableError) throw error;
     if (isPermissionError(error)) {
       throw new VssUnavailableError(`loading ${path} needs FFI permission`, permissionHint, {
         cause: error,
@@ -140,62 +203,90 @@ function open<S extends ForeignLibraryInterface>(path: string, symbols: S): Nati
       `${path} could not be loaded (${(error as Error).message})`,
       os === "windows"
         ? "Check that the path is right and the DLL is 64-bit; vssapi.dll ships with Windows."
-        : "Build the simulator with `bash simulator/build.sh` and point VSS_LIBRARY_PATH at it.",
+        : "Check that libraryPath (or VSS_LIBRARY_PATH) names a VSS simulator built for this " +
+          "machine; in a checkout of the repository, build one with `bash simulator/build.sh`.",
       { cause: error },
     );
   }
 }
 
+/** CoIncrementMTAUsage from `path`, or null when the library does not export it. */
+function openMtaUsage(path: string): VssLibraries["mtaUsage"] {
+  try {
+    return backend.open(path, MTA_USAGE_SYMBOLS).symbols;
+  } catch {
+    return null;
+  }
+}
+
+/** The paths to load: decided from the options, and outside Windows from the environment. */
+export function resolveLibraries(options: LoadOptions = {}): LoadedLibraries | null {
+  if (os === "windows") {
+    const system = (name: string) => systemLibraryPath(name);
+    const vss = options.libraryPath ?? system("vssapi.dll");
+    const custom = options.libraryPath !== undefined;
+    const memory = options.comRuntimePath ??
+      (options.simulator && custom ? vss : `${system("oleaut32.dll")} + ${system("ole32.dll")}`);
+    const kind = !custom ? "system" : options.simulator ? "simulator" : "custom";
+    return { vss, kind, ole32: system("ole32.dll"), memory };
+  }
+  const vss = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH");
+  if (vss === undefined) return null;
+  const memory = options.comRuntimePath ?? readEnv("VSS_COM_RUNTIME_PATH") ?? vss;
+  return { vss, kind: options.simulator ? "simulator" : "custom", ole32: vss, memory };
+}
+
 /**
- * Loads VSS and the COM runtime.
+ * Loads VSS and the COM runtime (see {@linkcode LoadOptions} for what is
+ * chosen where). The libraries stay loaded until the process exits.
  *
  * @example Load the simulator outside Windows
  * ```ts
  * import { loadLibraries } from "./library.ts";
- * const libs = loadLibraries({ libraryPath: "build/simulator/linux/libvss_sim.so" });
- * libs.close();
+ * const libs = loadLibraries({
+ *   libraryPath: "build/simulator/linux/libvss_sim.so",
+ *   simulator: true,
+ * });
+ * console.log(libs.paths.kind); // simulator
  * ```
  */
 export function loadLibraries(options: LoadOptions = {}): VssLibraries {
-  const windows = os === "windows";
-  const vssPath = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH") ??
-    (windows ? "vssapi.dll" : undefined);
-  if (vssPath === undefined) {
+  let paths: LoadedLibraries | null;
+  try {
+    paths = resolveLibraries(options); // on Windows: kernel32's GetSystemDirectoryW, through FFI
+  } catch (error) {
+    if (!isPermissionError(error)) throw error;
+    const what = options.libraryPath ?? "vssapi.dll";
+    throw new VssUnavailableError(`loading ${what} needs FFI permission`, permissionHint, {
+      cause: error,
+    });
+  }
+  if (paths === null) {
     throw new VssUnavailableError(
       `this is ${os}, and the Volume Shadow Copy Service exists only on Windows`,
-      "To develop and test elsewhere, build the simulator (`bash simulator/build.sh`) and pass its path " +
-        "as libraryPath or VSS_LIBRARY_PATH.",
+      "Outside Windows, use a VSS simulator: openVss() loads the one the npm package bundles " +
+        "(Linux x64), or name a build with libraryPath or VSS_LIBRARY_PATH (in a checkout of the " +
+        "repository: `bash simulator/build.sh`).",
     );
   }
-  const opened: { close(): void }[] = [];
-  try {
-    const vss = open(vssPath, VSSAPI_SYMBOLS);
-    opened.push(vss);
-    const ole32Path = windows ? "ole32.dll" : vssPath;
-    const ole32 = open(ole32Path, OLE32_SYMBOLS);
-    opened.push(ole32);
-    const memoryPath = options.comRuntimePath ?? readEnv("VSS_COM_RUNTIME_PATH") ??
-      (windows ? null : vssPath);
-    let memory: VssLibraries["memory"];
-    if (memoryPath === null) {
-      const oleaut = open("oleaut32.dll", BSTR_SYMBOLS);
-      const task = open("ole32.dll", TASK_MEMORY_SYMBOLS);
-      opened.push(oleaut, task);
-      memory = { ...oleaut.symbols, ...task.symbols };
-    } else {
-      const lib = open(memoryPath, MEMORY_SYMBOLS);
-      opened.push(lib);
-      memory = lib.symbols;
-    }
-    return {
-      vss: vss.symbols,
-      ole32: ole32.symbols,
-      memory,
-      paths: { vss: vssPath, ole32: ole32Path, memory: memoryPath ?? "oleaut32.dll + ole32.dll" },
-      close: () => opened.forEach((lib) => lib.close()),
+  const vss = open(paths.vss, VSSAPI_SYMBOLS);
+  const ole32 = open(paths.ole32, OLE32_SYMBOLS);
+  let memory: VssLibraries["memory"];
+  const [oleaut32Path, taskPath] = paths.memory.split(" + ");
+  if (taskPath !== undefined) {
+    memory = {
+      ...open(oleaut32Path, BSTR_SYMBOLS).symbols,
+      ...open(taskPath, TASK_MEMORY_SYMBOLS).symbols,
     };
-  } catch (error) {
-    opened.forEach((lib) => lib.close());
-    throw error;
+  } else {
+    memory = open(paths.memory, MEMORY_SYMBOLS).symbols;
   }
+  return {
+    vss: vss.symbols,
+    ole32: ole32.symbols,
+    mtaUsage: openMtaUsage(paths.ole32),
+    memory,
+    paths,
+    close: () => {},
+  };
 }

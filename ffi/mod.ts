@@ -4,8 +4,8 @@
  *
  * @example Create a backup components object on the simulator
  * ```ts ignore
- * import { createBackupComponents, VssRuntime } from "./mod.ts";
- * const runtime = VssRuntime.load({ libraryPath: "build/simulator/linux/libvss_sim.so" });
+ * import { createBackupComponents, VssRuntime } from "@vss/requester/binding";
+ * const runtime = VssRuntime.load({ libraryPath: "/opt/vss/libvss_sim.so" });
  * runtime.initializeCom();
  * using backup = createBackupComponents(runtime);
  * backup.InitializeForBackup(null);
@@ -14,23 +14,28 @@
  * @module
  */
 
-export { type ComInitOptions, type ComInitResult, VssRuntime } from "./runtime.ts";
 export {
-  loadLibraries,
-  type LoadOptions,
-  MEMORY_SYMBOLS,
-  OLE32_SYMBOLS,
-  type VssLibraries,
-} from "./library.ts";
+  type ComInitOptions,
+  type ComInitResult,
+  type ComWarning,
+  type RuntimeLoadOptions,
+  VssRuntime,
+} from "./runtime.ts";
+export type { LibraryKind, LoadedLibraries, LoadOptions } from "./library.ts";
 export {
-  hex,
-  hresultName,
+  type AbortReason,
+  abortReasonOf,
+  ComApartmentError,
+  type ErrorDetails,
+  isRetryableHresult,
+  OperationAbortedError,
   ReleasedObjectError,
   VssArgumentError,
-  VssAsyncAbortedError,
   VssError,
+  VssLibraryError,
   VssUnavailableError,
 } from "./errors.ts";
+export * from "./hresult.ts";
 export { type Callable, type ComClass, ComObject, wrapOwned } from "./com_object.ts";
 export type { InterfaceTable, ParamInfo, VtableSlot } from "./generated/vtables.ts";
 export { settle, type SettleOptions } from "./async.ts";
@@ -46,25 +51,17 @@ export type {
   ProviderProp,
   SnapshotProp,
   SnapshotStrings,
+  StructResults,
   VolumeProp,
   WithStrings,
 } from "./results.ts";
-export * from "./generated/mod.ts";
-export { backend, bufferPointer } from "./backend/mod.ts";
+// The pointer and native-type vocabulary of the generated signatures.
 export type {
-  ArgumentOf,
-  ArgumentsOf,
-  FfiBackend,
-  ForeignFunction,
-  ForeignLibraryInterface,
-  NativeLibrary,
   NativePointer,
   NativeResultType,
   NativeStructType,
   NativeType,
-  OperatingSystem,
   PointerValue,
-  ResultOf,
-  StaticForeignFunction,
-  StaticForeignSymbols,
 } from "./backend/types.ts";
+export * from "./generated/mod.ts";
+export type { CallPath } from "./thunks/mod.ts";

@@ -1,25 +1,26 @@
 /**
- * Structured results that carry strings: read them, then free what the
- * reference says the caller frees (VssFreeSnapshotProperties for snapshot
- * properties, CoTaskMemFree for the strings in query results,
- * FreeComponentInfo for component information).
+ * Structured results that carry strings: read them, then free them by the
+ * rule the ABI model gives the out parameter (`freeWith` in
+ * `ffi/generated/abi.json`): one call for the whole value
+ * (VssFreeSnapshotProperties, FreeComponentInfo), or CoTaskMemFree for every
+ * string inside. The generated wrappers pass the rule; nothing here knows
+ * which method returns what.
  *
  * @module
  */
 
-import {
+import * as structs from "./generated/structs.ts";
+import type {
+  StructCodec,
   VSS_COMPONENTINFO,
   VSS_DIFF_AREA_PROP,
   VSS_DIFF_VOLUME_PROP,
-  VSS_MGMT_OBJECT_PROP,
-  VSS_OBJECT_PROP,
   VSS_PROVIDER_PROP,
   VSS_SNAPSHOT_PROP,
   VSS_VOLUME_PROP,
 } from "./generated/structs.ts";
 import { VSS_MGMT_OBJECT_TYPE, VSS_OBJECT_TYPE } from "./generated/enums.ts";
-import type { VssRuntime } from "./runtime.ts";
-import { readBstr, readWideString, readWideStringAt } from "./wide_string.ts";
+import { readBstrAt, readWideStringAt } from "./wide_string.ts";
 import { backend } from "./backend/mod.ts";
 import type { PointerValue } from "./backend/types.ts";
 
@@ -61,8 +62,7 @@ export type SnapshotStrings =
   | "m_pwszExposedName"
   | "m_pwszExposedPath";
 /**
- * `VSS_SNAPSHOT_PROP` with its strings read (and already freed with
- * VssFreeSnapshotProperties).
+ * `VSS_SNAPSHOT_PROP` with its strings read (and already freed).
  *
  * @example Read a shadow copy's properties
  * ```ts ignore
@@ -200,8 +200,8 @@ export type MgmtObjectProp =
   | { Type: typeof VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_DIFF_AREA; DiffArea: DiffAreaProp }
   | { Type: number };
 /**
- * `VSS_COMPONENTINFO` with its BSTRs and icon read (and handed back with
- * FreeComponentInfo).
+ * `VSS_COMPONENTINFO` with its BSTRs and icon read (and already handed back
+ * with FreeComponentInfo).
  *
  * @example Read a writer component's description
  * ```ts ignore
@@ -220,161 +220,271 @@ export type ComponentInfo =
   >
   & { pbIcon: Uint8Array | null };
 
-const pointer = (address: bigint): PointerValue => backend.pointer(address);
-
-/** Replaces each listed address field by the string `read` returns for it. */
-function withStrings<T, K extends keyof T>(
-  raw: T,
-  keys: readonly K[],
-  read: (address: bigint) => string | null,
-): WithStrings<T, K> {
-  const out = { ...raw } as Record<keyof T, unknown>;
-  for (const k of keys) out[k] = read(raw[k] as bigint);
-  return out as WithStrings<T, K>;
-}
-
-const SNAPSHOT_STRINGS: readonly SnapshotStrings[] = [
-  "m_pwszSnapshotDeviceObject",
-  "m_pwszOriginalVolumeName",
-  "m_pwszOriginatingMachine",
-  "m_pwszServiceMachine",
-  "m_pwszExposedName",
-  "m_pwszExposedPath",
-];
-
 /**
- * Reads a VSS_SNAPSHOT_PROP the callee filled, then frees its strings with
- * VssFreeSnapshotProperties.
+ * The result type of each struct a call hands back, by the struct's C name:
+ * what {@link takeStruct} and {@link takeStructs} return for it.
  *
- * @example After GetSnapshotProperties
- * ```ts ignore
- * const prop = takeSnapshotProp(runtime, bytes);
- * console.log(prop.m_pwszSnapshotDeviceObject);
+ * @example The type of a snapshot's properties
+ * ```ts
+ * import type { SnapshotProp, StructResults } from "./results.ts";
+ *
+ * const same: StructResults["VSS_SNAPSHOT_PROP"] extends SnapshotProp ? true : false = true;
+ * console.log(same); // true
  * ```
  */
-export function takeSnapshotProp(
-  runtime: VssRuntime,
-  bytes: Uint8Array<ArrayBuffer>,
-): SnapshotProp {
-  const raw = VSS_SNAPSHOT_PROP.read(new DataView(bytes.buffer, bytes.byteOffset), 0);
-  const value = withStrings(raw, SNAPSHOT_STRINGS, (a) => readWideString(pointer(a)));
-  runtime.libs.vss.VssFreeSnapshotPropertiesInternal(backend.bufferPointer(bytes));
-  return value;
+export interface StructResults {
+  /** GetSnapshotProperties, and the snapshot arm of a Query result. */
+  VSS_SNAPSHOT_PROP: SnapshotProp;
+  /** One element of IVssEnumObject::Next. */
+  VSS_OBJECT_PROP: ObjectProp;
+  /** One element of IVssEnumMgmtObject::Next. */
+  VSS_MGMT_OBJECT_PROP: MgmtObjectProp;
+  /** IVssWMComponent::GetComponentInfo. */
+  VSS_COMPONENTINFO: ComponentInfo;
+}
+
+/** A freeing function, called with the address of what it frees. */
+export type Free = (pointer: PointerValue) => unknown;
+
+/**
+ * How a result is freed once read, as the model's `freeWith` says: `whole`
+ * takes the struct's address (VssFreeSnapshotProperties, FreeComponentInfo);
+ * otherwise `strings` frees every string pointer inside (CoTaskMemFree), except
+ * inside a union member listed in `members`, which has a rule of its own.
+ *
+ * @example Free every string with CoTaskMemFree
+ * ```ts ignore
+ * const rule: FreeRule = { strings: (p) => runtime.libs.memory.CoTaskMemFree(p) };
+ * ```
+ */
+export interface FreeRule {
+  whole?: Free;
+  strings?: Free;
+  members?: Readonly<Record<string, Free>>;
+}
+
+type Codec = StructCodec<unknown>;
+const CODECS = structs as unknown as Record<string, Codec>;
+
+/** For a tagged union: the union member each tag value selects. */
+const UNION_MEMBERS: Readonly<Record<string, ReadonlyMap<number, string>>> = {
+  VSS_OBJECT_UNION: new Map([
+    [VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT, "Snap"],
+    [VSS_OBJECT_TYPE.VSS_OBJECT_PROVIDER, "Prov"],
+  ]),
+  VSS_MGMT_OBJECT_UNION: new Map([
+    [VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_VOLUME, "Vol"],
+    [VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_DIFF_VOLUME, "DiffVol"],
+    [VSS_MGMT_OBJECT_TYPE.VSS_MGMT_OBJECT_DIFF_AREA, "DiffArea"],
+  ]),
+};
+
+/** Byte-array fields and the field holding their length. */
+const BYTE_ARRAYS: Readonly<Record<string, string>> = { pbIcon: "cbIcon" };
+
+const WIDE_STRINGS = new Set(["VSS_PWSZ", "LPWSTR", "LPCWSTR", "WCHAR *"]);
+
+/** Reads a string field's value: a wide string or BSTR address (or a bulk reader's code). */
+type ReadString = (value: bigint, bstr: boolean) => string | null;
+
+const readNative: ReadString = (address, bstr) =>
+  bstr ? readBstrAt(address) : readWideStringAt(address);
+
+/** How one struct is read: its string and byte-array fields, or its tag and union. */
+interface Plan {
+  /** String fields: name and whether it is a BSTR. */
+  strings: [string, boolean][];
+  /** Byte-array fields and the field holding their length. */
+  bytes: [string, string][];
+  /** A tagged union (the last field, after its 4-byte tag), or null. */
+  union: {
+    tag: string;
+    tagOffset: number;
+    offset: number;
+    members: ReadonlyMap<number, { name: string; type: string; codec: Codec }>;
+  } | null;
+}
+
+const PLANS = new Map<Codec, Plan>();
+
+/** The reading plan of a struct, worked out once. */
+function planOf(codec: Codec): Plan {
+  let plan = PLANS.get(codec);
+  if (plan !== undefined) return plan;
+  const entries = Object.entries(codec.fields);
+  plan = { strings: [], bytes: [], union: null };
+  entries.forEach(([name, field], i) => {
+    if (WIDE_STRINGS.has(field.type) || field.type === "BSTR") {
+      plan!.strings.push([name, field.type === "BSTR"]);
+    } else if (BYTE_ARRAYS[name] !== undefined) {
+      plan!.bytes.push([name, BYTE_ARRAYS[name]]);
+    } else if (UNION_MEMBERS[field.type]) {
+      const [tag, tagField] = entries[i - 1] ?? [];
+      if (i !== entries.length - 1 || tagField?.size !== 4) {
+        throw new Error(`${field.type}: a union is read only as the last field, after its tag`);
+      }
+      const members = new Map([...UNION_MEMBERS[field.type]].map(([value, member]) => {
+        const type = CODECS[field.type].fields[member].type;
+        return [value, { name: member, type, codec: CODECS[type] }];
+      }));
+      plan!.union = { tag, tagOffset: tagField.offset, offset: field.offset, members };
+    }
+  });
+  PLANS.set(codec, plan);
+  return plan;
+}
+
+/** Reads one struct at `at`, turning its pointers into values; collects the addresses to free. */
+function readValue(
+  codec: Codec,
+  view: DataView,
+  at: number,
+  base: bigint,
+  rule: FreeRule,
+  strings: bigint[],
+  wholes: [Free, bigint][],
+  readString: ReadString = readNative,
+): Record<string, unknown> {
+  const plan = planOf(codec);
+  const union = plan.union;
+  if (union !== null) {
+    // A tagged union: the tag says which member is filled in (none: only the tag).
+    const value = view.getInt32(at + union.tagOffset, true);
+    const out: Record<string, unknown> = {};
+    out[union.tag] = value;
+    const member = union.members.get(value);
+    if (member === undefined) return out;
+    const offset = at + union.offset;
+    const own = rule.members?.[member.type];
+    const memberStrings = own ? [] : strings;
+    out[member.name] = readValue(
+      member.codec,
+      view,
+      offset,
+      base,
+      rule,
+      memberStrings,
+      wholes,
+      readString,
+    );
+    if (own) wholes.push([own, base + BigInt(offset)]);
+    return out;
+  }
+  const out = codec.read(view, at) as Record<string, unknown>;
+  for (const [name, bstr] of plan.strings) {
+    const address = out[name] as bigint;
+    out[name] = readString(address, bstr);
+    if (address !== 0n) strings.push(address);
+  }
+  for (const [name, lengthField] of plan.bytes) {
+    const address = out[name] as bigint;
+    const length = out[lengthField] as number;
+    out[name] = address === 0n || length === 0
+      ? null
+      : new Uint8Array(backend.view(address, length).slice(0));
+  }
+  return out;
+}
+
+/** Reads `count` structs at `at` (caller's buffer or callee's address), then frees by `rule`. */
+function take(
+  name: string,
+  at: Uint8Array<ArrayBuffer> | bigint,
+  count: number,
+  rule: FreeRule,
+): unknown[] {
+  const codec = CODECS[name];
+  const base = typeof at === "bigint" ? at : backend.address(backend.bufferPointer(at));
+  const view = typeof at === "bigint"
+    ? new DataView(backend.view(at, codec.size * count))
+    : new DataView(at.buffer, at.byteOffset);
+  const strings: bigint[] = [];
+  const wholes: [Free, bigint][] = [];
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(readValue(codec, view, i * codec.size, base, rule, strings, wholes));
+    if (rule.whole) wholes.push([rule.whole, base + BigInt(i * codec.size)]);
+  }
+  if (!rule.whole && rule.strings) { for (const s of strings) rule.strings(backend.pointer(s)); }
+  for (const [free, address] of wholes) free(backend.pointer(address));
+  return out;
 }
 
 /**
- * Reads `count` VSS_OBJECT_PROP elements and frees the strings inside each.
+ * Reads the struct `name` a call returned, in the caller's buffer or at the
+ * callee's address (null for a null address), then frees it by `rule`.
+ *
+ * @example After IVssBackupComponents::GetSnapshotProperties
+ * ```ts ignore
+ * const prop = takeStruct("VSS_SNAPSHOT_PROP", bytes, {
+ *   whole: (p) => runtime.libs.vss.VssFreeSnapshotPropertiesInternal(p),
+ * });
+ * ```
+ */
+export function takeStruct<K extends keyof StructResults>(
+  name: K,
+  at: Uint8Array<ArrayBuffer>,
+  rule: FreeRule,
+): StructResults[K];
+export function takeStruct<K extends keyof StructResults>(
+  name: K,
+  at: bigint,
+  rule: FreeRule,
+): StructResults[K] | null;
+export function takeStruct<K extends keyof StructResults>(
+  name: K,
+  at: Uint8Array<ArrayBuffer> | bigint,
+  rule: FreeRule,
+): StructResults[K] | null {
+  if (at === 0n) return null;
+  return take(name, at, 1, rule)[0] as StructResults[K];
+}
+
+/**
+ * Reads the first `count` elements of a caller-allocated array of struct
+ * `name`, then frees what they hold by `rule`.
  *
  * @example After IVssEnumObject::Next
  * ```ts ignore
- * const items = takeObjectProps(runtime, bytes, fetched);
+ * const items = takeStructs("VSS_OBJECT_PROP", bytes, fetched, {
+ *   strings: (p) => runtime.libs.memory.CoTaskMemFree(p),
+ * });
  * ```
  */
-export function takeObjectProps(
-  runtime: VssRuntime,
-  bytes: Uint8Array<ArrayBuffer>,
+export function takeStructs<K extends keyof StructResults>(
+  name: K,
+  at: Uint8Array<ArrayBuffer>,
   count: number,
-): ObjectProp[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset);
-  const take = (a: bigint) => runtime.takeTaskString(a);
-  const read = readWideStringAt;
-  const base = backend.address(backend.bufferPointer(bytes));
-  const out: ObjectProp[] = [];
-  const union = VSS_OBJECT_PROP.fields.Obj.offset;
-  for (let i = 0; i < count; i++) {
-    const at = i * VSS_OBJECT_PROP.size;
-    const type = view.getInt32(at, true);
-    if (type === VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT) {
-      const raw = VSS_SNAPSHOT_PROP.read(view, at + union);
-      const snap = withStrings(raw, SNAPSHOT_STRINGS, read);
-      // One call frees all of the snapshot's strings, as the Query page advises.
-      runtime.libs.vss.VssFreeSnapshotPropertiesInternal(
-        backend.pointer(base + BigInt(at + union)),
-      );
-      out.push({ Type: type, Snap: snap });
-    } else if (type === VSS_OBJECT_TYPE.VSS_OBJECT_PROVIDER) {
-      const raw = VSS_PROVIDER_PROP.read(view, at + union);
-      out.push({
-        Type: type,
-        Prov: withStrings(raw, ["m_pwszProviderName", "m_pwszProviderVersion"], take),
-      });
-    } else {
-      out.push({ Type: type });
-    }
-  }
-  return out;
+  rule: FreeRule,
+): StructResults[K][] {
+  return take(name, at, count, rule) as StructResults[K][];
 }
 
 /**
- * Reads `count` VSS_MGMT_OBJECT_PROP elements and frees the strings inside each.
+ * Reads `count` structs `name` from `bytes` whose string fields hold codes a
+ * bulk reader of the thunk library wrote (the strings already copied out and
+ * freed natively): the same objects {@link takeStructs} returns.
  *
- * @example After IVssEnumMgmtObject::Next
+ * @example Decode a bulk reader's records
  * ```ts ignore
- * const items = takeMgmtObjectProps(runtime, bytes, fetched);
+ * const items = readCodedStructs("VSS_OBJECT_PROP", records, count, (code) => decode(code));
  * ```
  */
-export function takeMgmtObjectProps(
-  runtime: VssRuntime,
+export function readCodedStructs<K extends keyof StructResults>(
+  name: K,
   bytes: Uint8Array<ArrayBuffer>,
   count: number,
-): MgmtObjectProp[] {
+  readString: (code: bigint) => string | null,
+): StructResults[K][] {
+  const codec = CODECS[name];
   const view = new DataView(bytes.buffer, bytes.byteOffset);
-  const take = (a: bigint) => runtime.takeTaskString(a);
-  const union = VSS_MGMT_OBJECT_PROP.fields.Obj.offset;
-  const out: MgmtObjectProp[] = [];
+  const out: StructResults[K][] = [];
+  const ignored: bigint[] = [];
+  const wholes: [Free, bigint][] = [];
   for (let i = 0; i < count; i++) {
-    const at = i * VSS_MGMT_OBJECT_PROP.size;
-    const type = view.getInt32(at, true);
-    const t = VSS_MGMT_OBJECT_TYPE;
-    if (type === t.VSS_MGMT_OBJECT_VOLUME) {
-      const raw = VSS_VOLUME_PROP.read(view, at + union);
-      out.push({
-        Type: type,
-        Vol: withStrings(raw, ["m_pwszVolumeName", "m_pwszVolumeDisplayName"], take),
-      });
-    } else if (type === t.VSS_MGMT_OBJECT_DIFF_VOLUME) {
-      const raw = VSS_DIFF_VOLUME_PROP.read(view, at + union);
-      out.push({
-        Type: type,
-        DiffVol: withStrings(raw, ["m_pwszVolumeName", "m_pwszVolumeDisplayName"], take),
-      });
-    } else if (type === t.VSS_MGMT_OBJECT_DIFF_AREA) {
-      const raw = VSS_DIFF_AREA_PROP.read(view, at + union);
-      out.push({
-        Type: type,
-        DiffArea: withStrings(raw, ["m_pwszVolumeName", "m_pwszDiffAreaVolumeName"], take),
-      });
-    } else {
-      out.push({ Type: type });
-    }
+    const value = readValue(codec, view, i * codec.size, 0n, {}, ignored, wholes, readString);
+    out.push(value as StructResults[K]);
+    ignored.length = 0;
   }
   return out;
-}
-
-/**
- * Reads the VSS_COMPONENTINFO at `address`, then hands it back with
- * FreeComponentInfo.
- *
- * @example After IVssWMComponent::GetComponentInfo
- * ```ts ignore
- * const info = takeComponentInfo(component, address);
- * ```
- */
-export function takeComponentInfo(
-  owner: { FreeComponentInfo(pInfo: PointerValue): number },
-  address: bigint,
-): ComponentInfo | null {
-  if (address === 0n) return null;
-  const view = new DataView(backend.view(address, VSS_COMPONENTINFO.size));
-  const { pbIcon, ...raw } = VSS_COMPONENTINFO.read(view, 0);
-  const strings = withStrings(
-    raw,
-    ["bstrLogicalPath", "bstrComponentName", "bstrCaption"],
-    (a) => readBstr(pointer(a)),
-  );
-  const icon = pbIcon === 0n || raw.cbIcon === 0
-    ? null
-    : new Uint8Array(backend.view(pbIcon, raw.cbIcon).slice(0));
-  owner.FreeComponentInfo(pointer(address));
-  return { ...strings, pbIcon: icon };
 }

@@ -17,6 +17,7 @@ import {
   IVssSnapshotMgmt,
 } from "./generated/wrappers.ts";
 import { guidBytes } from "./guid.ts";
+import { failed, toUnsigned } from "./hresult.ts";
 import type { VssRuntime } from "./runtime.ts";
 import { backend, bufferPointer } from "./backend/mod.ts";
 
@@ -86,13 +87,13 @@ export function createSnapshotManagement(runtime: VssRuntime): IVssSnapshotMgmt 
     bufferPointer(iid),
     bufferPointer(out),
   );
-  if (hr === (HRESULT.REGDB_E_CLASSNOTREG | 0)) {
+  if (toUnsigned(hr) === HRESULT.REGDB_E_CLASSNOTREG) {
     throw new VssUnavailableError(
       "the VSS snapshot management class is not registered (REGDB_E_CLASSNOTREG)",
       "On Windows this needs the Volume Shadow Copy service; under Wine, register the simulator as its COM server.",
     );
   }
-  if (hr < 0) throw new VssError(hr, "ole32", "CoCreateInstance", null);
+  if (failed(hr)) throw new VssError(hr, "ole32", "CoCreateInstance", null);
   return wrapOwned(runtime, IVssSnapshotMgmt, out[0])!;
 }
 

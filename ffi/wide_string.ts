@@ -117,9 +117,32 @@ const PAGE = 4096;
  * ```
  */
 export function readBstr(pointer: PointerValue): string | null {
-  if (pointer === null) return null;
-  const address = backend.address(pointer);
-  const bytes = new DataView(backend.view(address - 4n, 4)).getUint32(0, true);
-  if (bytes === 0) return "";
-  return decodeUnits(new Uint16Array(backend.view(address, bytes & ~1)));
+  return pointer === null ? null : readBstrAt(backend.address(pointer));
 }
+
+/**
+ * Reads a BSTR by address (null for 0), copying its length prefix and its
+ * units into reused scratch: no ArrayBuffer per string.
+ *
+ * @example Read a BSTR by address
+ * ```ts
+ * import { readBstrAt } from "./wide_string.ts";
+ * import { backend } from "./backend/mod.ts";
+ * const memory = new Uint16Array([4, 0, 0x4f, 0x4b, 0]); // byte length 4, "OK"
+ * console.log(readBstrAt(backend.address(backend.bufferPointer(memory)) + 4n)); // "OK"
+ * ```
+ */
+export function readBstrAt(address: bigint): string | null {
+  if (address === 0n) return null;
+  backend.copyInto(address - 4n, PREFIX_BYTES);
+  const units = PREFIX[0] >>> 1;
+  if (units === 0) return "";
+  if (bstrUnits.length < units) bstrUnits = new Uint16Array(Math.max(units, bstrUnits.length * 2));
+  const target = bstrUnits.subarray(0, units);
+  backend.copyInto(address, new Uint8Array(target.buffer, 0, units * 2));
+  return decodeUnits(target);
+}
+
+const PREFIX = new Uint32Array(1);
+const PREFIX_BYTES = new Uint8Array(PREFIX.buffer);
+let bstrUnits = new Uint16Array(256);

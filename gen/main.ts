@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { readCorpus } from "../docs-src/corpus.ts";
 import { crawlCorpus } from "./pages/crawl.ts";
 import { readHeaders } from "./headers/mod.ts";
@@ -14,8 +15,8 @@ import { parseExplanations } from "./abi/disagreements.ts";
 import { renderOutputs } from "./emit/mod.ts";
 
 const root = new URL("../", import.meta.url);
-const path = (p: string) => decodeURIComponent(new URL(p, root).pathname);
-const OUTPUT_DIRS = ["ffi/generated", "simulator/generated"];
+const path = (p: string) => fileURLToPath(new URL(p, root));
+const OUTPUT_DIRS = ["ffi/generated", "simulator/generated", "thunks/generated"];
 const EXPLANATIONS = "gen/explained_disagreements.txt";
 
 /** What one generator run produced. */
@@ -84,7 +85,7 @@ if (import.meta.main) {
     if (await readOrNull(target) === text) continue;
     stale.push(name);
     if (!check) {
-      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+      await Deno.mkdir(path(name.slice(0, name.lastIndexOf("/") + 1)), { recursive: true });
       await Deno.writeTextFile(target, text);
     }
   }

@@ -33,6 +33,29 @@ export interface PageSource {
 export interface PageParam {
   name: string;
   direction: Direction | null;
+  /** Names the parameter's section sets in italics (other parameters it refers to). */
+  mentions: string[];
+  /** The section says the value must (or should) be NULL: a reserved parameter. */
+  mustBeNull?: boolean;
+}
+
+/** A freeing function a page tells the caller to use. */
+export type PageFreeWith =
+  | "SysFreeString"
+  | "CoTaskMemFree"
+  | "VssFreeSnapshotProperties"
+  | "FreeComponentInfo"
+  | "FreeWriterStatus"
+  | "Release";
+
+/** How the caller disposes of an out parameter's value; `none` when nothing is owned. */
+export type FreeWith = PageFreeWith | "none";
+
+/** A page paragraph telling the caller to free something with `freeWith`. */
+export interface PageFree {
+  freeWith: PageFreeWith;
+  /** Parameters of the page the statement names; empty when it names none. */
+  params: string[];
 }
 
 /** A return code row as documented; `value` is null when the row gives no number. */
@@ -48,12 +71,16 @@ export interface PageMethod extends PageSource {
   params: PageParam[];
   returnCodes: PageReturnCode[];
   requirements: Requirements;
+  /** The page's ownership statements. */
+  frees: PageFree[];
 }
 
 /** An interface (or C++ class) page. */
 export interface PageInterface extends PageSource {
   name: string;
   header: string | null;
+  /** The page's ownership statements (for example, who releases a returned pointer). */
+  frees: PageFree[];
   /** Base classes named by the inheritance section, nearest first. */
   bases: string[];
   /** True when the page calls the type a C++ (not COM) interface. */
@@ -71,6 +98,8 @@ export interface PageEnum extends PageSource {
 export interface PageStruct extends PageSource {
   name: string;
   fields: string[];
+  /** The page's ownership statements. */
+  frees: PageFree[];
 }
 
 /** A function page. */
@@ -79,6 +108,8 @@ export interface PageFunction extends PageSource {
   params: PageParam[];
   returnCodes: PageReturnCode[];
   requirements: Requirements;
+  /** The page's ownership statements. */
+  frees: PageFree[];
 }
 
 /** One entry of the data types page. */
@@ -206,6 +237,24 @@ export interface AbiParam {
   ffi: string;
   /** For enum-typed values (or pointers to them): the enumeration. */
   enum?: string;
+  /** Out parameters: how the caller frees what the callee returns (`none`: nothing to free). */
+  freeWith?: FreeWith;
+  /**
+   * Out parameters: where `freeWith` comes from: the page path inside the corpus, or
+   * `header: ...` / `convention: ...` when no page states it.
+   */
+  ownerSource?: string;
+  /** Array out parameters: the parameter that receives the number of elements returned. */
+  countParam?: string;
+  /** Caller-allocated array out parameters: the in parameter giving the buffer's capacity. */
+  capacityParam?: string;
+  /** Where `countParam` and `capacityParam` come from, as `ownerSource`. */
+  countSource?: string;
+  /**
+   * A reserved pointer the page says must be NULL: the wrappers pass NULL and
+   * take no argument for it (`page`: the method's page says so).
+   */
+  passNull?: "page";
 }
 
 /** A vtable slot. */
@@ -272,6 +321,10 @@ export interface AbiStruct {
   size: number;
   align: number;
   fields: AbiField[];
+  /** How the caller frees the pointers inside a returned value, when the struct's page says. */
+  freeWith?: FreeWith;
+  /** The page stating `freeWith`. */
+  ownerSource?: string;
 }
 
 /** An enumeration; member values are signed 32-bit, as MSVC types enumerators. */

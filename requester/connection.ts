@@ -1,19 +1,21 @@
 /**
- * One VSS runtime per process, opened on first use: real VSS on Windows, the
- * VSS simulator elsewhere (VSS_LIBRARY_PATH, or this checkout's build).
+ * One VSS runtime per process, opened on first use: the system's VSS on
+ * Windows (unless the code asks for the simulator), the VSS simulator
+ * elsewhere (VSS_LIBRARY_PATH, or this checkout's build).
  *
  * @module
  */
 
-import { VssRuntime } from "../ffi/runtime.ts";
+import { type ComWarning, VssRuntime } from "../ffi/runtime.ts";
 import type { LoadOptions } from "../ffi/library.ts";
 import { VssUnavailableError } from "../ffi/errors.ts";
 import { arch, isFile, isPermissionError, os, readEnv } from "../ffi/platform.ts";
 import { backend } from "../ffi/backend/mod.ts";
-import type { NativeLibrary } from "../ffi/backend/types.ts";
-import { UnsupportedProcessError } from "./errors.ts";
+import { RuntimeConflictError, UnsupportedProcessError } from "./errors.ts";
+import { fileURLToPath } from "node:url";
 
-let shared: VssRuntime | null = null;
+/** The process's runtime and what it was opened with. */
+let shared: { runtime: VssRuntime; opened: ResolvedOptions } | null = null;
 
 /**
  * Where the simulator of this checkout is built, for this platform: the
@@ -29,121 +31,166 @@ let shared: VssRuntime | null = null;
  * ```
  */
 export function bundledSimulatorPath(): string {
-  const root = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(
-    /^\/([A-Za-z]:)/,
-    "$1",
+  return fileURLToPath(
+    new URL(
+      os === "windows"
+        ? "../build/simulator/windows/vss_sim.dll"
+        : "../build/simulator/linux/libvss_sim.so",
+      import.meta.url,
+    ),
   );
-  return os === "windows"
-    ? `${root}build/simulator/windows/vss_sim.dll`
-    : `${root}build/simulator/linux/libvss_sim.so`;
 }
 
-const KERNEL32 = {
-  IsWow64Process2: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
-  GetCurrentProcess: { parameters: [], result: "pointer" },
-} as const;
+const runtimeLabel = () => backend.runtime === "node" ? "Node.js" : "Deno";
 
-/** Refuses 32-bit processes and x64 processes emulated on ARM64 Windows. */
+/**
+ * Refuses processes that are not 64-bit: VSS applications must run natively
+ * and not under WOW64 (usage-conventions.md, "Supported Configurations and
+ * Restrictions"). Deno and Node ship 64-bit builds only, so this guards
+ * against unusual builds.
+ */
 export function checkProcess(): void {
   if (arch !== "x86_64" && arch !== "aarch64") {
     throw new UnsupportedProcessError(
-      `this process is ${arch}; VSS requesters must match the system's native architecture`,
-      `Use the 64-bit ${backend.runtime === "node" ? "Node.js" : "Deno"} build for your machine.`,
+      `this process is ${arch}; VSS requesters must run as native 64-bit processes`,
+      { hint: `Use the 64-bit ${runtimeLabel()} build for your machine.` },
     );
-  }
-  if (os !== "windows" || arch !== "x86_64") return;
-  let kernel32: NativeLibrary<typeof KERNEL32> | null = null;
-  try {
-    kernel32 = backend.open("kernel32.dll", KERNEL32);
-    const processMachine = new Uint16Array(1);
-    const nativeMachine = new Uint16Array(1);
-    if (
-      !kernel32.symbols.IsWow64Process2(
-        kernel32.symbols.GetCurrentProcess(),
-        processMachine,
-        nativeMachine,
-      )
-    ) return;
-    const IMAGE_FILE_MACHINE_AMD64 = 0x8664;
-    if (nativeMachine[0] !== IMAGE_FILE_MACHINE_AMD64 && nativeMachine[0] !== 0) {
-      throw new UnsupportedProcessError(
-        `this x64 process runs emulated on a ${
-          nativeMachine[0] === 0xaa64 ? "ARM64" : "non-x64"
-        } machine; ` +
-          "VSS refuses emulated requesters",
-        `Use the native ARM64 ${backend.runtime === "node" ? "Node.js" : "Deno"} build.`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof UnsupportedProcessError) throw error;
-    // Older Windows without IsWow64Process2: nothing to check.
-  } finally {
-    kernel32?.close();
   }
 }
 
 /**
- * Options for {@linkcode openVss}: where to load VSS from, and whether COM
- * security is left to the host. Only the first `openVss` call uses them.
+ * Options for {@linkcode openVss}: where to load VSS from, whether COM
+ * security is left to the host, and where COM warnings go. A process opens
+ * VSS once; a later call with other loading options is a
+ * {@linkcode RuntimeConflictError}, and a later call without any returns the
+ * runtime already open.
  *
- * @example Point the process at a simulator build
- * ```ts
- * import type { OpenOptions } from "./mod.ts";
+ * @example Use the simulator build of this checkout, also on Windows
+ * ```ts ignore
+ * import { listShadowCopies, openVss } from "./mod.ts";
  *
- * const options: OpenOptions = {
- *   libraryPath: "build/simulator/linux/libvss_sim.so",
- *   skipComSecurity: false,
- * };
+ * const runtime = openVss({ simulator: true });
+ * console.error(`using ${runtime.loaded.kind} VSS: ${runtime.loaded.vss}`);
+ * console.log((await listShadowCopies({ runtime })).length);
  * ```
  */
 export interface OpenOptions extends LoadOptions {
-  /** Skip CoInitializeSecurity (the host already called it). */
+  /** Skip CoInitializeSecurity: the host process already called it. */
   skipComSecurity?: boolean;
+  /**
+   * Receives what COM initialisation could not do as the requester guidance
+   * asks (security already set, a single-threaded thread, exception handling
+   * left on). Default: `console.warn` of the message and hint.
+   */
+  onWarning?: (warning: ComWarning) => void;
+}
+
+/** What a runtime was opened with, after the environment and the bundled simulator are applied. */
+interface ResolvedOptions {
+  libraryPath: string | undefined;
+  comRuntimePath: string | undefined;
+  simulator: boolean;
+  security: boolean;
+  bundled: boolean;
+}
+
+/** Whether `options` says anything about which library to load. */
+function choosesLibrary(options: OpenOptions): boolean {
+  return options.libraryPath !== undefined || options.comRuntimePath !== undefined ||
+    options.simulator !== undefined || options.skipComSecurity !== undefined;
 }
 
 /**
- * The process's VSS runtime, loaded and COM-initialised on first call.
- * Outside Windows it is the simulator: `VSS_LIBRARY_PATH`, or the build in
- * this checkout (`bash simulator/build.sh`).
+ * The options with the defaults applied. On Windows only code chooses a
+ * non-system library (`simulator`, `libraryPath`); elsewhere
+ * `VSS_LIBRARY_PATH` is read, and without it the bundled simulator is used.
+ */
+function resolve(options: OpenOptions): ResolvedOptions {
+  const windows = os === "windows";
+  let libraryPath = options.libraryPath ?? (windows ? undefined : readEnv("VSS_LIBRARY_PATH"));
+  let simulator = options.simulator ?? false;
+  const bundled = libraryPath === undefined && (simulator || !windows);
+  if (bundled) {
+    libraryPath = bundledSimulatorPath();
+    simulator = true;
+  }
+  let comRuntimePath = options.comRuntimePath;
+  if (windows && simulator && comRuntimePath === undefined) comRuntimePath = libraryPath;
+  return { libraryPath, comRuntimePath, simulator, security: !options.skipComSecurity, bundled };
+}
+
+function describe(o: ResolvedOptions): string {
+  return `libraryPath ${o.libraryPath ?? "(system vssapi.dll)"}, comRuntimePath ${
+    o.comRuntimePath ?? "(default)"
+  }, COM security ${o.security ? "set" : "skipped"}`;
+}
+
+function load(o: ResolvedOptions): VssRuntime {
+  try {
+    const { libraryPath, comRuntimePath, simulator } = o;
+    return VssRuntime.load({ libraryPath, comRuntimePath, simulator });
+  } catch (error) {
+    // A missing permission is reported as it is; a missing simulator says why it was wanted.
+    if (
+      !o.bundled || !(error instanceof VssUnavailableError) || isPermissionError(error.cause) ||
+      isFile(o.libraryPath!)
+    ) {
+      throw error;
+    }
+    throw new VssUnavailableError(
+      `no simulator was found at ${o.libraryPath}`,
+      "The npm package bundles the simulator for Linux x64 only; elsewhere build it from the " +
+        "repository (`bash simulator/build.sh`) and pass its path as libraryPath" +
+        (os === "windows" ? "." : " (or VSS_LIBRARY_PATH)."),
+      { cause: error },
+    );
+  }
+}
+
+const printWarning = (w: ComWarning) => console.warn(`vss: warning: ${w.message}\n  ${w.hint}`);
+
+/**
+ * The process's VSS runtime, loaded and COM-initialised on first call. On
+ * Windows it is the system's vssapi.dll (loaded by absolute path from the
+ * system directory) unless the code asks for another library (`simulator`,
+ * `libraryPath`): no environment variable changes that. Elsewhere it is the
+ * simulator: `VSS_LIBRARY_PATH`, or the build in this checkout. A later call
+ * without loading options returns the same runtime; one with different
+ * options is a {@linkcode RuntimeConflictError}. COM initialisation warnings
+ * go to `onWarning`.
  *
  * @example Open VSS once and pass it to the management functions
  * ```ts ignore
  * import { listShadowCopies, openVss } from "./mod.ts";
  *
  * const runtime = openVss(); // the simulator outside Windows
- * console.log(runtime.describe());
- * console.log((await listShadowCopies({ runtime })).length);
+ * if (runtime.loaded.kind !== "system") console.warn(`not the system VSS: ${runtime.describe()}`);
+ * console.log((await listShadowCopies({ runtime })).length, "shadow copies");
  * ```
  */
 export function openVss(options: OpenOptions = {}): VssRuntime {
-  if (shared) return shared;
-  checkProcess();
-  let libraryPath = options.libraryPath ?? readEnv("VSS_LIBRARY_PATH");
-  let comRuntimePath = options.comRuntimePath;
-  const bundled = libraryPath === undefined && os !== "windows";
-  if (bundled) libraryPath = bundledSimulatorPath();
-  if (os === "windows" && libraryPath !== undefined && comRuntimePath === undefined) {
-    comRuntimePath = readEnv("VSS_COM_RUNTIME_PATH");
-  }
-  let runtime: VssRuntime;
-  try {
-    runtime = VssRuntime.load({ libraryPath, comRuntimePath });
-  } catch (error) {
-    // A missing permission is reported as it is; a missing simulator says why it was wanted.
-    if (
-      !bundled || !(error instanceof VssUnavailableError) || isPermissionError(error.cause) ||
-      isFile(libraryPath!)
-    ) {
-      throw error;
-    }
-    throw new VssUnavailableError(
-      `this is ${os}, where VSS does not exist, and no simulator was found at ${libraryPath}`,
-      "Build it with `bash simulator/build.sh linux`, or set VSS_LIBRARY_PATH to a VSS implementation.",
-      { cause: error },
+  if (shared !== null) {
+    const { opened, runtime } = shared;
+    if (!choosesLibrary(options)) return runtime;
+    const wanted = resolve(options);
+    const same = opened.libraryPath === wanted.libraryPath &&
+      opened.comRuntimePath === wanted.comRuntimePath && opened.security === wanted.security;
+    if (same) return runtime;
+    throw new RuntimeConflictError(
+      `openVss was called with ${describe(wanted)}, but VSS is already open with ${
+        describe(opened)
+      }`,
+      {
+        hint: "Open VSS once, early, with the options the program needs, and pass the runtime on.",
+      },
     );
   }
-  runtime.initializeCom({ security: options.skipComSecurity ? false : true });
-  shared = runtime;
+  checkProcess();
+  const wanted = resolve(options);
+  const runtime = load(wanted);
+  const result = runtime.initializeCom({ security: wanted.security });
+  result.warnings.forEach(options.onWarning ?? printWarning);
+  shared = { runtime, opened: wanted };
   return runtime;
 }
 
@@ -159,5 +206,5 @@ export function openVss(options: OpenOptions = {}): VssRuntime {
  * ```
  */
 export function isSimulated(runtime: VssRuntime): boolean {
-  return runtime.libs.paths.vss !== "vssapi.dll";
+  return runtime.loaded.kind !== "system";
 }

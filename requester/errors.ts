@@ -1,17 +1,20 @@
 /**
  * Actionable errors of the requester API: each says what went wrong in VSS
- * terms and what to do about it, and keeps the underlying VssError as cause.
+ * terms (`message`), what to do about it (`hint`), and keeps the underlying
+ * VssError as `cause`.
  *
  * @module
  */
 
-import { VssError } from "../ffi/errors.ts";
+import { type ErrorDetails, VssError, VssLibraryError } from "../ffi/errors.ts";
 import { HRESULT } from "../ffi/generated/hresults.ts";
+import { describeHresult } from "../ffi/hresult.ts";
 
 /**
  * Base class of the requester API's errors. Each one says what failed in VSS
- * terms, carries the advice in {@linkcode RequesterError.hint}, and keeps the
- * lower-level {@linkcode VssError} as `cause` when there is one.
+ * terms, carries the advice in {@linkcode RequesterError.hint} (never in the
+ * message), and keeps the lower-level {@linkcode VssError} as `cause` when
+ * there is one.
  *
  * @example Report any requester error with its advice
  * ```ts ignore
@@ -22,20 +25,23 @@ import { HRESULT } from "../ffi/generated/hresults.ts";
  *   console.log(set.id);
  * } catch (error) {
  *   if (!(error instanceof RequesterError)) throw error;
- *   console.error(`${error.name}: ${error.hint}`);
+ *   console.error(`${error.name}: ${error.message}\n  ${error.hint}`);
+ *   if (error.retryable) console.error("  (trying again later can work)");
  * }
  * ```
  */
-export class RequesterError extends Error {
-  /** Always `RequesterError` for the base class; subclasses name themselves. */
-  override name = "RequesterError";
+export class RequesterError extends VssLibraryError {
   /** What to do about it. */
-  readonly hint: string;
-  /** A message, the advice, and the lower-level error when there is one. */
-  constructor(message: string, hint: string, options?: ErrorOptions) {
-    super(`${message}. ${hint}`, options);
-    this.hint = hint;
+  declare readonly hint: string;
+  /** A one-sentence message; `details.hint` says what to do. */
+  constructor(message: string, details: ErrorDetails & { hint: string }) {
+    super(message, details);
   }
+}
+
+/** The HRESULT and retryability of the VssError behind an error, for its details. */
+function fromCause(cause: VssError, hint: string): ErrorDetails & { hint: string } {
+  return { hint, cause, hresult: cause.code, retryable: cause.retryable };
 }
 
 /**
@@ -56,8 +62,6 @@ export class RequesterError extends Error {
  * ```
  */
 export class NotElevatedError extends RequesterError {
-  /** The error class name. */
-  override name = "NotElevatedError";
 }
 
 /**
@@ -80,8 +84,6 @@ export class NotElevatedError extends RequesterError {
  * ```
  */
 export class SnapshotSetInProgressError extends RequesterError {
-  /** The error class name. */
-  override name = "SnapshotSetInProgressError";
 }
 
 /**
@@ -102,6 +104,7 @@ export class SnapshotSetInProgressError extends RequesterError {
  *   failureName: "VSS_E_WRITERERROR_NONRETRYABLE",
  *   application: 0,
  *   applicationMessage: null,
+ *   retryable: false,
  * };
  * console.log(`${failure.name}: ${failure.stateName} (${failure.failureName})`);
  * ```
@@ -125,6 +128,12 @@ export interface WriterFailure {
   application: number;
   /** The application's message, when it gave one. */
   applicationMessage: string | null;
+  /**
+   * Whether the writer's failure is one a new attempt can get past
+   * (VSS_E_WRITERERROR_RETRYABLE, _TIMEOUT, _OUTOFRESOURCES; VSS's
+   * WRITER_NOT_RESPONDING, STATUS_NOT_AVAILABLE), per the GetWriterStatus page.
+   */
+  retryable: boolean;
 }
 
 /**
@@ -147,21 +156,19 @@ export interface WriterFailure {
  * ```
  */
 export class WriterFailureError extends RequesterError {
-  /** The error class name. */
-  override name = "WriterFailureError";
   /** The failed writers. */
   readonly writers: WriterFailure[];
   /** `phase` names the step after which the writers were found failed. */
   constructor(phase: string, writers: WriterFailure[], options?: ErrorOptions) {
-    super(
-      `${writers.length} writer(s) failed during ${phase}: ${
-        writers.map((w) => `${w.name} (${w.stateName}, ${w.failureName ?? hexOf(w.failure)})`).join(
-          ", ",
-        )
-      }`,
-      "Check the application behind each writer (its event log), or exclude the writer and accept a crash-consistent copy of its data.",
-      options,
+    const list = writers.map((w) =>
+      `${w.name} (${w.stateName}, ${w.failureName ?? describeHresult(w.failure)})`
     );
+    super(`${writers.length} writer(s) failed during ${phase}: ${list.join(", ")}`, {
+      hint: "Check the application behind each writer (its event log), or exclude the writer " +
+        "and accept a crash-consistent copy of its data.",
+      retryable: writers.every((w) => w.retryable),
+      cause: options?.cause,
+    });
     this.writers = writers;
   }
 }
@@ -185,8 +192,6 @@ export class WriterFailureError extends RequesterError {
  * ```
  */
 export class InsufficientStorageError extends RequesterError {
-  /** The error class name. */
-  override name = "InsufficientStorageError";
 }
 
 /**
@@ -206,20 +211,21 @@ export class InsufficientStorageError extends RequesterError {
  * ```
  */
 export class VolumeNotSupportedError extends RequesterError {
-  /** The error class name. */
-  override name = "VolumeNotSupportedError";
   /** The volume. */
   readonly volume: string;
   /** The provider asked for, or null for the default choice. */
   readonly providerId: string | null;
-  /** `volume` is not supported by `providerId` (null: by any provider). */
-  constructor(volume: string, providerId: string | null, options?: ErrorOptions) {
+  /** `volume` is not supported by `providerId` (null: by any provider); `cause` is the VssError. */
+  constructor(volume: string, providerId: string | null, cause: VssError) {
     super(
       providerId
         ? `volume ${volume} is not supported by the shadow copy provider ${providerId}`
         : `no shadow copy provider supports volume ${volume}`,
-      "Shadow copies need a local NTFS or ReFS volume (or a supported file share); choose another volume or provider.",
-      options,
+      fromCause(
+        cause,
+        "Shadow copies need a local NTFS or ReFS volume (or a supported file share); " +
+          "choose another volume or provider.",
+      ),
     );
     this.volume = volume;
     this.providerId = providerId;
@@ -244,8 +250,6 @@ export class VolumeNotSupportedError extends RequesterError {
  * ```
  */
 export class VolumeNotFoundError extends RequesterError {
-  /** The error class name. */
-  override name = "VolumeNotFoundError";
 }
 
 /**
@@ -267,8 +271,6 @@ export class VolumeNotFoundError extends RequesterError {
  * ```
  */
 export class LimitReachedError extends RequesterError {
-  /** The error class name. */
-  override name = "LimitReachedError";
 }
 
 /**
@@ -288,8 +290,6 @@ export class LimitReachedError extends RequesterError {
  * ```
  */
 export class UnsupportedProcessError extends RequesterError {
-  /** The error class name. */
-  override name = "UnsupportedProcessError";
 }
 
 /**
@@ -310,22 +310,66 @@ export class UnsupportedProcessError extends RequesterError {
  * ```
  */
 export class SessionFinishedError extends RequesterError {
-  /** The error class name. */
-  override name = "SessionFinishedError";
-}
-
-function hexOf(n: number): string {
-  return `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
 }
 
 /**
- * Turns a {@linkcode VssError} from `step` into the actionable
- * {@linkcode RequesterError} for it, when there is one; any other value is
- * returned as it is. For requesters built on the low-level binding.
+ * `openVss` was called again with options that differ from the first call's:
+ * a process has one VSS runtime, opened once.
+ *
+ * @example Open VSS once, early, with the options the program needs
+ * ```ts ignore
+ * import { openVss, RuntimeConflictError } from "./mod.ts";
+ *
+ * openVss({ libraryPath: "build/simulator/linux/libvss_sim.so" });
+ * try {
+ *   openVss({ libraryPath: "/opt/other/libvss.so" });
+ * } catch (error) {
+ *   console.log(error instanceof RuntimeConflictError); // true
+ * }
+ * ```
+ */
+export class RuntimeConflictError extends RequesterError {
+}
+
+/**
+ * A writer selector of `writers.include` or `writers.exclude` matched no
+ * writer (or no component) of the system: a typo would otherwise silently
+ * back up without the writer the caller asked for.
+ *
+ * @example Report the selector that matched nothing
+ * ```ts ignore
+ * import { createShadowCopySet, WriterSelectorError } from "./mod.ts";
+ *
+ * try {
+ *   await using set = await createShadowCopySet(["D:\\"], {
+ *     writers: { include: [{ name: "SqlServerWritter" }] },
+ *   });
+ * } catch (error) {
+ *   if (error instanceof WriterSelectorError) console.error(error.message, error.hint);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class WriterSelectorError extends RequesterError {
+}
+
+/** Context for {@linkcode explain}: the volume and provider a failing call was about. */
+export interface ExplainContext {
+  /** The volume the call was about (`C:\`), when there was one. */
+  volume?: string;
+  /** The provider asked for; null or missing for VSS's choice. */
+  providerId?: string | null;
+}
+
+/**
+ * Turns a {@linkcode VssError} into the actionable {@linkcode RequesterError}
+ * for it, when there is one (naming the step from {@linkcode VssError.method});
+ * any other value is returned as it is. For requesters built on the
+ * low-level binding.
  *
  * @example Translate a low-level failure
  * ```ts
- * import { explain, HRESULT, InsufficientStorageError, VssError } from "../mod.ts";
+ * import { explain, HRESULT, InsufficientStorageError, VssError } from "./mod.ts";
  *
  * const low = new VssError(
  *   HRESULT.VSS_E_INSUFFICIENT_STORAGE,
@@ -333,52 +377,61 @@ function hexOf(n: number): string {
  *   "DoSnapshotSet",
  *   null,
  * );
- * const error = explain(low, "DoSnapshotSet", { volume: "C:\\" });
+ * const error = explain(low, { volume: "C:\\" });
  * console.log(error instanceof InsufficientStorageError); // true
  * console.log((error as Error).cause === low); // true
  * ```
  */
-export function explain(
-  error: unknown,
-  step: string,
-  context: { volume?: string; providerId?: string | null } = {},
-): unknown {
+export function explain(error: unknown, context: ExplainContext = {}): unknown {
   if (!(error instanceof VssError)) return error;
+  const step = context.volume ? `${error.method}(${context.volume})` : error.method;
   switch (error.code) {
     case HRESULT.E_ACCESSDENIED:
       return new NotElevatedError(
         `${step} was refused: the process is not elevated or lacks the backup privilege (E_ACCESSDENIED)`,
-        "Run from an elevated prompt (Run as administrator) or as a member of Backup Operators.",
-        { cause: error },
+        fromCause(
+          error,
+          "Run from an elevated prompt (Run as administrator) or as a member of Backup Operators.",
+        ),
       );
     case HRESULT.VSS_E_INSUFFICIENT_STORAGE:
       return new InsufficientStorageError(
         `${step} failed: there is not enough shadow copy storage (VSS_E_INSUFFICIENT_STORAGE)`,
-        "Free space on the volume, or raise the diff area maximum (vssadmin resize shadowstorage, or changeDiffAreaMaximumSize).",
-        { cause: error },
+        fromCause(
+          error,
+          "Free space on the volume, or raise the diff area maximum " +
+            "(vssadmin resize shadowstorage, or diffAreaManagement.changeMaximumSize).",
+        ),
       );
     case HRESULT.VSS_E_OBJECT_NOT_FOUND:
       if (!context.volume) return error;
       return new VolumeNotFoundError(
         `${step} failed: ${context.volume} is not an existing volume or share (VSS_E_OBJECT_NOT_FOUND)`,
-        "Give a volume root with a trailing backslash (C:\\), a mount folder, a \\\\?\\Volume{...}\\ name or a UNC share.",
-        { cause: error },
+        fromCause(
+          error,
+          "Give a volume root with a trailing backslash (C:\\), a mount folder, " +
+            "a \\\\?\\Volume{...}\\ name or a UNC share.",
+        ),
       );
     case HRESULT.VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED:
+      return new LimitReachedError(
+        `${step} failed: ${error.codeName}`,
+        fromCause(
+          error,
+          "Delete old shadow copies of the volume (deleteShadowCopies({ oldest })) and try again.",
+        ),
+      );
     case HRESULT.VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED:
       return new LimitReachedError(
         `${step} failed: ${error.codeName}`,
-        error.code === HRESULT.VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED
-          ? "A set holds at most 64 volumes; split the volumes over several sets."
-          : "Delete old shadow copies of the volume (deleteShadowCopies({ oldest })) and try again.",
-        { cause: error },
+        fromCause(error, "A set holds at most 64 volumes; split the volumes over several sets."),
       );
     case HRESULT.VSS_E_VOLUME_NOT_SUPPORTED:
     case HRESULT.VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER:
       return new VolumeNotSupportedError(
         context.volume ?? "(unknown)",
         context.providerId ?? null,
-        { cause: error },
+        error,
       );
     default:
       return error;

@@ -9,73 +9,86 @@ import {
   VSS_SNAPSHOT_CONTEXT,
   VSS_VOLUME_SNAPSHOT_ATTRIBUTES,
 } from "../ffi/generated/enums.ts";
+import type { VssRuntime } from "../ffi/runtime.ts";
+import type { Deadlines } from "./deadlines.ts";
 
 /**
- * How a shadow copy is made and how long it lives (the VSS snapshot
- * context): `backup` involves writers and ends with the session;
- * `client-accessible` makes a persistent copy without writers, as Previous
- * Versions does.
+ * The snapshot contexts a shadow copy set can be created in, by name:
+ * `backup` involves writers and ends with the session; `client-accessible`
+ * makes a persistent copy without writers, as Previous Versions does.
  *
- * @example A persistent, writer-free shadow copy
+ * @example Validate a context read from a configuration file
  * ```ts
- * import type { CreateShadowCopySetOptions, ShadowCopyContext } from "./mod.ts";
+ * import { SHADOW_COPY_CONTEXTS, type ShadowCopyContext } from "./mod.ts";
  *
- * const context: ShadowCopyContext = "client-accessible";
- * const options: CreateShadowCopySetOptions = { context };
- * console.log(options);
+ * function parseContext(text: string): ShadowCopyContext {
+ *   const known: readonly string[] = SHADOW_COPY_CONTEXTS;
+ *   if (!known.includes(text)) throw new RangeError(`context must be one of ${known.join(", ")}`);
+ *   return text as ShadowCopyContext;
+ * }
+ * console.log(parseContext("client-accessible"));
  * ```
  */
-export type ShadowCopyContext =
-  | "backup"
-  | "file-share-backup"
-  | "app-rollback"
-  | "nas-rollback"
-  | "client-accessible"
-  | "client-accessible-writers";
+export const SHADOW_COPY_CONTEXTS = [
+  "backup",
+  "file-share-backup",
+  "app-rollback",
+  "nas-rollback",
+  "client-accessible",
+  "client-accessible-writers",
+] as const;
+
+/** One of {@linkcode SHADOW_COPY_CONTEXTS}: how a shadow copy is made and how long it lives. */
+export type ShadowCopyContext = typeof SHADOW_COPY_CONTEXTS[number];
 
 /**
- * The backup type writers are told about. `copy` (the default) leaves the
- * applications' own backup history alone; `full`, `incremental`,
+ * The backup types writers can be told about. `copy` (the default) leaves
+ * the applications' own backup history alone; `full`, `incremental`,
  * `differential` and `log` take part in it.
  *
- * @example Choose the backup type from the schedule
+ * @example Choose the backup type from the day of the week
  * ```ts
- * import type { BackupKind } from "./mod.ts";
+ * import { BACKUP_KINDS, type BackupKind } from "./mod.ts";
  *
  * const kind: BackupKind = new Date().getDay() === 0 ? "full" : "incremental";
- * console.log(kind);
+ * console.log(BACKUP_KINDS.indexOf(kind) >= 0); // true
  * ```
  */
-export type BackupKind = "full" | "incremental" | "differential" | "log" | "copy";
+export const BACKUP_KINDS = ["full", "incremental", "differential", "log", "copy"] as const;
+
+/** One of {@linkcode BACKUP_KINDS}. */
+export type BackupKind = typeof BACKUP_KINDS[number];
 
 /**
  * The phases of creating a shadow copy set, in order, followed by those of
  * completing it and of a restore; {@linkcode ProgressEvent.phase} names one.
  *
- * @example Label each phase for a progress display
+ * @example A progress bar: the share of creation phases done
  * ```ts
- * import type { Phase } from "./mod.ts";
+ * import { PHASES, type ProgressEvent } from "./mod.ts";
  *
- * const labels: Partial<Record<Phase, string>> = {
- *   "gather-metadata": "Asking the writers",
- *   prepare: "Preparing",
- *   snapshot: "Taking the shadow copy",
- * };
- * console.log(labels.snapshot);
+ * const creation = PHASES.slice(0, PHASES.indexOf("properties") + 1);
+ * const share = (e: ProgressEvent) =>
+ *   e.state === "end" ? (creation.indexOf(e.phase) + 1) / creation.length : null;
+ * console.log(share({ phase: "snapshot", state: "end", elapsedMs: 900 })); // 0.857...
  * ```
  */
-export type Phase =
-  | "initialize"
-  | "gather-metadata"
-  | "start-set"
-  | "add-volumes"
-  | "prepare"
-  | "snapshot"
-  | "properties"
-  | "complete"
-  | "pre-restore"
-  | "copy"
-  | "post-restore";
+export const PHASES = [
+  "initialize",
+  "gather-metadata",
+  "start-set",
+  "add-volumes",
+  "prepare",
+  "snapshot",
+  "properties",
+  "complete",
+  "pre-restore",
+  "copy",
+  "post-restore",
+] as const;
+
+/** One of {@linkcode PHASES}. */
+export type Phase = typeof PHASES[number];
 
 /**
  * Selects writers (or one of their components) by any of these fields. A
@@ -83,70 +96,28 @@ export type Phase =
  * given matches; `componentPath` narrows an include to one component.
  *
  * @example Leave one writer out, and back up one component of another
- * ```ts
- * import type { WriterSelector } from "./mod.ts";
+ * ```ts ignore
+ * import { createShadowCopySet, type WriterSelector } from "./mod.ts";
  *
  * const exclude: WriterSelector[] = [{ name: "Microsoft Hyper-V VSS Writer" }];
  * const include: WriterSelector[] = [{ name: "SqlServerWriter", componentPath: "SQL01\\sales" }];
- * console.log({ include, exclude });
+ * await using set = await createShadowCopySet(["D:\\"], { writers: { include, exclude } });
  * ```
  */
 export interface WriterSelector {
-  /** Writer name as reported by the writer (`Microsoft Hyper-V VSS Writer`). */
+  /** Writer name as the writer reports it (`Microsoft Hyper-V VSS Writer`). */
   name?: string;
-  /** Writer class id. */
+  /** Writer class id (GUID, any accepted form). */
   classId?: string;
-  /** Writer instance id. */
+  /** Writer instance id (GUID, any accepted form). */
   instanceId?: string;
   /** A component's logical path and name (`Logical\\Name`); selects that component only. */
   componentPath?: string;
 }
 
 /**
- * Deadlines per phase, in milliseconds; a phase that runs longer is
- * cancelled (IVssAsync::Cancel). Missing fields keep
- * {@linkcode DEFAULT_DEADLINES}.
- *
- * @example Shorter deadlines for an interactive tool
- * ```ts
- * import type { Deadlines } from "./mod.ts";
- *
- * const deadlines: Deadlines = { gatherMetadata: 60_000, snapshot: 120_000 };
- * console.log(deadlines);
- * ```
- */
-export interface Deadlines {
-  /** GatherWriterMetadata, in ms. */
-  gatherMetadata?: number;
-  /** PrepareForBackup (and writer status checks), in ms. */
-  prepare?: number;
-  /** DoSnapshotSet, in ms. */
-  snapshot?: number;
-  /** BackupComplete (or the restore steps), in ms. */
-  complete?: number;
-}
-
-/**
- * Default deadlines: generous for gathering and preparing, and snapshot time
- * is bounded by VSS itself.
- *
- * @example Double the default snapshot deadline
- * ```ts
- * import { type Deadlines, DEFAULT_DEADLINES } from "./mod.ts";
- *
- * const deadlines: Deadlines = { snapshot: 2 * DEFAULT_DEADLINES.snapshot };
- * console.log(DEFAULT_DEADLINES.snapshot / 60_000, "minutes by default");
- * ```
- */
-export const DEFAULT_DEADLINES: Required<Deadlines> = {
-  gatherMetadata: 5 * 60_000,
-  prepare: 5 * 60_000,
-  snapshot: 10 * 60_000,
-  complete: 5 * 60_000,
-};
-
-/**
- * A progress report: the phase that just began or ended and the time since the operation started.
+ * A progress report: the phase that just began or ended and the time since
+ * the operation started.
  *
  * @example Log each phase as it ends
  * ```ts
@@ -159,14 +130,16 @@ export const DEFAULT_DEADLINES: Required<Deadlines> = {
  * ```
  */
 export interface ProgressEvent {
-  /** The phase. */
+  /** The phase that began or ended. */
   phase: Phase;
   /** Whether the phase began (`start`) or ended (`end`). */
   state: "start" | "end";
   /** Milliseconds since the operation started. */
   elapsedMs: number;
-  /** Extra information about the phase. */
+  /** What happened in the phase (writer counts, a retry), for a log. */
   detail?: string;
+  /** Set when the event announces a retry: its number, the HRESULT behind it and the pause. */
+  retry?: { attempt: number; hresult: number; delayMs: number };
 }
 
 /** The VSS context value of a context name, with `persistent` applied. */
@@ -201,16 +174,17 @@ export function contextIsPersistent(value: number): boolean {
   return (value & VSS_VOLUME_SNAPSHOT_ATTRIBUTES.VSS_VOLSNAP_ATTR_PERSISTENT) !== 0;
 }
 
+const BACKUP_TYPE_VALUES: Record<BackupKind, VSS_BACKUP_TYPE> = {
+  full: VSS_BACKUP_TYPE.VSS_BT_FULL,
+  incremental: VSS_BACKUP_TYPE.VSS_BT_INCREMENTAL,
+  differential: VSS_BACKUP_TYPE.VSS_BT_DIFFERENTIAL,
+  log: VSS_BACKUP_TYPE.VSS_BT_LOG,
+  copy: VSS_BACKUP_TYPE.VSS_BT_COPY,
+};
+
 /** The VSS backup type of a backup kind. */
 export function backupTypeValue(kind: BackupKind): VSS_BACKUP_TYPE {
-  const T = VSS_BACKUP_TYPE;
-  return {
-    full: T.VSS_BT_FULL,
-    incremental: T.VSS_BT_INCREMENTAL,
-    differential: T.VSS_BT_DIFFERENTIAL,
-    log: T.VSS_BT_LOG,
-    copy: T.VSS_BT_COPY,
-  }[kind];
+  return BACKUP_TYPE_VALUES[kind];
 }
 
 /**
@@ -219,10 +193,9 @@ export function backupTypeValue(kind: BackupKind): VSS_BACKUP_TYPE {
  *
  * @example Describe a shadow copy's attributes
  * ```ts
- * import { attributeNames, VSS_VOLUME_SNAPSHOT_ATTRIBUTES as A } from "../mod.ts";
+ * import { attributeNames } from "./mod.ts";
  *
- * console.log(attributeNames(A.VSS_VOLSNAP_ATTR_PERSISTENT | A.VSS_VOLSNAP_ATTR_NO_WRITERS));
- * // ["persistent", "no_writers"]
+ * console.log(attributeNames(0x1 | 0x10)); // ["persistent", "no_writers"]
  * ```
  */
 export function attributeNames(attributes: number): string[] {
@@ -233,3 +206,27 @@ export function attributeNames(attributes: number): string[] {
 
 const ATTRIBUTE_BITS: [number, string][] = Object.entries(VSS_VOLUME_SNAPSHOT_ATTRIBUTES)
   .map(([name, bit]) => [bit, name.replace(/^VSS_VOLSNAP_ATTR_/, "").toLowerCase()]);
+
+/**
+ * Common options of the management functions: the runtime, a signal for
+ * those that wait, and deadlines for their waiting steps.
+ *
+ * @example Give up on a slow writer query after a minute, or when the user cancels
+ * ```ts ignore
+ * import { getWriters } from "./mod.ts";
+ *
+ * const cancel = new AbortController();
+ * const { status } = await getWriters({
+ *   signal: cancel.signal,
+ *   deadlines: { gatherMetadata: 60_000, writerStatus: 60_000 },
+ * });
+ * ```
+ */
+export interface ManageOptions {
+  /** The VSS runtime (default: openVss()). */
+  runtime?: VssRuntime;
+  /** Cancels the waiting part of the operation (IVssAsync::Cancel). */
+  signal?: AbortSignal;
+  /** Deadlines of the waiting steps, in ms (checked: see checkDuration). */
+  deadlines?: Partial<Deadlines>;
+}

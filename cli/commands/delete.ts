@@ -4,12 +4,30 @@
  * @module
  */
 
-import { deleteShadowCopies, type DeleteTarget } from "../../mod.ts";
-import { normalizeVolume, parseGuid } from "../args.ts";
-import { type Command, exclusive } from "../command.ts";
+import { deleteShadowCopies, type DeleteTarget, listShadowCopies } from "../../mod.ts";
+import { type Command, type Context, exclusive } from "../command.ts";
 import { EXIT, InterruptedError } from "../errors.ts";
 import { confirm } from "../prompt.ts";
-import { listed } from "./list.ts";
+import { shadowCopies } from "../render.ts";
+import { volumeOption } from "../volumes.ts";
+
+/**
+ * Whether to go on with `--all`: false when there is nothing to delete;
+ * asks unless `--yes` (a declined question is an {@linkcode InterruptedError}).
+ */
+async function confirmAll(ctx: Context): Promise<boolean> {
+  const count = (await listShadowCopies({ signal: ctx.signal })).length;
+  if (count === 0) return false;
+  if (
+    !ctx.opts.flag("yes") && !(await confirm(`Delete all ${shadowCopies(count)} on this system?`))
+  ) {
+    throw new InterruptedError(
+      "deletion not confirmed",
+      "Nothing was deleted; pass --yes to skip the question.",
+    );
+  }
+  return true;
+}
 
 /** `vss delete`. */
 export const deleteCommand: Command = {
@@ -47,62 +65,25 @@ export const deleteCommand: Command = {
   ],
   async run(ctx) {
     const which = exclusive(ctx, ["id", "set", "all", "oldest"], true);
-    let target: DeleteTarget;
-    let described: Record<string, unknown>;
-    if (which === "id") {
-      const id = parseGuid("--id", ctx.opts.string("id")!);
-      target = { id };
-      described = { id };
-    } else if (which === "set") {
-      const setId = parseGuid("--set", ctx.opts.string("set")!);
-      target = { setId };
-      described = { setId };
-    } else if (which === "oldest") {
-      // Chosen here rather than with { oldest }: VSS reports volumes by GUID
-      // name (or, for directory volumes, by path), which needs resolving.
-      const volume = normalizeVolume(ctx.opts.string("oldest")!);
-      described = { oldest: volume };
-      const copies = (await listed({ volume })).sort((a, b) =>
-        a.createdAtTicks < b.createdAtTicks ? -1 : a.createdAtTicks > b.createdAtTicks ? 1 : 0
-      );
-      if (copies.length === 0) {
-        ctx.out.result(
-          { target: described, deleted: 0 },
-          () => ctx.out.line(`${volume} has no shadow copies; nothing was deleted.`),
-        );
-        return EXIT.ok;
-      }
-      target = { id: copies[0].id };
-      described = { oldest: volume, id: copies[0].id };
-    } else {
-      target = { all: true };
-      described = { all: true };
-      const count = (await listed()).length;
-      if (count === 0) {
-        ctx.out.result(
-          { target: described, deleted: 0 },
-          () => ctx.out.line("No shadow copies to delete."),
-        );
-        return EXIT.ok;
-      }
-      if (
-        !ctx.opts.flag("yes") &&
-        !(await confirm(
-          `Delete all ${count} shadow cop${count === 1 ? "y" : "ies"} on this system?`,
-        ))
-      ) {
-        throw new InterruptedError(
-          "deletion not confirmed",
-          "Nothing was deleted; pass --yes to skip the question.",
-        );
-      }
+    const target: DeleteTarget = which === "id"
+      ? { id: ctx.opts.guid("id")! }
+      : which === "set"
+      ? { setId: ctx.opts.guid("set")! }
+      : which === "oldest"
+      ? { oldest: volumeOption(ctx.opts, "oldest")! }
+      : { all: true };
+    if ("all" in target && !(await confirmAll(ctx))) {
+      ctx.out.result({ target, deleted: 0 }, () => ctx.out.line("No shadow copies to delete."));
+      return EXIT.ok;
     }
-    const deleted = await deleteShadowCopies(target);
-    ctx.out.result({ target: described, deleted }, () => {
+    const deleted = await deleteShadowCopies(target, { signal: ctx.signal });
+    ctx.out.result({ target, deleted }, () => {
       ctx.out.line(
-        deleted === 0
-          ? "No shadow copy matched; nothing was deleted."
-          : `Deleted ${deleted} shadow cop${deleted === 1 ? "y" : "ies"}.`,
+        deleted > 0
+          ? `Deleted ${shadowCopies(deleted)}.`
+          : "oldest" in target
+          ? `${target.oldest} has no shadow copies; nothing was deleted.`
+          : "No shadow copy matched; nothing was deleted.",
       );
     });
   },

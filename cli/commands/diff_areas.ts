@@ -5,26 +5,23 @@
  * @module
  */
 
-import { type DiffArea, diffAreaManagement, VSS_PROTECTION_FAULT } from "../../mod.ts";
-import { normalizeVolume, type OptionSpec, parseGuid, parseSize, UNBOUNDED } from "../args.ts";
+import { formatHresult } from "../../ffi/hresult.ts";
+import { type DiffArea, diffAreaManagement } from "../../mod.ts";
+import { VSS_PROTECTION_FAULT } from "../../ffi/mod.ts";
+import { type OptionSpec, parseSize, providerOption, UNBOUNDED } from "../args.ts";
 import type { Command, CommandGroup, Context } from "../command.ts";
 import { UsageError } from "../errors.ts";
-import { fields, formatBytes, table } from "../output.ts";
+import { block, formatBytes, shortName, table, yesNo } from "../render.ts";
+import { volumeArguments } from "../volumes.ts";
 
-const providerOption: OptionSpec = {
-  name: "provider",
-  kind: "string",
-  value: "ID",
-  description: "A software provider other than the system provider.",
-};
+/** The protection levels `diff-areas protection --set` takes. */
+const PROTECTION_LEVELS = ["original-volume", "snapshot"] as const;
+
+const otherProvider = providerOption("A software provider other than the system provider.");
 
 function provider(ctx: Context): { providerId?: string } {
-  const text = ctx.opts.string("provider");
-  return text === undefined ? {} : { providerId: parseGuid("--provider", text) };
-}
-
-function volumes(ctx: Context): string[] {
-  return ctx.opts.positionals.map(normalizeVolume);
+  const providerId = ctx.opts.guid("provider");
+  return providerId === undefined ? {} : { providerId };
 }
 
 function diffAreaLines(areas: readonly DiffArea[]): string[] {
@@ -61,7 +58,27 @@ const maxOption = (description: string): OptionSpec => ({
 /** A VSS_PROTECTION_FAULT value as a short name (`diff_area_full`). */
 function faultName(fault: number): string {
   const name = Object.entries(VSS_PROTECTION_FAULT).find(([, v]) => v === fault)?.[0];
-  return name ? name.replace(/^VSS_PROTECTION_FAULT_/, "").toLowerCase() : String(fault);
+  return name ? shortName(name, "VSS_PROTECTION_FAULT_") : String(fault);
+}
+
+/**
+ * `diff-areas add` and `resize`: VOLUME STORAGE_VOLUME and `--max`, handed to
+ * `change`; the result line is `done(volume, storage, size)`.
+ */
+function setMaximum(
+  ctx: Context,
+  required: boolean,
+  change: (volume: string, storage: string, maximumBytes: bigint) => void,
+  done: (volume: string, storage: string, size: string) => string,
+): Promise<void> {
+  const [volume, storage] = volumeArguments(ctx.opts);
+  const maximumBytes = maximum(ctx, required);
+  change(volume, storage, maximumBytes);
+  ctx.out.result(
+    { volume, diffAreaVolume: storage, maximumBytes },
+    () => ctx.out.line(done(volume, storage, formatBytes(maximumBytes))),
+  );
+  return Promise.resolve();
 }
 
 /** `vss diff-areas list`. */
@@ -75,7 +92,7 @@ export const diffAreasListCommand: Command = {
   ],
   options: [
     { name: "on", kind: "boolean", description: "The diff areas residing on VOLUME instead." },
-    providerOption,
+    otherProvider,
   ],
   positionals: { min: 1, max: 1 },
   examples: [
@@ -83,7 +100,7 @@ export const diffAreasListCommand: Command = {
     ["diff-areas list D: --on --json", "Diff areas stored on D:, as JSON."],
   ],
   run(ctx) {
-    const [volume] = volumes(ctx);
+    const [volume] = volumeArguments(ctx.opts);
     const on = ctx.opts.flag("on");
     const areas = on
       ? diffAreaManagement.onVolume(volume, provider(ctx))
@@ -105,25 +122,19 @@ export const diffAreasAddCommand: Command = {
     "Adds a diff area for VOLUME on STORAGE_VOLUME. SIZE takes KB, MB, GB or TB (powers of " +
     "1024), plain bytes, or `unbounded` (the default).",
   ],
-  options: [maxOption("How big the diff area may grow (default unbounded)."), providerOption],
+  options: [maxOption("How big the diff area may grow (default unbounded)."), otherProvider],
   positionals: { min: 2, max: 2 },
   examples: [[
     "diff-areas add C: D: --max 20GB",
     "Keep C:'s shadow copy data on D:, at most 20 GiB.",
   ]],
-  run(ctx) {
-    const [volume, storage] = volumes(ctx);
-    const maximumBytes = maximum(ctx, false);
-    diffAreaManagement.add(volume, storage, maximumBytes, provider(ctx));
-    ctx.out.result(
-      { volume, diffAreaVolume: storage, maximumBytes },
-      () =>
-        ctx.out.line(
-          `Added a diff area for ${volume} on ${storage} (maximum ${formatBytes(maximumBytes)}).`,
-        ),
-    );
-    return Promise.resolve();
-  },
+  run: (ctx) =>
+    setMaximum(
+      ctx,
+      false,
+      (volume, storage, max) => diffAreaManagement.add(volume, storage, max, provider(ctx)),
+      (volume, storage, size) => `Added a diff area for ${volume} on ${storage} (maximum ${size}).`,
+    ),
 };
 
 /** `vss diff-areas resize`. */
@@ -135,25 +146,21 @@ export const diffAreasResizeCommand: Command = {
     "Changes the maximum size of the diff area for VOLUME on STORAGE_VOLUME. Shrinking below the " +
     "space in use deletes old shadow copies when VSS next needs room; 0 removes an unused diff area.",
   ],
-  options: [maxOption("The new maximum (KB, MB, GB, TB, bytes or unbounded)."), providerOption],
+  options: [maxOption("The new maximum (KB, MB, GB, TB, bytes or unbounded)."), otherProvider],
   positionals: { min: 2, max: 2 },
   examples: [
     ["diff-areas resize C: C: --max 50GB", "Let C:'s shadow copies use up to 50 GiB of C:."],
     ["diff-areas resize C: D: --max unbounded", "Lift the limit of C:'s diff area on D:."],
   ],
-  run(ctx) {
-    const [volume, storage] = volumes(ctx);
-    const maximumBytes = maximum(ctx, true);
-    diffAreaManagement.changeMaximumSize(volume, storage, maximumBytes, provider(ctx));
-    ctx.out.result(
-      { volume, diffAreaVolume: storage, maximumBytes },
-      () =>
-        ctx.out.line(
-          `The diff area for ${volume} on ${storage} may now grow to ${formatBytes(maximumBytes)}.`,
-        ),
-    );
-    return Promise.resolve();
-  },
+  run: (ctx) =>
+    setMaximum(
+      ctx,
+      true,
+      (volume, storage, max) =>
+        diffAreaManagement.changeMaximumSize(volume, storage, max, provider(ctx)),
+      (volume, storage, size) =>
+        `The diff area for ${volume} on ${storage} may now grow to ${size}.`,
+    ),
 };
 
 /** `vss diff-areas protection`. */
@@ -170,10 +177,10 @@ export const diffAreasProtectionCommand: Command = {
     {
       name: "set",
       kind: "string",
-      choices: ["original-volume", "snapshot"],
+      choices: PROTECTION_LEVELS,
       description: "Set the protection level.",
     },
-    providerOption,
+    otherProvider,
   ],
   positionals: { min: 1, max: 1 },
   examples: [
@@ -181,8 +188,8 @@ export const diffAreasProtectionCommand: Command = {
     ["diff-areas protection C: --set snapshot", "Protect C:'s shadow copies over the volume."],
   ],
   run(ctx) {
-    const [volume] = volumes(ctx);
-    const level = ctx.opts.string("set") as "original-volume" | "snapshot" | undefined;
+    const [volume] = volumeArguments(ctx.opts);
+    const level = ctx.opts.choice("set", PROTECTION_LEVELS);
     if (level !== undefined) diffAreaManagement.setProtection(volume, level, provider(ctx));
     const p = diffAreaManagement.protection(volume, provider(ctx));
     const value = {
@@ -195,22 +202,12 @@ export const diffAreasProtectionCommand: Command = {
       changed: level !== undefined,
     };
     ctx.out.result(value, () =>
-      ctx.out.line(
-        [
-          volume,
-          ...fields([
-            ["protection level", value.level],
-            ["offline", value.offline ? "yes" : "no"],
-            [
-              "fault",
-              value.fault
-                ? `${value.fault} (0x${value.failureStatus.toString(16).padStart(8, "0")})`
-                : "none",
-            ],
-            ["unused diff area", value.hasUnusedDiffArea ? "yes" : "no"],
-          ]),
-        ].join("\n"),
-      ));
+      ctx.out.line(block(volume, [
+        ["protection level", value.level],
+        ["offline", yesNo(value.offline)],
+        ["fault", value.fault ? `${value.fault} (${formatHresult(value.failureStatus)})` : "none"],
+        ["unused diff area", yesNo(value.hasUnusedDiffArea)],
+      ])));
     return Promise.resolve();
   },
 };

@@ -57,7 +57,7 @@ export const exposeCommand: Command = {
       as: remote ? "share" : "local",
       at: target ?? null,
       pathFromRoot,
-    });
+    }, { signal: ctx.signal });
     ctx.out.result(
       { id, exposedName, remote, pathFromRoot: pathFromRoot ?? null },
       () => ctx.out.line(`Shadow copy ${id} exposed as ${exposedName}`),
@@ -76,7 +76,7 @@ export const unexposeCommand: Command = {
   examples: [["unexpose 3c1b...-...", "Take the drive letter away again."]],
   async run(ctx) {
     const id = parseGuid("SHADOW_ID", ctx.opts.positionals[0]);
-    await unexposeShadowCopy(id);
+    await unexposeShadowCopy(id, { signal: ctx.signal });
     ctx.out.result(
       { id, unexposed: true },
       () => ctx.out.line(`Shadow copy ${id} is no longer exposed.`),

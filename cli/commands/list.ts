@@ -5,30 +5,9 @@
  */
 
 import { listShadowCopies, type ShadowCopy } from "../../mod.ts";
-import { normalizeVolume, parseGuid } from "../args.ts";
 import type { Command } from "../command.ts";
-import { displayNameOf, guidNameOf, knownVolumes, sameVolume } from "../volumes.ts";
-import { shadowCopyLines } from "./create.ts";
-
-/** A listed shadow copy with the volume's usual name when known. */
-export type ListedShadowCopy = ShadowCopy & { volumeDisplayName: string | null };
-
-/** Every shadow copy (or one set, one id, one volume's), with display names. */
-export async function listed(
-  filter: { setId?: string; id?: string; volume?: string } = {},
-): Promise<ListedShadowCopy[]> {
-  const all = await listShadowCopies({ setId: filter.setId, id: filter.id });
-  const volumes = knownVolumes();
-  const names = filter.volume === undefined
-    ? null
-    : [filter.volume, guidNameOf(filter.volume, volumes)];
-  return all
-    .filter((s) =>
-      names === null ||
-      names.some((n) => sameVolume(s.originalVolumeName, n) || sameVolume(s.volume, n))
-    )
-    .map((s) => ({ ...s, volumeDisplayName: displayNameOf(s.originalVolumeName, volumes) }));
-}
+import { shadowCopies, shadowCopyLines } from "../render.ts";
+import { volumeOption } from "../volumes.ts";
 
 /** `vss list`. */
 export const listCommand: Command = {
@@ -61,34 +40,26 @@ export const listCommand: Command = {
     ["list --volume C: --json", "C:'s shadow copies as JSON."],
   ],
   async run(ctx) {
-    const setText = ctx.opts.string("set");
-    const idText = ctx.opts.string("id");
-    const volumeText = ctx.opts.string("volume");
-    const shadows = await listed({
-      setId: setText === undefined ? undefined : parseGuid("--set", setText),
-      id: idText === undefined ? undefined : parseGuid("--id", idText),
-      volume: volumeText === undefined ? undefined : normalizeVolume(volumeText),
+    const shadows = await listShadowCopies({
+      setId: ctx.opts.guid("set"),
+      id: ctx.opts.guid("id"),
+      volume: volumeOption(ctx.opts, "volume"),
+      signal: ctx.signal,
     });
     ctx.out.result({ shadowCopies: shadows }, () => {
       if (shadows.length === 0) {
         ctx.out.line("No shadow copies.");
         return;
       }
-      const sets = new Map<string, ListedShadowCopy[]>();
+      const sets = new Map<string, ShadowCopy[]>();
       for (const s of shadows) sets.set(s.setId, [...(sets.get(s.setId) ?? []), s]);
       for (const [setId, members] of sets) {
-        ctx.out.line(
-          `Shadow copy set ${setId} (${members.length} shadow cop${
-            members.length === 1 ? "y" : "ies"
-          })`,
-        );
+        ctx.out.line(`Shadow copy set ${setId} (${shadowCopies(members.length)})`);
         for (const s of members) {
           ctx.out.line(shadowCopyLines(s, s.volumeDisplayName ?? s.originalVolumeName).join("\n"));
         }
       }
-      ctx.out.line(
-        `${shadows.length} shadow cop${shadows.length === 1 ? "y" : "ies"} in ${sets.size} set(s).`,
-      );
+      ctx.out.line(`${shadowCopies(shadows.length)} in ${sets.size} set(s).`);
     });
   },
 };

@@ -5,6 +5,7 @@
  */
 
 import type { Entry } from "../command.ts";
+import { copyCommand } from "./copy.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { diffAreasGroup } from "./diff_areas.ts";
@@ -20,6 +21,7 @@ import { writersGroup } from "./writers.ts";
 /** The commands and command groups. */
 export const ENTRIES: readonly Entry[] = [
   createCommand,
+  copyCommand,
   listCommand,
   deleteCommand,
   exposeCommand,

@@ -6,7 +6,7 @@
 
 import { listProviders } from "../../mod.ts";
 import type { Command } from "../command.ts";
-import { table } from "../output.ts";
+import { table } from "../render.ts";
 
 /** `vss providers`. */
 export const providersCommand: Command = {
@@ -18,7 +18,7 @@ export const providersCommand: Command = {
   positionals: { min: 0, max: 0 },
   examples: [["providers", "The providers, one per line."], ["providers --json", "As JSON."]],
   async run(ctx) {
-    const providers = await listProviders();
+    const providers = await listProviders({ signal: ctx.signal });
     ctx.out.result({ providers }, () => {
       if (providers.length === 0) {
         ctx.out.line("No providers.");

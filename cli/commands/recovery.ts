@@ -5,9 +5,11 @@
  * @module
  */
 
-import { breakShadowCopySet, revertToShadowCopy, VSS_HARDWARE_OPTIONS } from "../../mod.ts";
+import { breakShadowCopySet, revertToShadowCopy } from "../../mod.ts";
+import { VSS_HARDWARE_OPTIONS } from "../../ffi/mod.ts";
 import { parseGuid } from "../args.ts";
 import type { Command } from "../command.ts";
+import { deadlinesFrom, timeoutOptions } from "../deadlines.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
 import { confirm } from "../prompt.ts";
 
@@ -43,6 +45,7 @@ export const breakCommand: Command = {
       value: "N",
       description: "Raw VSS_HARDWARE_OPTIONS bits, or-ed with the flags above.",
     },
+    ...timeoutOptions(["breakSet"], "Deadline for BreakSnapshotSetEx (default 5m)."),
   ],
   positionals: { min: 0, max: 1 },
   examples: [
@@ -80,7 +83,11 @@ export const breakCommand: Command = {
     if (extended !== 0) flags = (flags ?? 0) | extended;
     const progress = ctx.out.progress();
     progress.step(`breaking shadow copy set ${setId}`);
-    await breakShadowCopySet(setId, { flags });
+    await breakShadowCopySet(setId, {
+      flags,
+      signal: ctx.signal,
+      deadlines: deadlinesFrom(ctx.opts, ["breakSet"]),
+    });
     ctx.out.result(
       { setId, extended: flags !== undefined, flags: flags ?? null },
       () =>
@@ -123,7 +130,7 @@ export const revertCommand: Command = {
       );
     }
     const forceDismount = ctx.opts.flag("force-dismount");
-    await revertToShadowCopy(id, { forceDismount });
+    await revertToShadowCopy(id, { forceDismount, signal: ctx.signal });
     ctx.out.result(
       { id, reverted: true, forceDismount },
       () => ctx.out.line(`The volume of shadow copy ${id} is being reverted.`),

@@ -17,20 +17,20 @@ import {
   type WriterStatus,
 } from "../../mod.ts";
 import { isGuid, parseGuid } from "../args.ts";
-import { type Command, exclusive } from "../command.ts";
-import { CliError, EXIT, UsageError } from "../errors.ts";
-import { type ExecResult, runShell } from "../exec.ts";
+import { type Command, type Context, exclusive } from "../command.ts";
+import { type DeadlinePhase, deadlinesFrom, timeoutOptions } from "../deadlines.ts";
+import { CliError, EXIT, type ExitCode, UsageError } from "../errors.ts";
+import { type ExecResult, exitDescription, runShell } from "../exec.ts";
 import { readInput } from "../files.ts";
-import { table } from "../output.ts";
-import { deadlinesFrom, TIMEOUT_OPTIONS } from "./create.ts";
-import { writerStatusLines } from "./writers.ts";
+import { fileSpecText, table, writerStatusLines } from "../render.ts";
 
-/** The restore sequence reports its steps under the creation phases' names. */
-const RESTORE_PHASES: Record<string, string> = {
-  prepare: "pre-restore",
-  snapshot: "copy",
-  complete: "post-restore",
-};
+/** The phases of the restore sequence that `--timeout-PHASE` options bound. */
+const DEADLINES: readonly DeadlinePhase[] = [
+  "gatherMetadata",
+  "preRestore",
+  "writerStatus",
+  "postRestore",
+];
 
 /** One component of the restore plan as shown to the user and to `--exec`. */
 export interface PlannedComponent {
@@ -111,6 +111,150 @@ function execEnvironment(components: PlannedComponent[], planFile: string): Reco
   return env;
 }
 
+/** The components to restore, checked against those the document records. */
+function selections(ctx: Context, recorded: readonly DocumentComponent[]): RestoreSelection[] {
+  const { opts } = ctx;
+  const chosen: RestoreSelection[] = opts.flag("all-components")
+    ? recorded.map((c) => ({ componentPath: c.path, writerId: c.writerId }))
+    : opts.list("component").map(selection);
+  if (chosen.length === 0) {
+    throw new UsageError("the document records no components", "Nothing to restore.");
+  }
+  for (const s of chosen) {
+    const known = recorded.some((c) =>
+      c.path === s.componentPath && (s.writerId === undefined || c.writerId === s.writerId)
+    );
+    if (!known) {
+      throw new UsageError(
+        `the backup document has no component ${s.componentPath}${
+          s.writerId === undefined ? "" : ` of writer ${s.writerId}`
+        }`,
+        "`vss restore FILE --list` shows the components it records.",
+      );
+    }
+  }
+  const restoreOptions = opts.string("restore-options");
+  const additional = opts.flag("additional-restores");
+  return chosen.map((s) => ({
+    ...s,
+    ...(restoreOptions !== undefined ? { restoreOptions } : {}),
+    ...(additional ? { additionalRestores: true } : {}),
+  }));
+}
+
+/** Runs `command` as the copy step of `plan`; the plan is in a temporary JSON file meanwhile. */
+async function copyStep(
+  ctx: Context,
+  file: string,
+  plan: PlannedComponent[],
+  command: string,
+): Promise<ExecResult> {
+  const planFile = await Deno.makeTempFile({ prefix: "vss-restore-plan-", suffix: ".json" });
+  try {
+    await Deno.writeTextFile(planFile, JSON.stringify({ file, components: plan }, null, 2));
+    ctx.out.progress().stop();
+    ctx.out.note(`running: ${command}`);
+    return await runShell(command, execEnvironment(plan, planFile), {
+      stdoutToStderr: ctx.out.json,
+      signal: ctx.signal,
+    });
+  } finally {
+    await Deno.remove(planFile).catch(() => {});
+  }
+}
+
+/** Fails when the copy command failed or a writer is in a failed state after PostRestore. */
+function checkOutcome(execResult: ExecResult | null, writerStatus: WriterStatus[]): void {
+  if (execResult !== null && !execResult.success) {
+    throw new CliError(
+      `the --exec command failed (${
+        exitDescription(execResult)
+      }); the writers were told the files were not restored`,
+      "Fix the copy step and run the restore again.",
+      EXIT.exec,
+      { details: { exec: execResult, writerStatus } },
+    );
+  }
+  const failed = writerStatus.filter((s) => s.failed);
+  if (failed.length > 0) {
+    throw new CliError(
+      `${failed.length} writer(s) failed after PostRestore: ${
+        failed.map((w) => `${w.name} (${w.stateName})`).join(", ")
+      }`,
+      "Check each writer's application and event log; the restore may be incomplete.",
+      EXIT.writer,
+      { details: { writerStatus } },
+    );
+  }
+}
+
+function printRestored(
+  ctx: Context,
+  simulate: boolean,
+  plan: PlannedComponent[],
+  writerStatus: WriterStatus[],
+): void {
+  const { out } = ctx;
+  out.line(simulate ? "Restore rehearsed (nothing copied):" : "Restored:");
+  for (const c of plan) {
+    out.line(`  ${c.path}  (${c.writerName ?? c.writerId}, to ${c.target} location)`);
+    for (const f of c.files) out.line(`    ${f.kind} ${fileSpecText(f)}`);
+  }
+  if (writerStatus.length > 0) {
+    out.line("Writers after PostRestore:");
+    out.line(writerStatusLines(writerStatus).join("\n"));
+  }
+}
+
+async function run(ctx: Context): Promise<ExitCode> {
+  const { opts, out } = ctx;
+  const file = opts.positionals[0];
+  const document = await readInput(file);
+  if (opts.flag("list")) {
+    for (const other of ["component", "all-components", "simulate", "exec"]) {
+      if (opts.has(other)) throw new UsageError(`--list cannot be combined with --${other}`);
+    }
+    const components = readBackupDocument(document);
+    out.result({ file, components }, () => {
+      if (components.length === 0) out.line("The document records no components.");
+      else out.line(componentLines(components).join("\n"));
+    });
+    return EXIT.ok;
+  }
+  exclusive(ctx, ["component", "all-components"], true);
+  exclusive(ctx, ["simulate", "exec"], true);
+  const simulate = opts.flag("simulate");
+  const command = opts.string("exec");
+  const select = selections(ctx, readBackupDocument(document));
+  const progress = out.progress();
+  let plan: PlannedComponent[] = [];
+  let execResult: ExecResult | null = null;
+  const writerStatus = await restore(document, {
+    select,
+    deadlines: deadlinesFrom(opts, DEADLINES),
+    signal: ctx.signal,
+    onProgress: (e) => progress.event(e),
+    copy: async (p) => {
+      plan = planned(p);
+      const all = (result: FileRestoreResult) =>
+        Object.fromEntries(plan.map((c) => [c.path, result]));
+      if (simulate || command === undefined) return all("none");
+      execResult = await copyStep(ctx, file, plan, command);
+      return all(execResult.success && !ctx.signal.aborted ? "all" : "failed");
+    },
+  });
+  const finished = execResult as ExecResult | null;
+  checkOutcome(finished, writerStatus);
+  const results = Object.fromEntries(
+    plan.map((c) => [c.path, simulate ? "none" : finished?.success ? "all" : "failed"]),
+  );
+  out.result(
+    { file, simulate, plan, results, exec: finished, writerStatus },
+    () => printRestored(ctx, simulate, plan, writerStatus),
+  );
+  return EXIT.ok;
+}
+
 /** `vss restore`. */
 export const restoreCommand: Command = {
   name: "restore",
@@ -172,9 +316,7 @@ export const restoreCommand: Command = {
       kind: "boolean",
       description: "Tell the writers that incremental or differential restores will follow.",
     },
-    ...TIMEOUT_OPTIONS.filter((o) =>
-      ["timeout", "timeout-gather", "timeout-complete"].includes(o.name)
-    ),
+    ...timeoutOptions(DEADLINES, "Deadline for each phase below (default 5m each)."),
   ],
   positionals: { min: 1, max: 1 },
   examples: [
@@ -188,107 +330,5 @@ export const restoreCommand: Command = {
       "Restore everything with your own copy step.",
     ],
   ],
-  async run(ctx) {
-    const { opts, out } = ctx;
-    const file = opts.positionals[0];
-    const document = await readInput(file);
-    if (opts.flag("list")) {
-      for (const other of ["component", "all-components", "simulate", "exec"]) {
-        if (opts.has(other)) throw new UsageError(`--list cannot be combined with --${other}`);
-      }
-      const components = readBackupDocument(document);
-      out.result({ file, components }, () => {
-        if (components.length === 0) out.line("The document records no components.");
-        else out.line(componentLines(components).join("\n"));
-      });
-      return EXIT.ok;
-    }
-    const how = exclusive(ctx, ["component", "all-components"], true);
-    exclusive(ctx, ["simulate", "exec"], true);
-    const simulate = opts.flag("simulate");
-    let select: RestoreSelection[] = how === "all-components"
-      ? readBackupDocument(document).map((c) => ({ componentPath: c.path, writerId: c.writerId }))
-      : opts.list("component").map(selection);
-    if (select.length === 0) {
-      throw new UsageError("the document records no components", "Nothing to restore.");
-    }
-    const restoreOptions = opts.string("restore-options");
-    const additional = opts.flag("additional-restores");
-    select = select.map((s) => ({
-      ...s,
-      ...(restoreOptions !== undefined ? { restoreOptions } : {}),
-      ...(additional ? { additionalRestores: true } : {}),
-    }));
-    const deadlines = deadlinesFrom(ctx);
-    const progress = out.progress();
-    let plan: PlannedComponent[] = [];
-    let execResult: ExecResult | null = null;
-    const command = opts.string("exec");
-    const writerStatus: WriterStatus[] = await restore(document, {
-      select,
-      deadlines: { gatherMetadata: deadlines.gatherMetadata, complete: deadlines.complete },
-      signal: ctx.signal,
-      onProgress: (e) => progress.event(e, RESTORE_PHASES),
-      copy: async (p) => {
-        plan = planned(p);
-        const all = (result: FileRestoreResult) =>
-          Object.fromEntries(plan.map((c) => [c.path, result]));
-        if (simulate || command === undefined) return all("none");
-        const planFile = await Deno.makeTempFile({ prefix: "vss-restore-plan-", suffix: ".json" });
-        try {
-          await Deno.writeTextFile(planFile, JSON.stringify({ file, components: plan }, null, 2));
-          progress.stop();
-          out.note(`running: ${command}`);
-          execResult = await runShell(command, execEnvironment(plan, planFile), {
-            stdoutToStderr: out.json,
-            signal: ctx.signal,
-          });
-        } finally {
-          await Deno.remove(planFile).catch(() => {});
-        }
-        return all(execResult.success && !ctx.signal.aborted ? "all" : "failed");
-      },
-    });
-    const finished = execResult as ExecResult | null;
-    const results = Object.fromEntries(
-      plan.map((c) => [c.path, simulate ? "none" : finished?.success ? "all" : "failed"]),
-    );
-    const failed = writerStatus.filter((s) => s.failed);
-    if (finished !== null && !finished.success) {
-      throw new CliError(
-        `the --exec command failed (exit code ${finished.exitCode}); the writers were told the files were not restored`,
-        "Fix the copy step and run the restore again.",
-        EXIT.exec,
-        { details: { exec: finished, writerStatus } },
-      );
-    }
-    if (failed.length > 0) {
-      throw new CliError(
-        `${failed.length} writer(s) failed after PostRestore: ${
-          failed.map((w) => `${w.name} (${w.stateName})`).join(", ")
-        }`,
-        "Check each writer's application and event log; the restore may be incomplete.",
-        EXIT.writer,
-        { details: { writerStatus } },
-      );
-    }
-    out.result({ file, simulate, plan, results, exec: finished, writerStatus }, () => {
-      out.line(simulate ? "Restore rehearsed (nothing copied):" : "Restored:");
-      for (const c of plan) {
-        out.line(`  ${c.path}  (${c.writerName ?? c.writerId}, to ${c.target} location)`);
-        for (const f of c.files) {
-          out.line(
-            `    ${f.kind} ${f.path}${f.path.endsWith("\\") ? "" : "\\"}${f.filespec}${
-              f.recursive ? " (recursive)" : ""
-            }`,
-          );
-        }
-      }
-      if (writerStatus.length > 0) {
-        out.line("Writers after PostRestore:");
-        out.line(writerStatusLines(writerStatus).join("\n"));
-      }
-    });
-    return EXIT.ok;
-  },
+  run,
 };

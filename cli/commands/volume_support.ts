@@ -5,11 +5,13 @@
  * @module
  */
 
-import { isVolumeSnapshotted, isVolumeSupported, VSS_SNAPSHOT_COMPATIBILITY } from "../../mod.ts";
-import { normalizeVolume, parseGuid } from "../args.ts";
+import { isVolumeSnapshotted, isVolumeSupported } from "../../mod.ts";
+import { VSS_SNAPSHOT_COMPATIBILITY } from "../../ffi/mod.ts";
+import { providerOption } from "../args.ts";
 import type { Command } from "../command.ts";
 import { EXIT } from "../errors.ts";
-import { fields } from "../output.ts";
+import { block, shortName, yesNo } from "../render.ts";
+import { normalizeVolume } from "../volumes.ts";
 
 /** `vss volume-support`. */
 export const volumeSupportCommand: Command = {
@@ -22,7 +24,7 @@ export const volumeSupportCommand: Command = {
     "exit code is 5 when the volume is not supported.",
   ],
   options: [
-    { name: "provider", kind: "string", value: "ID", description: "Ask about this provider only." },
+    providerOption("Ask about this provider only."),
     {
       name: "check",
       kind: "boolean",
@@ -36,15 +38,12 @@ export const volumeSupportCommand: Command = {
   ],
   async run(ctx) {
     const volume = normalizeVolume(ctx.opts.positionals[0]);
-    const providerText = ctx.opts.string("provider");
-    const providerId = providerText === undefined
-      ? undefined
-      : parseGuid("--provider", providerText);
-    const supported = await isVolumeSupported(volume, { providerId });
+    const providerId = ctx.opts.guid("provider");
+    const supported = await isVolumeSupported(volume, { providerId, signal: ctx.signal });
     const { snapshotsPresent, capability } = isVolumeSnapshotted(volume);
     const restrictions = Object.entries(VSS_SNAPSHOT_COMPATIBILITY)
       .filter(([, bit]) => (capability & bit) !== 0)
-      .map(([name]) => name.replace(/^VSS_SC_/, "").toLowerCase());
+      .map(([name]) => shortName(name, "VSS_SC_"));
     ctx.out.result(
       {
         volume,
@@ -55,16 +54,11 @@ export const volumeSupportCommand: Command = {
         restrictions,
       },
       () =>
-        ctx.out.line(
-          [
-            volume,
-            ...fields([
-              ["supported", supported ? "yes" : "no"],
-              ["has shadow copies", snapshotsPresent ? "yes" : "no"],
-              ["restrictions", restrictions.join(", ") || "none"],
-            ]),
-          ].join("\n"),
-        ),
+        ctx.out.line(block(volume, [
+          ["supported", yesNo(supported)],
+          ["has shadow copies", yesNo(snapshotsPresent)],
+          ["restrictions", restrictions.join(", ") || "none"],
+        ])),
     );
     return ctx.opts.flag("check") && !supported ? EXIT.storage : EXIT.ok;
   },

@@ -5,31 +5,22 @@
  * @module
  */
 
-import { getWriters, type WriterMetadata, type WriterStatus } from "../../mod.ts";
-import { parseDuration, parseWriterSelector } from "../args.ts";
+import { getWriters, type WriterMetadata } from "../../mod.ts";
+import { parseWriterSelector } from "../args.ts";
 import type { Command, CommandGroup, Context } from "../command.ts";
+import { type DeadlinePhase, deadlinesFrom, timeoutOptions } from "../deadlines.ts";
 import { EXIT } from "../errors.ts";
-import { fields, table } from "../output.ts";
+import { block, fileSpecText, shortName, writerStatusLines } from "../render.ts";
 
-/** Status rows as aligned text. */
-export function writerStatusLines(status: readonly WriterStatus[]): string[] {
-  return table(
-    ["WRITER", "STATE", "FAILURE", "INSTANCE"],
-    status.map((s) => [
-      s.name,
-      s.stateName.replace(/^VSS_WS_/, "").toLowerCase(),
-      s.failure === 0 ? "-" : s.failureName ?? `0x${s.failure.toString(16).padStart(8, "0")}`,
-      s.instanceId,
-    ]),
-  ).map((l) => `  ${l}`);
-}
+/** The two gathers `getWriters` makes, each with its deadline. */
+const DEADLINES: readonly DeadlinePhase[] = ["gatherMetadata", "writerStatus"];
 
 async function gather(ctx: Context) {
-  const timeout = ctx.opts.string("timeout");
   const progress = ctx.out.progress();
   progress.step("gathering writer metadata and status");
   const result = await getWriters({
-    timeoutMs: timeout === undefined ? undefined : parseDuration("--timeout", timeout),
+    deadlines: deadlinesFrom(ctx.opts, DEADLINES),
+    signal: ctx.signal,
   });
   progress.stop();
   return result;
@@ -51,17 +42,10 @@ function selected(ctx: Context, writers: WriterMetadata[]): WriterMetadata[] {
   );
 }
 
-function fileSpecText(f: { path: string; filespec: string; recursive: boolean }): string {
-  const sep = f.path.endsWith("\\") || f.path.endsWith("/") || f.path === "" ? "" : "\\";
-  return `${f.path}${sep}${f.filespec}${f.recursive ? " (recursive)" : ""}`;
-}
-
-const timeoutOption = {
-  name: "timeout",
-  kind: "string",
-  value: "DURATION",
-  description: "Deadline for each of the two gathers (default 5m).",
-} as const;
+const timeoutOption = timeoutOptions(
+  DEADLINES,
+  "Deadline for each of the two gathers below (default 5m each).",
+);
 
 /** `vss writers metadata`. */
 export const writersMetadataCommand: Command = {
@@ -81,7 +65,7 @@ export const writersMetadataCommand: Command = {
       description:
         "Show only writers matching SELECTOR (name, GUID, name:/class:/instance:/component:).",
     },
-    timeoutOption,
+    ...timeoutOption,
   ],
   positionals: { min: 0, max: 0 },
   examples: [
@@ -94,17 +78,16 @@ export const writersMetadataCommand: Command = {
     ctx.out.result({ writers }, () => {
       if (writers.length === 0) ctx.out.line("No writers.");
       for (const w of writers) {
-        ctx.out.line(`Writer ${w.name}${w.instanceName ? ` (${w.instanceName})` : ""}`);
         ctx.out.line(
-          fields([
+          block(`Writer ${w.name}${w.instanceName ? ` (${w.instanceName})` : ""}`, [
             ["class id", w.writerId],
             ["instance id", w.instanceId],
-            ["usage", w.usage.replace(/^VSS_UT_/, "").toLowerCase()],
-            ["source", w.source.replace(/^VSS_ST_/, "").toLowerCase()],
+            ["usage", shortName(w.usage, "VSS_UT_")],
+            ["source", shortName(w.source, "VSS_ST_")],
             ["version", w.version ? `${w.version.major}.${w.version.minor}` : null],
-            ["restore method", w.restoreMethod.method.replace(/^VSS_RME_/, "").toLowerCase()],
+            ["restore method", shortName(w.restoreMethod.method, "VSS_RME_")],
             ["components", w.components.length],
-          ]).join("\n"),
+          ]),
         );
         for (const c of w.components) {
           const path = c.logicalPath ? `${c.logicalPath}\\${c.name}` : c.name;
@@ -138,7 +121,7 @@ export const writersStatusCommand: Command = {
       kind: "boolean",
       description: "Exit with 4 when any writer has failed.",
     },
-    timeoutOption,
+    ...timeoutOption,
   ],
   positionals: { min: 0, max: 0 },
   examples: [

@@ -1,44 +1,31 @@
 /**
- * The FFI backend of this process, chosen once at load: Deno's FFI under
- * Deno, koffi under Node (imported dynamically, so the Deno path never loads
- * it). See {@link ./types.ts} for the interface.
+ * The FFI backend of this process, chosen once, synchronously, at load:
+ * Deno's FFI under Deno, koffi under Node. Nothing on this path awaits (no
+ * top-level await), so the package also loads with `require()`; and koffi
+ * itself is loaded on the first native call, not here, so that importing the
+ * library never fails (Node's permission model without `--allow-addons`, a
+ * missing koffi binary): the first call reports it as `VssUnavailableError`.
+ * See {@link ./types.ts} for the interface.
  *
  * @module
  */
 
+import { VssUnavailableError } from "../errors.ts";
 import { denoBackend } from "./deno.ts";
+import { nodeBackend } from "./node.ts";
 import type { FfiBackend, NativePointer } from "./types.ts";
 
-export type {
-  ArgumentOf,
-  ArgumentsOf,
-  Callable,
-  FfiBackend,
-  ForeignFunction,
-  ForeignLibraryInterface,
-  NativeLibrary,
-  NativePointer,
-  NativeResultType,
-  NativeStructType,
-  NativeType,
-  OperatingSystem,
-  PointerValue,
-  ResultOf,
-  StaticForeignFunction,
-  StaticForeignSymbols,
-} from "./types.ts";
-
-async function select(): Promise<FfiBackend> {
+function select(): FfiBackend {
   const g = globalThis as {
     Deno?: { dlopen?: unknown };
     process?: { versions?: { node?: string } };
   };
   if (typeof g.Deno?.dlopen === "function") return denoBackend();
-  if (typeof g.process?.versions?.node === "string") {
-    const { nodeBackend } = await import("./node.ts");
-    return await nodeBackend();
-  }
-  throw new Error("the VSS binding needs Deno (with FFI) or Node.js 20 or later");
+  if (typeof g.process?.versions?.node === "string") return nodeBackend();
+  throw new VssUnavailableError(
+    "this runtime has no foreign function interface",
+    "Run the library under Deno or under Node.js 20 or later.",
+  );
 }
 
 /**
@@ -50,7 +37,7 @@ async function select(): Promise<FfiBackend> {
  * console.log(backend.runtime, backend.os, backend.arch);
  * ```
  */
-export const backend: FfiBackend = await select();
+export const backend: FfiBackend = select();
 
 /**
  * The pointer argument for the bytes of a typed array (the generated wrappers

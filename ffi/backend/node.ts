@@ -1,7 +1,14 @@
 /**
  * The Node backend, on koffi (a Node-API FFI addon installed from npm with
- * prebuilt binaries). Loaded only under Node, by a dynamic import, so Deno
- * never resolves koffi.
+ * prebuilt binaries).
+ *
+ * koffi is loaded with a synchronous `require` on the first native call (the
+ * first library opened), not when this module is imported: the platform
+ * facts (`os`, `arch`, `env`, `isFile`) need no koffi, importing the package
+ * never fails, and a koffi that cannot be loaded (Node's permission model
+ * without `--allow-addons`, no prebuilt binary for this platform) surfaces
+ * as the library's `VssUnavailableError` with a hint at that first call.
+ * Under Deno this module is imported but never used.
  *
  * Deno's native type names map to the koffi types with the same C meaning;
  * a struct passed by value becomes a real koffi struct type, so koffi applies
@@ -15,7 +22,9 @@
  */
 
 import process from "node:process";
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { VssUnavailableError } from "../errors.ts";
 import type {
   Callable,
   FfiBackend,
@@ -38,7 +47,7 @@ interface KoffiLibrary {
   func(name: string, result: unknown, parameters: unknown[]): KoffiFunction;
   unload(): void;
 }
-interface Koffi {
+export interface Koffi {
   load(path: string): KoffiLibrary;
   struct(fields: Record<string, unknown>): unknown;
   proto(result: unknown, parameters: unknown[]): unknown;
@@ -72,16 +81,97 @@ const NAMES: Record<Exclude<NativeResultType, NativeStructType>, string> = {
 const OS: Record<string, OperatingSystem> = { win32: "windows", sunos: "solaris" };
 const ARCH: Record<string, string> = { x64: "x86_64", arm64: "aarch64" };
 
-/** Loads koffi (from the package's dependencies) and builds the backend. */
-export async function nodeBackend(): Promise<FfiBackend> {
-  // A computed specifier: bundlers and Deno's module graph leave it alone.
-  const specifier = "koffi";
-  const module = await import(specifier);
-  return createNodeBackend((module.default ?? module) as Koffi);
+/** Error codes of Node's permission model: a denied resource, addons disabled. */
+const PERMISSION_CODES = ["ERR_ACCESS_DENIED", "ERR_DLOPEN_DISABLED"];
+const isPermissionError = (error: unknown): boolean =>
+  PERMISSION_CODES.includes((error as { code?: unknown } | null)?.code as string);
+
+/**
+ * Loads koffi from the package's dependencies, synchronously. A permission
+ * error is passed on as it is (the loader reports it with the permission
+ * hint); anything else becomes a `VssUnavailableError` that says what to do.
+ */
+export function requireKoffi(): Koffi {
+  // Resolved from this module, so the package's own koffi is found.
+  const requireHere = createRequire(import.meta.url);
+  try {
+    const module = requireHere("koffi");
+    return (module.default ?? module) as Koffi;
+  } catch (error) {
+    if (isPermissionError(error)) throw error;
+    throw new VssUnavailableError(
+      `koffi, the FFI module the library uses under Node, could not be loaded ` +
+        `(${(error as Error).message?.split("\n")[0]})`,
+      `koffi ships prebuilt binaries for common platforms (this is ${process.platform}-` +
+        `${process.arch}); reinstall the package's dependencies without --ignore-scripts or ` +
+        `--omit=optional, or see https://koffi.dev/ for building it.`,
+      { cause: error },
+    );
+  }
 }
 
-/** The backend over a loaded koffi module. */
-export function createNodeBackend(koffi: Koffi): FfiBackend {
+/** The backend under Node; koffi is loaded by `loadKoffi` on the first native call. */
+export function nodeBackend(loadKoffi: () => Koffi = requireKoffi): FfiBackend {
+  return createNodeBackend(loadKoffi);
+}
+
+/** ELF machine numbers (`e_machine`) of the architectures Node runs on here. */
+const ELF_MACHINES: Record<number, string> = { 0x3e: "x64", 0xb7: "arm64", 0x03: "ia32" };
+
+/**
+ * Why `path` cannot be loaded into this process, when the reason is a known
+ * one: a Linux library built for another CPU (the bundled simulator is an x64
+ * build), or one that needs a newer glibc than this system has.
+ */
+export function explainLoadFailure(path: string, error: unknown): VssUnavailableError | null {
+  const message = String((error as Error | null)?.message ?? error);
+  const glibc = /version [`']GLIBC_([\d.]+)' not found/.exec(message);
+  if (glibc) {
+    const report = process.report?.getReport?.() as
+      | { header?: { glibcVersionRuntime?: string } }
+      | undefined;
+    const have = report?.header?.glibcVersionRuntime ?? "older";
+    return new VssUnavailableError(
+      `${path} needs glibc ${glibc[1]} or later and this system has glibc ${have}`,
+      "Use a newer distribution (glibc 2.34 or later: Debian 12, Ubuntu 22.04, RHEL 9 and " +
+        "their successors), or build the simulator on this machine and name it with " +
+        "VSS_LIBRARY_PATH.",
+      { cause: error },
+    );
+  }
+  if (process.platform !== "linux") return null;
+  let machine: string | undefined;
+  try {
+    const header = new Uint8Array(20);
+    const fd = openSync(path, "r");
+    try {
+      readSync(fd, header, 0, 20, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (header[0] !== 0x7f || header[1] !== 0x45) return null;
+    const code = header[18] | (header[19] << 8);
+    machine = ELF_MACHINES[code] ?? `ELF machine ${code}`;
+  } catch {
+    return null;
+  }
+  if (machine === process.arch) return null;
+  return new VssUnavailableError(
+    `${path} is a ${machine} library and this process is ${process.arch}`,
+    `The simulator the package bundles is a Linux x64 build. On ${process.arch}, build the ` +
+      "simulator for this machine from the repository (simulator/build.sh) and name it with " +
+      "VSS_LIBRARY_PATH.",
+    { cause: error },
+  );
+}
+
+/**
+ * The backend over koffi, which `getKoffi` returns (it is called on every
+ * native operation; the caller caches the module).
+ */
+export function createNodeBackend(getKoffi: () => Koffi): FfiBackend {
+  let loaded: Koffi | null = null;
+  const koffi = (): Koffi => loaded ?? (loaded = getKoffi());
   const structs = new Map<string, unknown>();
   const protos = new Map<string, unknown>();
 
@@ -91,7 +181,7 @@ export function createNodeBackend(koffi: Koffi): FfiBackend {
     let type = structs.get(key);
     if (type === undefined) {
       const fields = Object.fromEntries(t.struct.map((f, i) => [`f${i}`, typeOf(f)]));
-      structs.set(key, type = koffi.struct(fields));
+      structs.set(key, type = koffi().struct(fields));
     }
     return type;
   };
@@ -102,7 +192,7 @@ export function createNodeBackend(koffi: Koffi): FfiBackend {
       typeof t === "string" ? [] : [{ index: i, type: typeOf(t) }]
     );
     const convert = structArgs.length === 0 ? null : (args: unknown[]) => {
-      for (const { index, type } of structArgs) args[index] = koffi.decode(args[index], type);
+      for (const { index, type } of structArgs) args[index] = koffi().decode(args[index], type);
       return args;
     };
     if (definition.nonblocking) {
@@ -122,7 +212,7 @@ export function createNodeBackend(koffi: Koffi): FfiBackend {
     const key = JSON.stringify([definition.result, definition.parameters]);
     let proto = protos.get(key);
     if (proto === undefined) {
-      proto = koffi.proto(typeOf(definition.result), definition.parameters.map(typeOf));
+      proto = koffi().proto(typeOf(definition.result), definition.parameters.map(typeOf));
       protos.set(key, proto);
     }
     return proto;
@@ -134,7 +224,12 @@ export function createNodeBackend(koffi: Koffi): FfiBackend {
     arch: ARCH[process.arch] ?? process.arch,
 
     open<S extends ForeignLibraryInterface>(path: string, symbols: S): NativeLibrary<S> {
-      const lib = koffi.load(path);
+      let lib: KoffiLibrary;
+      try {
+        lib = koffi().load(path);
+      } catch (error) {
+        throw explainLoadFailure(path, error) ?? error;
+      }
       try {
         const bound: Record<string, Callable> = {};
         for (const [name, definition] of Object.entries(symbols)) {
@@ -157,23 +252,23 @@ export function createNodeBackend(koffi: Koffi): FfiBackend {
 
     function(address: bigint, definition: ForeignFunction): Callable {
       if (address === 0n) throw new Error("cannot call the null function pointer");
-      return adapt(koffi.decode(address, protoOf(definition)) as KoffiFunction, definition);
+      return adapt(koffi().decode(address, protoOf(definition)) as KoffiFunction, definition);
     },
 
     pointer: (address: bigint): PointerValue => address === 0n ? null : address,
     address(pointer: PointerValue): bigint {
       if (pointer === null) return 0n;
       if (typeof pointer === "bigint") return pointer;
-      return koffi.address(pointer);
+      return koffi().address(pointer);
     },
     bufferPointer: (view: ArrayBufferView | ArrayBuffer): NativePointer => view,
     view(address: bigint, length: number): ArrayBuffer {
       if (length === 0) return new ArrayBuffer(0);
-      return koffi.view(address, length);
+      return koffi().view(address, length);
     },
-    readU64: (address: bigint): bigint => BigInt(koffi.decode.uint64(address)),
+    readU64: (address: bigint): bigint => BigInt(koffi().decode.uint64(address)),
     copyInto(address: bigint, target: Uint8Array): void {
-      if (target.length > 0) target.set(new Uint8Array(koffi.view(address, target.length)));
+      if (target.length > 0) target.set(new Uint8Array(koffi().view(address, target.length)));
     },
 
     env: (name: string): string | undefined => process.env[name] || undefined,
@@ -184,8 +279,7 @@ export function createNodeBackend(koffi: Koffi): FfiBackend {
         return false;
       }
     },
-    isPermissionError: (error: unknown): boolean =>
-      (error as { code?: unknown } | null)?.code === "ERR_ACCESS_DENIED",
+    isPermissionError,
     permissionHint: "Under Node's permission model, allow native addons (--allow-addons): " +
       "the FFI backend is koffi.",
   };

@@ -282,7 +282,7 @@ export interface NativeLibrary<S extends ForeignLibraryInterface> {
  *
  * const simulatorFile = (os: OperatingSystem) =>
  *   os === "windows" ? "vss_sim.dll" : "libvss_sim.so";
- * console.log(simulatorFile(Deno.build.os));
+ * console.log(simulatorFile("linux")); // libvss_sim.so
  * ```
  */
 export type OperatingSystem =

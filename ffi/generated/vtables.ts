@@ -22,6 +22,8 @@ export interface ParamInfo {
   readonly direction: "in" | "out" | "in, out";
   /** The enumeration of an enum-typed value. */
   readonly enum?: string;
+  /** A reserved pointer the page says must be NULL: the wrappers pass NULL. */
+  readonly passNull?: true;
 }
 
 /** One vtable slot: its number, FFI signature and documentation facts. */
@@ -165,7 +167,7 @@ export const IVssAsync = {
       declaredBy: "IVssAsync",
       params: [
         { name: "pHrResult", type: "HRESULT *", direction: "out" },
-        { name: "pReserved", type: "INT *", direction: "out" },
+        { name: "pReserved", type: "INT *", direction: "out", passNull: true },
       ],
       returnCodes: [
         "S_OK",

@@ -8,19 +8,21 @@ import { bufferPointer } from "../backend/mod.ts";
 import type { NativePointer, PointerValue } from "../backend/types.ts";
 import { ComObject, wrapOwned } from "../com_object.ts";
 import { guidBytes, readGuid } from "../guid.ts";
+import { type Thunk, THUNKS } from "../thunks/table.ts";
 import { filetimeBytes, guidArray } from "../marshal.ts";
-import {
-  type ComponentInfo,
-  type MgmtObjectProp,
-  type ObjectProp,
-  type SnapshotProp,
-  takeComponentInfo,
-  takeMgmtObjectProps,
-  takeObjectProps,
-  takeSnapshotProp,
-} from "../results.ts";
+import { toSigned, toUnsigned } from "../hresult.ts";
+import { type StructResults, takeStruct, takeStructs } from "../results.ts";
 import { type VssRuntime } from "../runtime.ts";
-import { OUT_I32, OUT_I64, OUT_PTR, OUT_U32, OUT_U64, OUT_U8, OUT_VIEW } from "../scratch.ts";
+import {
+  guidArg,
+  OUT_I32,
+  OUT_I64,
+  OUT_PTR,
+  OUT_U32,
+  OUT_U64,
+  OUT_U8,
+  OUT_VIEW,
+} from "../scratch.ts";
 import { wideString } from "../wide_string.ts";
 import {
   type VSS_BACKUP_TYPE,
@@ -121,7 +123,11 @@ export class IVssAsync extends IUnknown {
    */
   Cancel(): number {
     const self = this.self("Cancel");
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[3]) !== undefined
+        ? f(self)
+        : (this.fns[3] ??= this.bindSlot(3))(self)) as number;
     if (rc < 0) this.fail(rc, "Cancel");
     return rc;
   }
@@ -132,7 +138,11 @@ export class IVssAsync extends IUnknown {
    */
   Wait(dwMilliseconds: number): number {
     const self = this.self("Wait");
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, dwMilliseconds) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[4]) !== undefined
+        ? f(self, dwMilliseconds)
+        : (this.fns[4] ??= this.bindSlot(4))(self, dwMilliseconds)) as number;
     if (rc < 0) this.fail(rc, "Wait");
     return rc;
   }
@@ -141,13 +151,16 @@ export class IVssAsync extends IUnknown {
    * `IVssAsync::QueryStatus`, vtable slot 5.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vss/nf-vss-ivssasync-querystatus}
    */
-  QueryStatus(): { hr: number; pHrResult: number; pReserved: number } {
+  QueryStatus(): { hr: number; pHrResult: number } {
     const self = this.self("QueryStatus");
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0], OUT_PTR[1]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[5]) !== undefined
+        ? f(self, OUT_PTR[0], null)
+        : (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0], null)) as number;
     if (rc < 0) this.fail(rc, "QueryStatus");
     const o0 = OUT_I32[0];
-    const o1 = OUT_I32[4];
-    return { hr: rc, pHrResult: o0 >>> 0, pReserved: o1 };
+    return { hr: rc, pHrResult: toUnsigned(o0) };
   }
 
   /** `IVssAsync::Wait` (slot 4) run on a separate thread: resolves with its HRESULT without blocking the event loop; rejects with VssError on failure. */
@@ -187,7 +200,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterComponentsCount(): { hr: number; pcComponents: number } {
     const self = this.self("GetWriterComponentsCount");
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[6]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetWriterComponentsCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcComponents: o0 };
@@ -199,8 +216,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterComponents(iWriter: number): { hr: number; ppWriter: IVssWriterComponentsExt | null } {
     const self = this.self("GetWriterComponents");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, iWriter, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[7]) !== undefined
+        ? f(self, iWriter, OUT_PTR[0])
+        : (this.fns[4] ??= this.bindSlot(4))(self, iWriter, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetWriterComponents");
     const o1 = OUT_U64[0];
     return { hr: rc, ppWriter: wrapOwned(this.runtime, IVssWriterComponentsExt, o1) };
@@ -212,10 +233,15 @@ export class IVssBackupComponents extends IUnknown {
    */
   InitializeForBackup(bstrXML: string | null): number {
     const self = this.self("InitializeForBackup");
+    let f: Thunk | undefined;
     const a0 = this.runtime.allocBstr(bstrXML, "bstrXML");
     try {
-      const rc = (this.fns[5] ??= this.bindSlot(5))(self, a0) as number;
-      if (rc < 0) this.fail(rc, "InitializeForBackup");
+      const rc = ((f = THUNKS[8]) !== undefined
+        ? f(self, a0)
+        : (this.fns[5] ??= this.bindSlot(5))(self, a0)) as number;
+      if (rc < 0) {
+        this.fail(rc, "InitializeForBackup");
+      }
       return rc;
     } finally {
       this.runtime.freeBstr(a0);
@@ -233,13 +259,17 @@ export class IVssBackupComponents extends IUnknown {
     bPartialFileSupport: boolean,
   ): number {
     const self = this.self("SetBackupState");
-    const rc = (this.fns[6] ??= this.bindSlot(6))(
-      self,
-      bSelectComponents,
-      bBackupBootableSystemState,
-      backupType,
-      bPartialFileSupport,
-    ) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[9]) !== undefined
+        ? f(self, bSelectComponents, bBackupBootableSystemState, backupType, bPartialFileSupport)
+        : (this.fns[6] ??= this.bindSlot(6))(
+          self,
+          bSelectComponents,
+          bBackupBootableSystemState,
+          backupType,
+          bPartialFileSupport,
+        )) as number;
     if (rc < 0) this.fail(rc, "SetBackupState");
     return rc;
   }
@@ -250,10 +280,15 @@ export class IVssBackupComponents extends IUnknown {
    */
   InitializeForRestore(bstrXML: string | null): number {
     const self = this.self("InitializeForRestore");
+    let f: Thunk | undefined;
     const a0 = this.runtime.allocBstr(bstrXML, "bstrXML");
     try {
-      const rc = (this.fns[7] ??= this.bindSlot(7))(self, a0) as number;
-      if (rc < 0) this.fail(rc, "InitializeForRestore");
+      const rc = ((f = THUNKS[10]) !== undefined
+        ? f(self, a0)
+        : (this.fns[7] ??= this.bindSlot(7))(self, a0)) as number;
+      if (rc < 0) {
+        this.fail(rc, "InitializeForRestore");
+      }
       return rc;
     } finally {
       this.runtime.freeBstr(a0);
@@ -266,7 +301,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   SetRestoreState(restoreType: VSS_RESTORE_TYPE): number {
     const self = this.self("SetRestoreState");
-    const rc = (this.fns[8] ??= this.bindSlot(8))(self, restoreType) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[11]) !== undefined
+        ? f(self, restoreType)
+        : (this.fns[8] ??= this.bindSlot(8))(self, restoreType)) as number;
     if (rc < 0) this.fail(rc, "SetRestoreState");
     return rc;
   }
@@ -277,8 +316,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   GatherWriterMetadata(): { hr: number; pAsync: IVssAsync | null } {
     const self = this.self("GatherWriterMetadata");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[9] ??= this.bindSlot(9))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[12]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[9] ??= this.bindSlot(9))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GatherWriterMetadata");
     const o0 = OUT_U64[0];
     return { hr: rc, pAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -290,7 +333,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterMetadataCount(): { hr: number; pcWriters: number } {
     const self = this.self("GetWriterMetadataCount");
-    const rc = (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[13]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetWriterMetadataCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcWriters: o0 };
@@ -304,13 +351,12 @@ export class IVssBackupComponents extends IUnknown {
     iWriter: number,
   ): { hr: number; pidInstance: string; ppMetadata: IVssExamineWriterMetadata | null } {
     const self = this.self("GetWriterMetadata");
+    let f: Thunk | undefined;
     OUT_U64[2] = 0n;
-    const rc = (this.fns[11] ??= this.bindSlot(11))(
-      self,
-      iWriter,
-      OUT_PTR[0],
-      OUT_PTR[1],
-    ) as number;
+    const rc =
+      ((f = THUNKS[14]) !== undefined
+        ? f(self, iWriter, OUT_PTR[0], OUT_PTR[1])
+        : (this.fns[11] ??= this.bindSlot(11))(self, iWriter, OUT_PTR[0], OUT_PTR[1])) as number;
     if (rc < 0) this.fail(rc, "GetWriterMetadata");
     const o1 = readGuid(OUT_VIEW, 0);
     const o2 = OUT_U64[2];
@@ -327,7 +373,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   FreeWriterMetadata(): number {
     const self = this.self("FreeWriterMetadata");
-    const rc = (this.fns[12] ??= this.bindSlot(12))(self) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[15]) !== undefined
+        ? f(self)
+        : (this.fns[12] ??= this.bindSlot(12))(self)) as number;
     if (rc < 0) this.fail(rc, "FreeWriterMetadata");
     return rc;
   }
@@ -344,16 +394,26 @@ export class IVssBackupComponents extends IUnknown {
     wszComponentName: string | null,
   ): number {
     const self = this.self("AddComponent");
+    let f: Thunk | undefined;
     const a3 = wideString(wszLogicalPath, "wszLogicalPath");
     const a4 = wideString(wszComponentName, "wszComponentName");
-    const rc = (this.fns[13] ??= this.bindSlot(13))(
-      self,
-      guidBytes(instanceId),
-      guidBytes(writerId),
-      ct,
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-    ) as number;
+    const rc = ((f = THUNKS[16]) !== undefined
+      ? f(
+        self,
+        guidArg(0, instanceId),
+        guidArg(1, writerId),
+        ct,
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )
+      : (this.fns[13] ??= this.bindSlot(13))(
+        self,
+        guidBytes(instanceId),
+        guidBytes(writerId),
+        ct,
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )) as number;
     if (rc < 0) this.fail(rc, "AddComponent");
     return rc;
   }
@@ -364,8 +424,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   PrepareForBackup(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PrepareForBackup");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[14] ??= this.bindSlot(14))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[17]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[14] ??= this.bindSlot(14))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "PrepareForBackup");
     const o0 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -377,7 +441,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   AbortBackup(): number {
     const self = this.self("AbortBackup");
-    const rc = (this.fns[15] ??= this.bindSlot(15))(self) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[18]) !== undefined
+        ? f(self)
+        : (this.fns[15] ??= this.bindSlot(15))(self)) as number;
     if (rc < 0) this.fail(rc, "AbortBackup");
     return rc;
   }
@@ -388,8 +456,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   GatherWriterStatus(): { hr: number; pAsync: IVssAsync | null } {
     const self = this.self("GatherWriterStatus");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[19]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GatherWriterStatus");
     const o0 = OUT_U64[0];
     return { hr: rc, pAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -401,7 +473,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   GetWriterStatusCount(): { hr: number; pcWriters: number } {
     const self = this.self("GetWriterStatusCount");
-    const rc = (this.fns[17] ??= this.bindSlot(17))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[20]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[17] ??= this.bindSlot(17))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetWriterStatusCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcWriters: o0 };
@@ -413,7 +489,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   FreeWriterStatus(): number {
     const self = this.self("FreeWriterStatus");
-    const rc = (this.fns[18] ??= this.bindSlot(18))(self) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[21]) !== undefined
+        ? f(self)
+        : (this.fns[18] ??= this.bindSlot(18))(self)) as number;
     if (rc < 0) this.fail(rc, "FreeWriterStatus");
     return rc;
   }
@@ -433,16 +513,20 @@ export class IVssBackupComponents extends IUnknown {
     phResultFailure: number;
   } {
     const self = this.self("GetWriterStatus");
+    let f: Thunk | undefined;
     OUT_U64[4] = 0n;
-    const rc = (this.fns[19] ??= this.bindSlot(19))(
-      self,
-      iWriter,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-      OUT_PTR[4],
-    ) as number;
+    const rc =
+      ((f = THUNKS[22]) !== undefined
+        ? f(self, iWriter, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2], OUT_PTR[3], OUT_PTR[4])
+        : (this.fns[19] ??= this.bindSlot(19))(
+          self,
+          iWriter,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+          OUT_PTR[3],
+          OUT_PTR[4],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetWriterStatus");
     const o1 = readGuid(OUT_VIEW, 0);
     const o2 = readGuid(OUT_VIEW, 16);
@@ -455,7 +539,7 @@ export class IVssBackupComponents extends IUnknown {
       pidWriter: o2,
       pbstrWriter: this.runtime.takeBstr(o3),
       pnStatus: o4 as VSS_WRITER_STATE,
-      phResultFailure: o5 >>> 0,
+      phResultFailure: toUnsigned(o5),
     };
   }
 
@@ -472,17 +556,28 @@ export class IVssBackupComponents extends IUnknown {
     bSucceded: boolean,
   ): number {
     const self = this.self("SetBackupSucceeded");
+    let f: Thunk | undefined;
     const a3 = wideString(wszLogicalPath, "wszLogicalPath");
     const a4 = wideString(wszComponentName, "wszComponentName");
-    const rc = (this.fns[20] ??= this.bindSlot(20))(
-      self,
-      guidBytes(instanceId),
-      guidBytes(writerId),
-      ct,
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-      bSucceded,
-    ) as number;
+    const rc = ((f = THUNKS[23]) !== undefined
+      ? f(
+        self,
+        guidArg(0, instanceId),
+        guidArg(1, writerId),
+        ct,
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        bSucceded,
+      )
+      : (this.fns[20] ??= this.bindSlot(20))(
+        self,
+        guidBytes(instanceId),
+        guidBytes(writerId),
+        ct,
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        bSucceded,
+      )) as number;
     if (rc < 0) this.fail(rc, "SetBackupSucceeded");
     return rc;
   }
@@ -499,17 +594,27 @@ export class IVssBackupComponents extends IUnknown {
     wszBackupOptions: string | null,
   ): number {
     const self = this.self("SetBackupOptions");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a4 = wideString(wszBackupOptions, "wszBackupOptions");
-    const rc = (this.fns[21] ??= this.bindSlot(21))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-    ) as number;
+    const rc = ((f = THUNKS[24]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )
+      : (this.fns[21] ??= this.bindSlot(21))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )) as number;
     if (rc < 0) this.fail(rc, "SetBackupOptions");
     return rc;
   }
@@ -526,16 +631,26 @@ export class IVssBackupComponents extends IUnknown {
     bSelectedForRestore: boolean,
   ): number {
     const self = this.self("SetSelectedForRestore");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
-    const rc = (this.fns[22] ??= this.bindSlot(22))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      bSelectedForRestore,
-    ) as number;
+    const rc = ((f = THUNKS[25]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bSelectedForRestore,
+      )
+      : (this.fns[22] ??= this.bindSlot(22))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bSelectedForRestore,
+      )) as number;
     if (rc < 0) this.fail(rc, "SetSelectedForRestore");
     return rc;
   }
@@ -552,17 +667,27 @@ export class IVssBackupComponents extends IUnknown {
     wszRestoreOptions: string | null,
   ): number {
     const self = this.self("SetRestoreOptions");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a4 = wideString(wszRestoreOptions, "wszRestoreOptions");
-    const rc = (this.fns[23] ??= this.bindSlot(23))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-    ) as number;
+    const rc = ((f = THUNKS[26]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )
+      : (this.fns[23] ??= this.bindSlot(23))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )) as number;
     if (rc < 0) this.fail(rc, "SetRestoreOptions");
     return rc;
   }
@@ -579,16 +704,26 @@ export class IVssBackupComponents extends IUnknown {
     bAdditionalRestores: boolean,
   ): number {
     const self = this.self("SetAdditionalRestores");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
-    const rc = (this.fns[24] ??= this.bindSlot(24))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      bAdditionalRestores,
-    ) as number;
+    const rc = ((f = THUNKS[27]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bAdditionalRestores,
+      )
+      : (this.fns[24] ??= this.bindSlot(24))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bAdditionalRestores,
+      )) as number;
     if (rc < 0) this.fail(rc, "SetAdditionalRestores");
     return rc;
   }
@@ -605,17 +740,27 @@ export class IVssBackupComponents extends IUnknown {
     wszPreviousBackupStamp: string | null,
   ): number {
     const self = this.self("SetPreviousBackupStamp");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a4 = wideString(wszPreviousBackupStamp, "wszPreviousBackupStamp");
-    const rc = (this.fns[25] ??= this.bindSlot(25))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-    ) as number;
+    const rc = ((f = THUNKS[28]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )
+      : (this.fns[25] ??= this.bindSlot(25))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )) as number;
     if (rc < 0) this.fail(rc, "SetPreviousBackupStamp");
     return rc;
   }
@@ -626,8 +771,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   SaveAsXML(): { hr: number; pbstrXML: string | null } {
     const self = this.self("SaveAsXML");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[26] ??= this.bindSlot(26))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[29]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[26] ??= this.bindSlot(26))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "SaveAsXML");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrXML: this.runtime.takeBstr(o0) };
@@ -639,8 +788,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   BackupComplete(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("BackupComplete");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[27] ??= this.bindSlot(27))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[30]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[27] ??= this.bindSlot(27))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "BackupComplete");
     const o0 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -661,22 +814,35 @@ export class IVssBackupComponents extends IUnknown {
     wszDestination: string | null,
   ): number {
     const self = this.self("AddAlternativeLocationMapping");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a4 = wideString(wszPath, "wszPath");
     const a5 = wideString(wszFilespec, "wszFilespec");
     const a7 = wideString(wszDestination, "wszDestination");
-    const rc = (this.fns[28] ??= this.bindSlot(28))(
-      self,
-      guidBytes(writerId),
-      componentType,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-      a5 === null ? null : bufferPointer(a5),
-      bRecursive,
-      a7 === null ? null : bufferPointer(a7),
-    ) as number;
+    const rc = ((f = THUNKS[31]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        componentType,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+        bRecursive,
+        a7 === null ? null : bufferPointer(a7),
+      )
+      : (this.fns[28] ??= this.bindSlot(28))(
+        self,
+        guidBytes(writerId),
+        componentType,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+        bRecursive,
+        a7 === null ? null : bufferPointer(a7),
+      )) as number;
     if (rc < 0) this.fail(rc, "AddAlternativeLocationMapping");
     return rc;
   }
@@ -695,20 +861,32 @@ export class IVssBackupComponents extends IUnknown {
     bRepair: boolean,
   ): number {
     const self = this.self("AddRestoreSubcomponent");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a4 = wideString(wszSubComponentLogicalPath, "wszSubComponentLogicalPath");
     const a5 = wideString(wszSubComponentName, "wszSubComponentName");
-    const rc = (this.fns[29] ??= this.bindSlot(29))(
-      self,
-      guidBytes(writerId),
-      componentType,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-      a5 === null ? null : bufferPointer(a5),
-      bRepair,
-    ) as number;
+    const rc = ((f = THUNKS[32]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        componentType,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+        bRepair,
+      )
+      : (this.fns[29] ??= this.bindSlot(29))(
+        self,
+        guidBytes(writerId),
+        componentType,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+        bRepair,
+      )) as number;
     if (rc < 0) this.fail(rc, "AddRestoreSubcomponent");
     return rc;
   }
@@ -725,16 +903,26 @@ export class IVssBackupComponents extends IUnknown {
     status: VSS_FILE_RESTORE_STATUS,
   ): number {
     const self = this.self("SetFileRestoreStatus");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
-    const rc = (this.fns[30] ??= this.bindSlot(30))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      status,
-    ) as number;
+    const rc = ((f = THUNKS[33]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        status,
+      )
+      : (this.fns[30] ??= this.bindSlot(30))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        status,
+      )) as number;
     if (rc < 0) this.fail(rc, "SetFileRestoreStatus");
     return rc;
   }
@@ -754,22 +942,35 @@ export class IVssBackupComponents extends IUnknown {
     wszAlternatePath: string | null,
   ): number {
     const self = this.self("AddNewTarget");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a4 = wideString(wszPath, "wszPath");
     const a5 = wideString(wszFileName, "wszFileName");
     const a7 = wideString(wszAlternatePath, "wszAlternatePath");
-    const rc = (this.fns[31] ??= this.bindSlot(31))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-      a5 === null ? null : bufferPointer(a5),
-      bRecursive,
-      a7 === null ? null : bufferPointer(a7),
-    ) as number;
+    const rc = ((f = THUNKS[34]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+        bRecursive,
+        a7 === null ? null : bufferPointer(a7),
+      )
+      : (this.fns[31] ??= this.bindSlot(31))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+        bRecursive,
+        a7 === null ? null : bufferPointer(a7),
+      )) as number;
     if (rc < 0) this.fail(rc, "AddNewTarget");
     return rc;
   }
@@ -787,18 +988,29 @@ export class IVssBackupComponents extends IUnknown {
     wszRangesFile: string | null,
   ): number {
     const self = this.self("SetRangesFilePath");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a5 = wideString(wszRangesFile, "wszRangesFile");
-    const rc = (this.fns[32] ??= this.bindSlot(32))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      iPartialFile,
-      a5 === null ? null : bufferPointer(a5),
-    ) as number;
+    const rc = ((f = THUNKS[35]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        iPartialFile,
+        a5 === null ? null : bufferPointer(a5),
+      )
+      : (this.fns[32] ??= this.bindSlot(32))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        iPartialFile,
+        a5 === null ? null : bufferPointer(a5),
+      )) as number;
     if (rc < 0) this.fail(rc, "SetRangesFilePath");
     return rc;
   }
@@ -809,8 +1021,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   PreRestore(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PreRestore");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[33] ??= this.bindSlot(33))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[36]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[33] ??= this.bindSlot(33))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "PreRestore");
     const o0 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -822,8 +1038,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   PostRestore(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PostRestore");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[34] ??= this.bindSlot(34))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[37]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[34] ??= this.bindSlot(34))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "PostRestore");
     const o0 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -835,7 +1055,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   SetContext(lContext: number): number {
     const self = this.self("SetContext");
-    const rc = (this.fns[35] ??= this.bindSlot(35))(self, lContext) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[38]) !== undefined
+        ? f(self, lContext)
+        : (this.fns[35] ??= this.bindSlot(35))(self, lContext)) as number;
     if (rc < 0) this.fail(rc, "SetContext");
     return rc;
   }
@@ -846,7 +1070,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   StartSnapshotSet(): { hr: number; pSnapshotSetId: string } {
     const self = this.self("StartSnapshotSet");
-    const rc = (this.fns[36] ??= this.bindSlot(36))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[39]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[36] ??= this.bindSlot(36))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "StartSnapshotSet");
     const o0 = readGuid(OUT_VIEW, 0);
     return { hr: rc, pSnapshotSetId: o0 };
@@ -861,13 +1089,17 @@ export class IVssBackupComponents extends IUnknown {
     ProviderId: string,
   ): { hr: number; pidSnapshot: string } {
     const self = this.self("AddToSnapshotSet");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-    const rc = (this.fns[37] ??= this.bindSlot(37))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      guidBytes(ProviderId),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[40]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), guidArg(0, ProviderId), OUT_PTR[0])
+        : (this.fns[37] ??= this.bindSlot(37))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          guidBytes(ProviderId),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "AddToSnapshotSet");
     const o2 = readGuid(OUT_VIEW, 0);
     return { hr: rc, pidSnapshot: o2 };
@@ -879,8 +1111,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   DoSnapshotSet(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("DoSnapshotSet");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[38] ??= this.bindSlot(38))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[41]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[38] ??= this.bindSlot(38))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "DoSnapshotSet");
     const o0 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -896,14 +1132,24 @@ export class IVssBackupComponents extends IUnknown {
     bForceDelete: boolean,
   ): { hr: number; plDeletedSnapshots: number; pNondeletedSnapshotID: string } {
     const self = this.self("DeleteSnapshots");
-    const rc = (this.fns[39] ??= this.bindSlot(39))(
-      self,
-      guidBytes(SourceObjectId),
-      eSourceObjectType,
-      bForceDelete ? 1 : 0,
-      OUT_PTR[0],
-      OUT_PTR[1],
-    ) as number;
+    let f: Thunk | undefined;
+    const rc = ((f = THUNKS[42]) !== undefined
+      ? f(
+        self,
+        guidArg(0, SourceObjectId),
+        eSourceObjectType,
+        bForceDelete ? 1 : 0,
+        OUT_PTR[0],
+        OUT_PTR[1],
+      )
+      : (this.fns[39] ??= this.bindSlot(39))(
+        self,
+        guidBytes(SourceObjectId),
+        eSourceObjectType,
+        bForceDelete ? 1 : 0,
+        OUT_PTR[0],
+        OUT_PTR[1],
+      )) as number;
     if (rc < 0) this.fail(rc, "DeleteSnapshots");
     const o3 = OUT_I32[0];
     const o4 = readGuid(OUT_VIEW, 16);
@@ -916,8 +1162,12 @@ export class IVssBackupComponents extends IUnknown {
    */
   ImportSnapshots(): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("ImportSnapshots");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[40] ??= this.bindSlot(40))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[43]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[40] ??= this.bindSlot(40))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "ImportSnapshots");
     const o0 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o0) };
@@ -929,7 +1179,11 @@ export class IVssBackupComponents extends IUnknown {
    */
   BreakSnapshotSet(SnapshotSetId: string): number {
     const self = this.self("BreakSnapshotSet");
-    const rc = (this.fns[41] ??= this.bindSlot(41))(self, guidBytes(SnapshotSetId)) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[44]) !== undefined
+        ? f(self, guidArg(0, SnapshotSetId))
+        : (this.fns[41] ??= this.bindSlot(41))(self, guidBytes(SnapshotSetId))) as number;
     if (rc < 0) this.fail(rc, "BreakSnapshotSet");
     return rc;
   }
@@ -938,16 +1192,27 @@ export class IVssBackupComponents extends IUnknown {
    * `IVssBackupComponents::GetSnapshotProperties`, vtable slot 42.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-ivssbackupcomponents-getsnapshotproperties}
    */
-  GetSnapshotProperties(SnapshotId: string): { hr: number; pProp: SnapshotProp } {
+  GetSnapshotProperties(
+    SnapshotId: string,
+  ): { hr: number; pProp: StructResults["VSS_SNAPSHOT_PROP"] } {
     const self = this.self("GetSnapshotProperties");
+    let f: Thunk | undefined;
     const a1 = new Uint8Array(VSS_SNAPSHOT_PROP.size);
-    const rc = (this.fns[42] ??= this.bindSlot(42))(
-      self,
-      guidBytes(SnapshotId),
-      bufferPointer(a1),
-    ) as number;
+    const rc =
+      ((f = THUNKS[45]) !== undefined
+        ? f(self, guidArg(0, SnapshotId), bufferPointer(a1))
+        : (this.fns[42] ??= this.bindSlot(42))(
+          self,
+          guidBytes(SnapshotId),
+          bufferPointer(a1),
+        )) as number;
     if (rc < 0) this.fail(rc, "GetSnapshotProperties");
-    return { hr: rc, pProp: takeSnapshotProp(this.runtime, a1) };
+    return {
+      hr: rc,
+      pProp: takeStruct("VSS_SNAPSHOT_PROP", a1, {
+        whole: (p) => this.runtime.libs.vss.VssFreeSnapshotPropertiesInternal(p),
+      }),
+    };
   }
 
   /**
@@ -960,14 +1225,18 @@ export class IVssBackupComponents extends IUnknown {
     eReturnedObjectsType: VSS_OBJECT_TYPE,
   ): { hr: number; ppEnum: IVssEnumObject | null } {
     const self = this.self("Query");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[43] ??= this.bindSlot(43))(
-      self,
-      guidBytes(QueriedObjectId),
-      eQueriedObjectType,
-      eReturnedObjectsType,
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[46]) !== undefined
+        ? f(self, guidArg(0, QueriedObjectId), eQueriedObjectType, eReturnedObjectsType, OUT_PTR[0])
+        : (this.fns[43] ??= this.bindSlot(43))(
+          self,
+          guidBytes(QueriedObjectId),
+          eQueriedObjectType,
+          eReturnedObjectsType,
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "Query");
     const o3 = OUT_U64[0];
     return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumObject, o3) };
@@ -982,13 +1251,17 @@ export class IVssBackupComponents extends IUnknown {
     pwszVolumeName: string | null,
   ): { hr: number; pbSupportedByThisProvider: boolean } {
     const self = this.self("IsVolumeSupported");
+    let f: Thunk | undefined;
     const a1 = wideString(pwszVolumeName, "pwszVolumeName");
-    const rc = (this.fns[44] ??= this.bindSlot(44))(
-      self,
-      guidBytes(ProviderId),
-      a1 === null ? null : bufferPointer(a1),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[47]) !== undefined
+        ? f(self, guidArg(0, ProviderId), a1 === null ? null : bufferPointer(a1), OUT_PTR[0])
+        : (this.fns[44] ??= this.bindSlot(44))(
+          self,
+          guidBytes(ProviderId),
+          a1 === null ? null : bufferPointer(a1),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "IsVolumeSupported");
     const o2 = OUT_I32[0];
     return { hr: rc, pbSupportedByThisProvider: o2 !== 0 };
@@ -1000,12 +1273,16 @@ export class IVssBackupComponents extends IUnknown {
    */
   DisableWriterClasses(rgWriterClassId: readonly string[]): number {
     const self = this.self("DisableWriterClasses");
+    let f: Thunk | undefined;
     const a0 = guidArray(rgWriterClassId, "rgWriterClassId");
-    const rc = (this.fns[45] ??= this.bindSlot(45))(
-      self,
-      bufferPointer(a0),
-      rgWriterClassId.length,
-    ) as number;
+    const rc =
+      ((f = THUNKS[48]) !== undefined
+        ? f(self, bufferPointer(a0), rgWriterClassId.length)
+        : (this.fns[45] ??= this.bindSlot(45))(
+          self,
+          bufferPointer(a0),
+          rgWriterClassId.length,
+        )) as number;
     if (rc < 0) this.fail(rc, "DisableWriterClasses");
     return rc;
   }
@@ -1016,12 +1293,16 @@ export class IVssBackupComponents extends IUnknown {
    */
   EnableWriterClasses(rgWriterClassId: readonly string[]): number {
     const self = this.self("EnableWriterClasses");
+    let f: Thunk | undefined;
     const a0 = guidArray(rgWriterClassId, "rgWriterClassId");
-    const rc = (this.fns[46] ??= this.bindSlot(46))(
-      self,
-      bufferPointer(a0),
-      rgWriterClassId.length,
-    ) as number;
+    const rc =
+      ((f = THUNKS[49]) !== undefined
+        ? f(self, bufferPointer(a0), rgWriterClassId.length)
+        : (this.fns[46] ??= this.bindSlot(46))(
+          self,
+          bufferPointer(a0),
+          rgWriterClassId.length,
+        )) as number;
     if (rc < 0) this.fail(rc, "EnableWriterClasses");
     return rc;
   }
@@ -1032,12 +1313,16 @@ export class IVssBackupComponents extends IUnknown {
    */
   DisableWriterInstances(rgWriterInstanceId: readonly string[]): number {
     const self = this.self("DisableWriterInstances");
+    let f: Thunk | undefined;
     const a0 = guidArray(rgWriterInstanceId, "rgWriterInstanceId");
-    const rc = (this.fns[47] ??= this.bindSlot(47))(
-      self,
-      bufferPointer(a0),
-      rgWriterInstanceId.length,
-    ) as number;
+    const rc =
+      ((f = THUNKS[50]) !== undefined
+        ? f(self, bufferPointer(a0), rgWriterInstanceId.length)
+        : (this.fns[47] ??= this.bindSlot(47))(
+          self,
+          bufferPointer(a0),
+          rgWriterInstanceId.length,
+        )) as number;
     if (rc < 0) this.fail(rc, "DisableWriterInstances");
     return rc;
   }
@@ -1053,17 +1338,27 @@ export class IVssBackupComponents extends IUnknown {
     wszExpose: string | null,
   ): { hr: number; pwszExposed: string | null } {
     const self = this.self("ExposeSnapshot");
+    let f: Thunk | undefined;
     const a1 = wideString(wszPathFromRoot, "wszPathFromRoot");
     const a3 = wideString(wszExpose, "wszExpose");
     OUT_U64[0] = 0n;
-    const rc = (this.fns[48] ??= this.bindSlot(48))(
-      self,
-      guidBytes(SnapshotId),
-      a1 === null ? null : bufferPointer(a1),
-      lAttributes,
-      a3 === null ? null : bufferPointer(a3),
-      OUT_PTR[0],
-    ) as number;
+    const rc = ((f = THUNKS[51]) !== undefined
+      ? f(
+        self,
+        guidArg(0, SnapshotId),
+        a1 === null ? null : bufferPointer(a1),
+        lAttributes,
+        a3 === null ? null : bufferPointer(a3),
+        OUT_PTR[0],
+      )
+      : (this.fns[48] ??= this.bindSlot(48))(
+        self,
+        guidBytes(SnapshotId),
+        a1 === null ? null : bufferPointer(a1),
+        lAttributes,
+        a3 === null ? null : bufferPointer(a3),
+        OUT_PTR[0],
+      )) as number;
     if (rc < 0) this.fail(rc, "ExposeSnapshot");
     const o4 = OUT_U64[0];
     return { hr: rc, pwszExposed: this.runtime.takeTaskString(o4) };
@@ -1075,11 +1370,15 @@ export class IVssBackupComponents extends IUnknown {
    */
   RevertToSnapshot(SnapshotId: string, bForceDismount: boolean): number {
     const self = this.self("RevertToSnapshot");
-    const rc = (this.fns[49] ??= this.bindSlot(49))(
-      self,
-      guidBytes(SnapshotId),
-      bForceDismount ? 1 : 0,
-    ) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[52]) !== undefined
+        ? f(self, guidArg(0, SnapshotId), bForceDismount ? 1 : 0)
+        : (this.fns[49] ??= this.bindSlot(49))(
+          self,
+          guidBytes(SnapshotId),
+          bForceDismount ? 1 : 0,
+        )) as number;
     if (rc < 0) this.fail(rc, "RevertToSnapshot");
     return rc;
   }
@@ -1090,13 +1389,17 @@ export class IVssBackupComponents extends IUnknown {
    */
   QueryRevertStatus(pwszVolume: string | null): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("QueryRevertStatus");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolume, "pwszVolume");
     OUT_U64[0] = 0n;
-    const rc = (this.fns[50] ??= this.bindSlot(50))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[53]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), OUT_PTR[0])
+        : (this.fns[50] ??= this.bindSlot(50))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "QueryRevertStatus");
     const o1 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o1) };
@@ -1133,13 +1436,12 @@ export class IVssBackupComponentsEx extends IVssBackupComponents {
     iWriter: number,
   ): { hr: number; pidInstance: string; ppMetadata: IVssExamineWriterMetadataEx | null } {
     const self = this.self("GetWriterMetadataEx");
+    let f: Thunk | undefined;
     OUT_U64[2] = 0n;
-    const rc = (this.fns[51] ??= this.bindSlot(51))(
-      self,
-      iWriter,
-      OUT_PTR[0],
-      OUT_PTR[1],
-    ) as number;
+    const rc =
+      ((f = THUNKS[54]) !== undefined
+        ? f(self, iWriter, OUT_PTR[0], OUT_PTR[1])
+        : (this.fns[51] ??= this.bindSlot(51))(self, iWriter, OUT_PTR[0], OUT_PTR[1])) as number;
     if (rc < 0) this.fail(rc, "GetWriterMetadataEx");
     const o1 = readGuid(OUT_VIEW, 0);
     const o2 = OUT_U64[2];
@@ -1163,17 +1465,28 @@ export class IVssBackupComponentsEx extends IVssBackupComponents {
     instanceId: string,
   ): number {
     const self = this.self("SetSelectedForRestoreEx");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
-    const rc = (this.fns[52] ??= this.bindSlot(52))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      bSelectedForRestore,
-      guidBytes(instanceId),
-    ) as number;
+    const rc = ((f = THUNKS[55]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bSelectedForRestore,
+        guidArg(1, instanceId),
+      )
+      : (this.fns[52] ??= this.bindSlot(52))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bSelectedForRestore,
+        guidBytes(instanceId),
+      )) as number;
     if (rc < 0) this.fail(rc, "SetSelectedForRestoreEx");
     return rc;
   }
@@ -1207,7 +1520,11 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
    */
   UnexposeSnapshot(snapshotId: string): number {
     const self = this.self("UnexposeSnapshot");
-    const rc = (this.fns[53] ??= this.bindSlot(53))(self, guidBytes(snapshotId)) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[56]) !== undefined
+        ? f(self, guidArg(0, snapshotId))
+        : (this.fns[53] ??= this.bindSlot(53))(self, guidBytes(snapshotId))) as number;
     if (rc < 0) this.fail(rc, "UnexposeSnapshot");
     return rc;
   }
@@ -1224,16 +1541,26 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     bAuth: boolean,
   ): number {
     const self = this.self("SetAuthoritativeRestore");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
-    const rc = (this.fns[54] ??= this.bindSlot(54))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      bAuth,
-    ) as number;
+    const rc = ((f = THUNKS[57]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bAuth,
+      )
+      : (this.fns[54] ??= this.bindSlot(54))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        bAuth,
+      )) as number;
     if (rc < 0) this.fail(rc, "SetAuthoritativeRestore");
     return rc;
   }
@@ -1251,18 +1578,29 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     wszRollForwardPoint: string | null,
   ): number {
     const self = this.self("SetRollForward");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a5 = wideString(wszRollForwardPoint, "wszRollForwardPoint");
-    const rc = (this.fns[55] ??= this.bindSlot(55))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      rollType,
-      a5 === null ? null : bufferPointer(a5),
-    ) as number;
+    const rc = ((f = THUNKS[58]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        rollType,
+        a5 === null ? null : bufferPointer(a5),
+      )
+      : (this.fns[55] ??= this.bindSlot(55))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        rollType,
+        a5 === null ? null : bufferPointer(a5),
+      )) as number;
     if (rc < 0) this.fail(rc, "SetRollForward");
     return rc;
   }
@@ -1279,17 +1617,27 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     wszRestoreName: string | null,
   ): number {
     const self = this.self("SetRestoreName");
+    let f: Thunk | undefined;
     const a2 = wideString(wszLogicalPath, "wszLogicalPath");
     const a3 = wideString(wszComponentName, "wszComponentName");
     const a4 = wideString(wszRestoreName, "wszRestoreName");
-    const rc = (this.fns[56] ??= this.bindSlot(56))(
-      self,
-      guidBytes(writerId),
-      ct,
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-    ) as number;
+    const rc = ((f = THUNKS[59]) !== undefined
+      ? f(
+        self,
+        guidArg(0, writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )
+      : (this.fns[56] ??= this.bindSlot(56))(
+        self,
+        guidBytes(writerId),
+        ct,
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+      )) as number;
     if (rc < 0) this.fail(rc, "SetRestoreName");
     return rc;
   }
@@ -1303,13 +1651,17 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     dwBreakFlags: number,
   ): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("BreakSnapshotSetEx");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[57] ??= this.bindSlot(57))(
-      self,
-      guidBytes(SnapshotSetID),
-      dwBreakFlags,
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[60]) !== undefined
+        ? f(self, guidArg(0, SnapshotSetID), dwBreakFlags, OUT_PTR[0])
+        : (this.fns[57] ??= this.bindSlot(57))(
+          self,
+          guidBytes(SnapshotSetID),
+          dwBreakFlags,
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "BreakSnapshotSetEx");
     const o2 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
@@ -1324,13 +1676,17 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     dwPreFastRecoveryFlags: number,
   ): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("PreFastRecovery");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[58] ??= this.bindSlot(58))(
-      self,
-      guidBytes(SnapshotSetID),
-      dwPreFastRecoveryFlags,
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[61]) !== undefined
+        ? f(self, guidArg(0, SnapshotSetID), dwPreFastRecoveryFlags, OUT_PTR[0])
+        : (this.fns[58] ??= this.bindSlot(58))(
+          self,
+          guidBytes(SnapshotSetID),
+          dwPreFastRecoveryFlags,
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "PreFastRecovery");
     const o2 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
@@ -1345,13 +1701,17 @@ export class IVssBackupComponentsEx2 extends IVssBackupComponentsEx {
     dwFastRecoveryFlags: number,
   ): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("FastRecovery");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[59] ??= this.bindSlot(59))(
-      self,
-      guidBytes(SnapshotSetID),
-      dwFastRecoveryFlags,
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[62]) !== undefined
+        ? f(self, guidArg(0, SnapshotSetID), dwFastRecoveryFlags, OUT_PTR[0])
+        : (this.fns[59] ??= this.bindSlot(59))(
+          self,
+          guidBytes(SnapshotSetID),
+          dwFastRecoveryFlags,
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "FastRecovery");
     const o2 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
@@ -1397,19 +1757,32 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
     pbstrApplicationMessage: string | null;
   } {
     const self = this.self("GetWriterStatusEx");
+    let f: Thunk | undefined;
     OUT_U64[4] = 0n;
     OUT_U64[12] = 0n;
-    const rc = (this.fns[60] ??= this.bindSlot(60))(
-      self,
-      iWriter,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-      OUT_PTR[4],
-      OUT_PTR[5],
-      OUT_PTR[6],
-    ) as number;
+    const rc = ((f = THUNKS[63]) !== undefined
+      ? f(
+        self,
+        iWriter,
+        OUT_PTR[0],
+        OUT_PTR[1],
+        OUT_PTR[2],
+        OUT_PTR[3],
+        OUT_PTR[4],
+        OUT_PTR[5],
+        OUT_PTR[6],
+      )
+      : (this.fns[60] ??= this.bindSlot(60))(
+        self,
+        iWriter,
+        OUT_PTR[0],
+        OUT_PTR[1],
+        OUT_PTR[2],
+        OUT_PTR[3],
+        OUT_PTR[4],
+        OUT_PTR[5],
+        OUT_PTR[6],
+      )) as number;
     if (rc < 0) this.fail(rc, "GetWriterStatusEx");
     const o1 = readGuid(OUT_VIEW, 0);
     const o2 = readGuid(OUT_VIEW, 16);
@@ -1424,8 +1797,8 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
       pidWriter: o2,
       pbstrWriter: this.runtime.takeBstr(o3),
       pnStatus: o4 as VSS_WRITER_STATE,
-      phrFailureWriter: o5 >>> 0,
-      phrApplication: o6 >>> 0,
+      phrFailureWriter: toUnsigned(o5),
+      phrApplication: toUnsigned(o6),
       pbstrApplicationMessage: this.runtime.takeBstr(o7),
     };
   }
@@ -1440,13 +1813,17 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
     pwszDestinationVolume: string | null,
   ): number {
     const self = this.self("AddSnapshotToRecoverySet");
+    let f: Thunk | undefined;
     const a2 = wideString(pwszDestinationVolume, "pwszDestinationVolume");
-    const rc = (this.fns[61] ??= this.bindSlot(61))(
-      self,
-      guidBytes(snapshotId),
-      dwFlags,
-      a2 === null ? null : bufferPointer(a2),
-    ) as number;
+    const rc =
+      ((f = THUNKS[64]) !== undefined
+        ? f(self, guidArg(0, snapshotId), dwFlags, a2 === null ? null : bufferPointer(a2))
+        : (this.fns[61] ??= this.bindSlot(61))(
+          self,
+          guidBytes(snapshotId),
+          dwFlags,
+          a2 === null ? null : bufferPointer(a2),
+        )) as number;
     if (rc < 0) this.fail(rc, "AddSnapshotToRecoverySet");
     return rc;
   }
@@ -1457,8 +1834,12 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
    */
   RecoverSet(dwFlags: number): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("RecoverSet");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[62] ??= this.bindSlot(62))(self, dwFlags, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[65]) !== undefined
+        ? f(self, dwFlags, OUT_PTR[0])
+        : (this.fns[62] ??= this.bindSlot(62))(self, dwFlags, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "RecoverSet");
     const o1 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o1) };
@@ -1470,7 +1851,11 @@ export class IVssBackupComponentsEx3 extends IVssBackupComponentsEx2 {
    */
   GetSessionId(): { hr: number; idSession: string } {
     const self = this.self("GetSessionId");
-    const rc = (this.fns[63] ??= this.bindSlot(63))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[66]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[63] ??= this.bindSlot(63))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetSessionId");
     const o0 = readGuid(OUT_VIEW, 0);
     return { hr: rc, idSession: o0 };
@@ -1508,16 +1893,25 @@ export class IVssBackupComponentsEx4 extends IVssBackupComponentsEx3 {
     bNormalizeFQDNforRootPath: boolean,
   ): { hr: number; ppwszRootPath: string | null; ppwszLogicalPrefix: string | null } {
     const self = this.self("GetRootAndLogicalPrefixPaths");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszFilePath, "pwszFilePath");
     OUT_U64[0] = 0n;
     OUT_U64[2] = 0n;
-    const rc = (this.fns[64] ??= this.bindSlot(64))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      OUT_PTR[0],
-      OUT_PTR[1],
-      bNormalizeFQDNforRootPath ? 1 : 0,
-    ) as number;
+    const rc = ((f = THUNKS[67]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        OUT_PTR[0],
+        OUT_PTR[1],
+        bNormalizeFQDNforRootPath ? 1 : 0,
+      )
+      : (this.fns[64] ??= this.bindSlot(64))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        OUT_PTR[0],
+        OUT_PTR[1],
+        bNormalizeFQDNforRootPath ? 1 : 0,
+      )) as number;
     if (rc < 0) this.fail(rc, "GetRootAndLogicalPrefixPaths");
     const o1 = OUT_U64[0];
     const o2 = OUT_U64[2];
@@ -1557,8 +1951,12 @@ export class IVssComponent extends IUnknown {
    */
   GetLogicalPath(): { hr: number; pbstrPath: string | null } {
     const self = this.self("GetLogicalPath");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[68]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetLogicalPath");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrPath: this.runtime.takeBstr(o0) };
@@ -1570,7 +1968,11 @@ export class IVssComponent extends IUnknown {
    */
   GetComponentType(): { hr: number; pct: VSS_COMPONENT_TYPE } {
     const self = this.self("GetComponentType");
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[69]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetComponentType");
     const o0 = OUT_I32[0];
     return { hr: rc, pct: o0 as VSS_COMPONENT_TYPE };
@@ -1582,8 +1984,12 @@ export class IVssComponent extends IUnknown {
    */
   GetComponentName(): { hr: number; pbstrName: string | null } {
     const self = this.self("GetComponentName");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[70]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetComponentName");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrName: this.runtime.takeBstr(o0) };
@@ -1595,7 +2001,11 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupSucceeded(): { hr: number; pbSucceeded: boolean } {
     const self = this.self("GetBackupSucceeded");
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[71]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetBackupSucceeded");
     const o0 = OUT_U8[0];
     return { hr: rc, pbSucceeded: o0 !== 0 };
@@ -1607,7 +2017,11 @@ export class IVssComponent extends IUnknown {
    */
   GetAlternateLocationMappingCount(): { hr: number; pcMappings: number } {
     const self = this.self("GetAlternateLocationMappingCount");
-    const rc = (this.fns[7] ??= this.bindSlot(7))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[72]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[7] ??= this.bindSlot(7))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocationMappingCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcMappings: o0 };
@@ -1619,8 +2033,12 @@ export class IVssComponent extends IUnknown {
    */
   GetAlternateLocationMapping(iMapping: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetAlternateLocationMapping");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[8] ??= this.bindSlot(8))(self, iMapping, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[73]) !== undefined
+        ? f(self, iMapping, OUT_PTR[0])
+        : (this.fns[8] ??= this.bindSlot(8))(self, iMapping, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocationMapping");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -1632,11 +2050,15 @@ export class IVssComponent extends IUnknown {
    */
   SetBackupMetadata(wszData: string | null): number {
     const self = this.self("SetBackupMetadata");
+    let f: Thunk | undefined;
     const a0 = wideString(wszData, "wszData");
-    const rc = (this.fns[9] ??= this.bindSlot(9))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[74]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[9] ??= this.bindSlot(9))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "SetBackupMetadata");
     return rc;
   }
@@ -1647,8 +2069,12 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupMetadata(): { hr: number; pbstrData: string | null } {
     const self = this.self("GetBackupMetadata");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[75]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetBackupMetadata");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrData: this.runtime.takeBstr(o0) };
@@ -1665,17 +2091,26 @@ export class IVssComponent extends IUnknown {
     wszMetadata: string | null,
   ): number {
     const self = this.self("AddPartialFile");
+    let f: Thunk | undefined;
     const a0 = wideString(wszPath, "wszPath");
     const a1 = wideString(wszFilename, "wszFilename");
     const a2 = wideString(wszRanges, "wszRanges");
     const a3 = wideString(wszMetadata, "wszMetadata");
-    const rc = (this.fns[11] ??= this.bindSlot(11))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-    ) as number;
+    const rc = ((f = THUNKS[76]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+      )
+      : (this.fns[11] ??= this.bindSlot(11))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+      )) as number;
     if (rc < 0) this.fail(rc, "AddPartialFile");
     return rc;
   }
@@ -1686,7 +2121,11 @@ export class IVssComponent extends IUnknown {
    */
   GetPartialFileCount(): { hr: number; pcPartialFiles: number } {
     const self = this.self("GetPartialFileCount");
-    const rc = (this.fns[12] ??= this.bindSlot(12))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[77]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[12] ??= this.bindSlot(12))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetPartialFileCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcPartialFiles: o0 };
@@ -1706,18 +2145,22 @@ export class IVssComponent extends IUnknown {
     pbstrMetadata: string | null;
   } {
     const self = this.self("GetPartialFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
     OUT_U64[2] = 0n;
     OUT_U64[4] = 0n;
     OUT_U64[6] = 0n;
-    const rc = (this.fns[13] ??= this.bindSlot(13))(
-      self,
-      iPartialFile,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-    ) as number;
+    const rc =
+      ((f = THUNKS[78]) !== undefined
+        ? f(self, iPartialFile, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2], OUT_PTR[3])
+        : (this.fns[13] ??= this.bindSlot(13))(
+          self,
+          iPartialFile,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+          OUT_PTR[3],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetPartialFile");
     const o1 = OUT_U64[0];
     const o2 = OUT_U64[2];
@@ -1738,7 +2181,11 @@ export class IVssComponent extends IUnknown {
    */
   IsSelectedForRestore(): { hr: number; pbSelectedForRestore: boolean } {
     const self = this.self("IsSelectedForRestore");
-    const rc = (this.fns[14] ??= this.bindSlot(14))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[79]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[14] ??= this.bindSlot(14))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "IsSelectedForRestore");
     const o0 = OUT_U8[0];
     return { hr: rc, pbSelectedForRestore: o0 !== 0 };
@@ -1750,7 +2197,11 @@ export class IVssComponent extends IUnknown {
    */
   GetAdditionalRestores(): { hr: number; pbAdditionalRestores: boolean } {
     const self = this.self("GetAdditionalRestores");
-    const rc = (this.fns[15] ??= this.bindSlot(15))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[80]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[15] ??= this.bindSlot(15))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetAdditionalRestores");
     const o0 = OUT_U8[0];
     return { hr: rc, pbAdditionalRestores: o0 !== 0 };
@@ -1762,7 +2213,11 @@ export class IVssComponent extends IUnknown {
    */
   GetNewTargetCount(): { hr: number; pcNewTarget: number } {
     const self = this.self("GetNewTargetCount");
-    const rc = (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[81]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetNewTargetCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcNewTarget: o0 };
@@ -1774,8 +2229,12 @@ export class IVssComponent extends IUnknown {
    */
   GetNewTarget(iNewTarget: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetNewTarget");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[17] ??= this.bindSlot(17))(self, iNewTarget, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[82]) !== undefined
+        ? f(self, iNewTarget, OUT_PTR[0])
+        : (this.fns[17] ??= this.bindSlot(17))(self, iNewTarget, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetNewTarget");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -1794,21 +2253,32 @@ export class IVssComponent extends IUnknown {
     wszDestinationRangeList: string | null,
   ): number {
     const self = this.self("AddDirectedTarget");
+    let f: Thunk | undefined;
     const a0 = wideString(wszSourcePath, "wszSourcePath");
     const a1 = wideString(wszSourceFilename, "wszSourceFilename");
     const a2 = wideString(wszSourceRangeList, "wszSourceRangeList");
     const a3 = wideString(wszDestinationPath, "wszDestinationPath");
     const a4 = wideString(wszDestinationFilename, "wszDestinationFilename");
     const a5 = wideString(wszDestinationRangeList, "wszDestinationRangeList");
-    const rc = (this.fns[18] ??= this.bindSlot(18))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      a2 === null ? null : bufferPointer(a2),
-      a3 === null ? null : bufferPointer(a3),
-      a4 === null ? null : bufferPointer(a4),
-      a5 === null ? null : bufferPointer(a5),
-    ) as number;
+    const rc = ((f = THUNKS[83]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+      )
+      : (this.fns[18] ??= this.bindSlot(18))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        a2 === null ? null : bufferPointer(a2),
+        a3 === null ? null : bufferPointer(a3),
+        a4 === null ? null : bufferPointer(a4),
+        a5 === null ? null : bufferPointer(a5),
+      )) as number;
     if (rc < 0) this.fail(rc, "AddDirectedTarget");
     return rc;
   }
@@ -1819,7 +2289,11 @@ export class IVssComponent extends IUnknown {
    */
   GetDirectedTargetCount(): { hr: number; pcDirectedTarget: number } {
     const self = this.self("GetDirectedTargetCount");
-    const rc = (this.fns[19] ??= this.bindSlot(19))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[84]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[19] ??= this.bindSlot(19))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetDirectedTargetCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcDirectedTarget: o0 };
@@ -1841,22 +2315,34 @@ export class IVssComponent extends IUnknown {
     pbstrDestinationRangeList: string | null;
   } {
     const self = this.self("GetDirectedTarget");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
     OUT_U64[2] = 0n;
     OUT_U64[4] = 0n;
     OUT_U64[6] = 0n;
     OUT_U64[8] = 0n;
     OUT_U64[10] = 0n;
-    const rc = (this.fns[20] ??= this.bindSlot(20))(
-      self,
-      iDirectedTarget,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-      OUT_PTR[4],
-      OUT_PTR[5],
-    ) as number;
+    const rc = ((f = THUNKS[85]) !== undefined
+      ? f(
+        self,
+        iDirectedTarget,
+        OUT_PTR[0],
+        OUT_PTR[1],
+        OUT_PTR[2],
+        OUT_PTR[3],
+        OUT_PTR[4],
+        OUT_PTR[5],
+      )
+      : (this.fns[20] ??= this.bindSlot(20))(
+        self,
+        iDirectedTarget,
+        OUT_PTR[0],
+        OUT_PTR[1],
+        OUT_PTR[2],
+        OUT_PTR[3],
+        OUT_PTR[4],
+        OUT_PTR[5],
+      )) as number;
     if (rc < 0) this.fail(rc, "GetDirectedTarget");
     const o1 = OUT_U64[0];
     const o2 = OUT_U64[2];
@@ -1881,11 +2367,15 @@ export class IVssComponent extends IUnknown {
    */
   SetRestoreMetadata(wszRestoreMetadata: string | null): number {
     const self = this.self("SetRestoreMetadata");
+    let f: Thunk | undefined;
     const a0 = wideString(wszRestoreMetadata, "wszRestoreMetadata");
-    const rc = (this.fns[21] ??= this.bindSlot(21))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[86]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[21] ??= this.bindSlot(21))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "SetRestoreMetadata");
     return rc;
   }
@@ -1896,8 +2386,12 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreMetadata(): { hr: number; pbstrRestoreMetadata: string | null } {
     const self = this.self("GetRestoreMetadata");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[22] ??= this.bindSlot(22))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[87]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[22] ??= this.bindSlot(22))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetRestoreMetadata");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrRestoreMetadata: this.runtime.takeBstr(o0) };
@@ -1909,7 +2403,11 @@ export class IVssComponent extends IUnknown {
    */
   SetRestoreTarget(target: VSS_RESTORE_TARGET): number {
     const self = this.self("SetRestoreTarget");
-    const rc = (this.fns[23] ??= this.bindSlot(23))(self, target) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[88]) !== undefined
+        ? f(self, target)
+        : (this.fns[23] ??= this.bindSlot(23))(self, target)) as number;
     if (rc < 0) this.fail(rc, "SetRestoreTarget");
     return rc;
   }
@@ -1920,7 +2418,11 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreTarget(): { hr: number; pTarget: VSS_RESTORE_TARGET } {
     const self = this.self("GetRestoreTarget");
-    const rc = (this.fns[24] ??= this.bindSlot(24))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[89]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[24] ??= this.bindSlot(24))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetRestoreTarget");
     const o0 = OUT_I32[0];
     return { hr: rc, pTarget: o0 as VSS_RESTORE_TARGET };
@@ -1932,11 +2434,15 @@ export class IVssComponent extends IUnknown {
    */
   SetPreRestoreFailureMsg(wszPreRestoreFailureMsg: string | null): number {
     const self = this.self("SetPreRestoreFailureMsg");
+    let f: Thunk | undefined;
     const a0 = wideString(wszPreRestoreFailureMsg, "wszPreRestoreFailureMsg");
-    const rc = (this.fns[25] ??= this.bindSlot(25))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[90]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[25] ??= this.bindSlot(25))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "SetPreRestoreFailureMsg");
     return rc;
   }
@@ -1947,8 +2453,12 @@ export class IVssComponent extends IUnknown {
    */
   GetPreRestoreFailureMsg(): { hr: number; pbstrPreRestoreFailureMsg: string | null } {
     const self = this.self("GetPreRestoreFailureMsg");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[26] ??= this.bindSlot(26))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[91]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[26] ??= this.bindSlot(26))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetPreRestoreFailureMsg");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrPreRestoreFailureMsg: this.runtime.takeBstr(o0) };
@@ -1960,11 +2470,15 @@ export class IVssComponent extends IUnknown {
    */
   SetPostRestoreFailureMsg(wszPostRestoreFailureMsg: string | null): number {
     const self = this.self("SetPostRestoreFailureMsg");
+    let f: Thunk | undefined;
     const a0 = wideString(wszPostRestoreFailureMsg, "wszPostRestoreFailureMsg");
-    const rc = (this.fns[27] ??= this.bindSlot(27))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[92]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[27] ??= this.bindSlot(27))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "SetPostRestoreFailureMsg");
     return rc;
   }
@@ -1975,8 +2489,12 @@ export class IVssComponent extends IUnknown {
    */
   GetPostRestoreFailureMsg(): { hr: number; pbstrPostRestoreFailureMsg: string | null } {
     const self = this.self("GetPostRestoreFailureMsg");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[28] ??= this.bindSlot(28))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[93]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[28] ??= this.bindSlot(28))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetPostRestoreFailureMsg");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrPostRestoreFailureMsg: this.runtime.takeBstr(o0) };
@@ -1988,11 +2506,15 @@ export class IVssComponent extends IUnknown {
    */
   SetBackupStamp(wszBackupStamp: string | null): number {
     const self = this.self("SetBackupStamp");
+    let f: Thunk | undefined;
     const a0 = wideString(wszBackupStamp, "wszBackupStamp");
-    const rc = (this.fns[29] ??= this.bindSlot(29))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[94]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[29] ??= this.bindSlot(29))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "SetBackupStamp");
     return rc;
   }
@@ -2003,8 +2525,12 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupStamp(): { hr: number; pbstrBackupStamp: string | null } {
     const self = this.self("GetBackupStamp");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[30] ??= this.bindSlot(30))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[95]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[30] ??= this.bindSlot(30))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetBackupStamp");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrBackupStamp: this.runtime.takeBstr(o0) };
@@ -2016,8 +2542,12 @@ export class IVssComponent extends IUnknown {
    */
   GetPreviousBackupStamp(): { hr: number; pbstrBackupStamp: string | null } {
     const self = this.self("GetPreviousBackupStamp");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[31] ??= this.bindSlot(31))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[96]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[31] ??= this.bindSlot(31))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetPreviousBackupStamp");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrBackupStamp: this.runtime.takeBstr(o0) };
@@ -2029,8 +2559,12 @@ export class IVssComponent extends IUnknown {
    */
   GetBackupOptions(): { hr: number; pbstrBackupOptions: string | null } {
     const self = this.self("GetBackupOptions");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[32] ??= this.bindSlot(32))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[97]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[32] ??= this.bindSlot(32))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetBackupOptions");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrBackupOptions: this.runtime.takeBstr(o0) };
@@ -2042,8 +2576,12 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreOptions(): { hr: number; pbstrRestoreOptions: string | null } {
     const self = this.self("GetRestoreOptions");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[33] ??= this.bindSlot(33))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[98]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[33] ??= this.bindSlot(33))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetRestoreOptions");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrRestoreOptions: this.runtime.takeBstr(o0) };
@@ -2055,7 +2593,11 @@ export class IVssComponent extends IUnknown {
    */
   GetRestoreSubcomponentCount(): { hr: number; pcRestoreSubcomponent: number } {
     const self = this.self("GetRestoreSubcomponentCount");
-    const rc = (this.fns[34] ??= this.bindSlot(34))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[99]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[34] ??= this.bindSlot(34))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetRestoreSubcomponentCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcRestoreSubcomponent: o0 };
@@ -2074,15 +2616,19 @@ export class IVssComponent extends IUnknown {
     pbRepair: boolean;
   } {
     const self = this.self("GetRestoreSubcomponent");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
     OUT_U64[2] = 0n;
-    const rc = (this.fns[35] ??= this.bindSlot(35))(
-      self,
-      iComponent,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-    ) as number;
+    const rc =
+      ((f = THUNKS[100]) !== undefined
+        ? f(self, iComponent, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2])
+        : (this.fns[35] ??= this.bindSlot(35))(
+          self,
+          iComponent,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetRestoreSubcomponent");
     const o1 = OUT_U64[0];
     const o2 = OUT_U64[2];
@@ -2101,7 +2647,11 @@ export class IVssComponent extends IUnknown {
    */
   GetFileRestoreStatus(): { hr: number; pStatus: VSS_FILE_RESTORE_STATUS } {
     const self = this.self("GetFileRestoreStatus");
-    const rc = (this.fns[36] ??= this.bindSlot(36))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[101]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[36] ??= this.bindSlot(36))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetFileRestoreStatus");
     const o0 = OUT_I32[0];
     return { hr: rc, pStatus: o0 as VSS_FILE_RESTORE_STATUS };
@@ -2118,15 +2668,24 @@ export class IVssComponent extends IUnknown {
     ftLastModifyTime: bigint,
   ): number {
     const self = this.self("AddDifferencedFilesByLastModifyTime");
+    let f: Thunk | undefined;
     const a0 = wideString(wszPath, "wszPath");
     const a1 = wideString(wszFilespec, "wszFilespec");
-    const rc = (this.fns[37] ??= this.bindSlot(37))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      bRecursive ? 1 : 0,
-      filetimeBytes(ftLastModifyTime),
-    ) as number;
+    const rc = ((f = THUNKS[102]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        bRecursive ? 1 : 0,
+        bufferPointer(filetimeBytes(ftLastModifyTime)),
+      )
+      : (this.fns[37] ??= this.bindSlot(37))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        bRecursive ? 1 : 0,
+        filetimeBytes(ftLastModifyTime),
+      )) as number;
     if (rc < 0) this.fail(rc, "AddDifferencedFilesByLastModifyTime");
     return rc;
   }
@@ -2142,18 +2701,29 @@ export class IVssComponent extends IUnknown {
     bstrLsnString: string | null,
   ): number {
     const self = this.self("AddDifferencedFilesByLastModifyLSN");
+    let f: Thunk | undefined;
     const a0 = wideString(wszPath, "wszPath");
     const a1 = wideString(wszFilespec, "wszFilespec");
     const a3 = this.runtime.allocBstr(bstrLsnString, "bstrLsnString");
     try {
-      const rc = (this.fns[38] ??= this.bindSlot(38))(
-        self,
-        a0 === null ? null : bufferPointer(a0),
-        a1 === null ? null : bufferPointer(a1),
-        bRecursive ? 1 : 0,
-        a3,
-      ) as number;
-      if (rc < 0) this.fail(rc, "AddDifferencedFilesByLastModifyLSN");
+      const rc = ((f = THUNKS[103]) !== undefined
+        ? f(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          a1 === null ? null : bufferPointer(a1),
+          bRecursive ? 1 : 0,
+          a3,
+        )
+        : (this.fns[38] ??= this.bindSlot(38))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          a1 === null ? null : bufferPointer(a1),
+          bRecursive ? 1 : 0,
+          a3,
+        )) as number;
+      if (rc < 0) {
+        this.fail(rc, "AddDifferencedFilesByLastModifyLSN");
+      }
       return rc;
     } finally {
       this.runtime.freeBstr(a3);
@@ -2166,7 +2736,11 @@ export class IVssComponent extends IUnknown {
    */
   GetDifferencedFilesCount(): { hr: number; pcDifferencedFiles: number } {
     const self = this.self("GetDifferencedFilesCount");
-    const rc = (this.fns[39] ??= this.bindSlot(39))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[104]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[39] ??= this.bindSlot(39))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetDifferencedFilesCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcDifferencedFiles: o0 };
@@ -2187,18 +2761,22 @@ export class IVssComponent extends IUnknown {
     pftLastModifyTime: bigint;
   } {
     const self = this.self("GetDifferencedFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
     OUT_U64[2] = 0n;
     OUT_U64[6] = 0n;
-    const rc = (this.fns[40] ??= this.bindSlot(40))(
-      self,
-      iDifferencedFile,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-      OUT_PTR[4],
-    ) as number;
+    const rc =
+      ((f = THUNKS[105]) !== undefined
+        ? f(self, iDifferencedFile, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2], OUT_PTR[3], OUT_PTR[4])
+        : (this.fns[40] ??= this.bindSlot(40))(
+          self,
+          iDifferencedFile,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+          OUT_PTR[3],
+          OUT_PTR[4],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetDifferencedFile");
     const o1 = OUT_U64[0];
     const o2 = OUT_U64[2];
@@ -2244,11 +2822,15 @@ export class IVssComponentEx extends IVssComponent {
    */
   SetPrepareForBackupFailureMsg(wszFailureMsg: string | null): number {
     const self = this.self("SetPrepareForBackupFailureMsg");
+    let f: Thunk | undefined;
     const a0 = wideString(wszFailureMsg, "wszFailureMsg");
-    const rc = (this.fns[41] ??= this.bindSlot(41))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[106]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[41] ??= this.bindSlot(41))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "SetPrepareForBackupFailureMsg");
     return rc;
   }
@@ -2259,11 +2841,15 @@ export class IVssComponentEx extends IVssComponent {
    */
   SetPostSnapshotFailureMsg(wszFailureMsg: string | null): number {
     const self = this.self("SetPostSnapshotFailureMsg");
+    let f: Thunk | undefined;
     const a0 = wideString(wszFailureMsg, "wszFailureMsg");
-    const rc = (this.fns[42] ??= this.bindSlot(42))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[107]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[42] ??= this.bindSlot(42))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "SetPostSnapshotFailureMsg");
     return rc;
   }
@@ -2274,8 +2860,12 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetPrepareForBackupFailureMsg(): { hr: number; pbstrFailureMsg: string | null } {
     const self = this.self("GetPrepareForBackupFailureMsg");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[43] ??= this.bindSlot(43))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[108]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[43] ??= this.bindSlot(43))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetPrepareForBackupFailureMsg");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrFailureMsg: this.runtime.takeBstr(o0) };
@@ -2287,8 +2877,12 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetPostSnapshotFailureMsg(): { hr: number; pbstrFailureMsg: string | null } {
     const self = this.self("GetPostSnapshotFailureMsg");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[44] ??= this.bindSlot(44))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[109]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[44] ??= this.bindSlot(44))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetPostSnapshotFailureMsg");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrFailureMsg: this.runtime.takeBstr(o0) };
@@ -2300,7 +2894,11 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetAuthoritativeRestore(): { hr: number; pbAuth: boolean } {
     const self = this.self("GetAuthoritativeRestore");
-    const rc = (this.fns[45] ??= this.bindSlot(45))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[110]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[45] ??= this.bindSlot(45))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetAuthoritativeRestore");
     const o0 = OUT_U8[0];
     return { hr: rc, pbAuth: o0 !== 0 };
@@ -2312,8 +2910,12 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetRollForward(): { hr: number; pRollType: VSS_ROLLFORWARD_TYPE; pbstrPoint: string | null } {
     const self = this.self("GetRollForward");
+    let f: Thunk | undefined;
     OUT_U64[2] = 0n;
-    const rc = (this.fns[46] ??= this.bindSlot(46))(self, OUT_PTR[0], OUT_PTR[1]) as number;
+    const rc =
+      ((f = THUNKS[111]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1])
+        : (this.fns[46] ??= this.bindSlot(46))(self, OUT_PTR[0], OUT_PTR[1])) as number;
     if (rc < 0) this.fail(rc, "GetRollForward");
     const o0 = OUT_I32[0];
     const o1 = OUT_U64[2];
@@ -2326,8 +2928,12 @@ export class IVssComponentEx extends IVssComponent {
    */
   GetRestoreName(): { hr: number; pbstrName: string | null } {
     const self = this.self("GetRestoreName");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[47] ??= this.bindSlot(47))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[112]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[47] ??= this.bindSlot(47))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetRestoreName");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrName: this.runtime.takeBstr(o0) };
@@ -2367,14 +2973,23 @@ export class IVssComponentEx2 extends IVssComponentEx {
     dwReserved: number,
   ): number {
     const self = this.self("SetFailure");
+    let f: Thunk | undefined;
     const a2 = wideString(wszApplicationMessage, "wszApplicationMessage");
-    const rc = (this.fns[48] ??= this.bindSlot(48))(
-      self,
-      hr | 0,
-      hrApplication | 0,
-      a2 === null ? null : bufferPointer(a2),
-      dwReserved,
-    ) as number;
+    const rc = ((f = THUNKS[113]) !== undefined
+      ? f(
+        self,
+        toSigned(hr),
+        toSigned(hrApplication),
+        a2 === null ? null : bufferPointer(a2),
+        dwReserved,
+      )
+      : (this.fns[48] ??= this.bindSlot(48))(
+        self,
+        toSigned(hr),
+        toSigned(hrApplication),
+        a2 === null ? null : bufferPointer(a2),
+        dwReserved,
+      )) as number;
     if (rc < 0) this.fail(rc, "SetFailure");
     return rc;
   }
@@ -2391,14 +3006,18 @@ export class IVssComponentEx2 extends IVssComponentEx {
     pdwReserved: number;
   } {
     const self = this.self("GetFailure");
+    let f: Thunk | undefined;
     OUT_U64[4] = 0n;
-    const rc = (this.fns[49] ??= this.bindSlot(49))(
-      self,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-    ) as number;
+    const rc =
+      ((f = THUNKS[114]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2], OUT_PTR[3])
+        : (this.fns[49] ??= this.bindSlot(49))(
+          self,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+          OUT_PTR[3],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetFailure");
     const o0 = OUT_I32[0];
     const o1 = OUT_I32[4];
@@ -2406,8 +3025,8 @@ export class IVssComponentEx2 extends IVssComponentEx {
     const o3 = OUT_U32[12];
     return {
       hr: rc,
-      phr: o0 >>> 0,
-      phrApplication: o1 >>> 0,
+      phr: toUnsigned(o0),
+      phrApplication: toUnsigned(o1),
       pbstrApplicationMessage: this.runtime.takeBstr(o2),
       pdwReserved: o3,
     };
@@ -2446,14 +3065,22 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     llMaximumDiffSpace: bigint,
   ): number {
     const self = this.self("AddDiffArea");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
-    const rc = (this.fns[3] ??= this.bindSlot(3))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      llMaximumDiffSpace,
-    ) as number;
+    const rc = ((f = THUNKS[115]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        llMaximumDiffSpace,
+      )
+      : (this.fns[3] ??= this.bindSlot(3))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        llMaximumDiffSpace,
+      )) as number;
     if (rc < 0) this.fail(rc, "AddDiffArea");
     return rc;
   }
@@ -2468,14 +3095,22 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     llMaximumDiffSpace: bigint,
   ): number {
     const self = this.self("ChangeDiffAreaMaximumSize");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
-    const rc = (this.fns[4] ??= this.bindSlot(4))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      llMaximumDiffSpace,
-    ) as number;
+    const rc = ((f = THUNKS[116]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        llMaximumDiffSpace,
+      )
+      : (this.fns[4] ??= this.bindSlot(4))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        llMaximumDiffSpace,
+      )) as number;
     if (rc < 0) this.fail(rc, "ChangeDiffAreaMaximumSize");
     return rc;
   }
@@ -2488,13 +3123,17 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     pwszOriginalVolumeName: string | null,
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryVolumesSupportedForDiffAreas");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszOriginalVolumeName, "pwszOriginalVolumeName");
     OUT_U64[0] = 0n;
-    const rc = (this.fns[5] ??= this.bindSlot(5))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[117]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), OUT_PTR[0])
+        : (this.fns[5] ??= this.bindSlot(5))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "QueryVolumesSupportedForDiffAreas");
     const o1 = OUT_U64[0];
     return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
@@ -2508,13 +3147,17 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     pwszVolumeName: string | null,
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryDiffAreasForVolume");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     OUT_U64[0] = 0n;
-    const rc = (this.fns[6] ??= this.bindSlot(6))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[118]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), OUT_PTR[0])
+        : (this.fns[6] ??= this.bindSlot(6))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasForVolume");
     const o1 = OUT_U64[0];
     return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
@@ -2528,13 +3171,17 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
     pwszVolumeName: string | null,
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryDiffAreasOnVolume");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     OUT_U64[0] = 0n;
-    const rc = (this.fns[7] ??= this.bindSlot(7))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[119]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), OUT_PTR[0])
+        : (this.fns[7] ??= this.bindSlot(7))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasOnVolume");
     const o1 = OUT_U64[0];
     return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
@@ -2546,12 +3193,12 @@ export class IVssDifferentialSoftwareSnapshotMgmt extends IUnknown {
    */
   QueryDiffAreasForSnapshot(SnapshotId: string): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryDiffAreasForSnapshot");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[8] ??= this.bindSlot(8))(
-      self,
-      guidBytes(SnapshotId),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[120]) !== undefined
+        ? f(self, guidArg(0, SnapshotId), OUT_PTR[0])
+        : (this.fns[8] ??= this.bindSlot(8))(self, guidBytes(SnapshotId), OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "QueryDiffAreasForSnapshot");
     const o1 = OUT_U64[0];
     return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o1) };
@@ -2591,15 +3238,24 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
     bVolatile: boolean,
   ): number {
     const self = this.self("ChangeDiffAreaMaximumSizeEx");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
-    const rc = (this.fns[9] ??= this.bindSlot(9))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      llMaximumDiffSpace,
-      bVolatile ? 1 : 0,
-    ) as number;
+    const rc = ((f = THUNKS[121]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        llMaximumDiffSpace,
+        bVolatile ? 1 : 0,
+      )
+      : (this.fns[9] ??= this.bindSlot(9))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        llMaximumDiffSpace,
+        bVolatile ? 1 : 0,
+      )) as number;
     if (rc < 0) this.fail(rc, "ChangeDiffAreaMaximumSizeEx");
     return rc;
   }
@@ -2614,15 +3270,23 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
     pwszNewDiffAreaVolumeName: string | null,
   ): number {
     const self = this.self("MigrateDiffAreas");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
     const a2 = wideString(pwszNewDiffAreaVolumeName, "pwszNewDiffAreaVolumeName");
-    const rc = (this.fns[10] ??= this.bindSlot(10))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      a2 === null ? null : bufferPointer(a2),
-    ) as number;
+    const rc = ((f = THUNKS[122]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        a2 === null ? null : bufferPointer(a2),
+      )
+      : (this.fns[10] ??= this.bindSlot(10))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        a2 === null ? null : bufferPointer(a2),
+      )) as number;
     if (rc < 0) this.fail(rc, "MigrateDiffAreas");
     return rc;
   }
@@ -2636,15 +3300,23 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
     pwszDiffAreaVolumeName: string | null,
   ): { hr: number; ppAsync: IVssAsync | null } {
     const self = this.self("QueryMigrationStatus");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const a1 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
     OUT_U64[0] = 0n;
-    const rc = (this.fns[11] ??= this.bindSlot(11))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      a1 === null ? null : bufferPointer(a1),
-      OUT_PTR[0],
-    ) as number;
+    const rc = ((f = THUNKS[123]) !== undefined
+      ? f(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        OUT_PTR[0],
+      )
+      : (this.fns[11] ??= this.bindSlot(11))(
+        self,
+        a0 === null ? null : bufferPointer(a0),
+        a1 === null ? null : bufferPointer(a1),
+        OUT_PTR[0],
+      )) as number;
     if (rc < 0) this.fail(rc, "QueryMigrationStatus");
     const o2 = OUT_U64[0];
     return { hr: rc, ppAsync: wrapOwned(this.runtime, IVssAsync, o2) };
@@ -2656,11 +3328,11 @@ export class IVssDifferentialSoftwareSnapshotMgmt2 extends IVssDifferentialSoftw
    */
   SetSnapshotPriority(idSnapshot: string, priority: number): number {
     const self = this.self("SetSnapshotPriority");
-    const rc = (this.fns[12] ??= this.bindSlot(12))(
-      self,
-      guidBytes(idSnapshot),
-      priority,
-    ) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[124]) !== undefined
+        ? f(self, guidArg(0, idSnapshot), priority)
+        : (this.fns[12] ??= this.bindSlot(12))(self, guidBytes(idSnapshot), priority)) as number;
     if (rc < 0) this.fail(rc, "SetSnapshotPriority");
     return rc;
   }
@@ -2697,12 +3369,16 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     protectionLevel: VSS_PROTECTION_LEVEL,
   ): number {
     const self = this.self("SetVolumeProtectLevel");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-    const rc = (this.fns[13] ??= this.bindSlot(13))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      protectionLevel,
-    ) as number;
+    const rc =
+      ((f = THUNKS[125]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), protectionLevel)
+        : (this.fns[13] ??= this.bindSlot(13))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          protectionLevel,
+        )) as number;
     if (rc < 0) this.fail(rc, "SetVolumeProtectLevel");
     return rc;
   }
@@ -2715,13 +3391,17 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     pwszVolumeName: string | null,
   ): { hr: number; protectionLevel: VSS_VOLUME_PROTECTION_INFO } {
     const self = this.self("GetVolumeProtectLevel");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     const a1 = new Uint8Array(VSS_VOLUME_PROTECTION_INFO.size);
-    const rc = (this.fns[14] ??= this.bindSlot(14))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      bufferPointer(a1),
-    ) as number;
+    const rc =
+      ((f = THUNKS[126]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), bufferPointer(a1))
+        : (this.fns[14] ??= this.bindSlot(14))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          bufferPointer(a1),
+        )) as number;
     if (rc < 0) this.fail(rc, "GetVolumeProtectLevel");
     return { hr: rc, protectionLevel: VSS_VOLUME_PROTECTION_INFO.read(new DataView(a1.buffer), 0) };
   }
@@ -2732,11 +3412,15 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
    */
   ClearVolumeProtectFault(pwszVolumeName: string | null): number {
     const self = this.self("ClearVolumeProtectFault");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
-    const rc = (this.fns[15] ??= this.bindSlot(15))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[127]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[15] ??= this.bindSlot(15))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "ClearVolumeProtectFault");
     return rc;
   }
@@ -2747,11 +3431,15 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
    */
   DeleteUnusedDiffAreas(pwszDiffAreaVolumeName: string | null): number {
     const self = this.self("DeleteUnusedDiffAreas");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszDiffAreaVolumeName, "pwszDiffAreaVolumeName");
-    const rc = (this.fns[16] ??= this.bindSlot(16))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-    ) as number;
+    const rc =
+      ((f = THUNKS[128]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0))
+        : (this.fns[16] ??= this.bindSlot(16))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+        )) as number;
     if (rc < 0) this.fail(rc, "DeleteUnusedDiffAreas");
     return rc;
   }
@@ -2770,15 +3458,26 @@ export class IVssDifferentialSoftwareSnapshotMgmt3 extends IVssDifferentialSoftw
     ppbBitmap: Uint8Array | null;
   } {
     const self = this.self("QuerySnapshotDeltaBitmap");
+    let f: Thunk | undefined;
+    OUT_U32[4] = 0;
     OUT_U64[4] = 0n;
-    const rc = (this.fns[17] ??= this.bindSlot(17))(
-      self,
-      guidBytes(idSnapshotOlder),
-      guidBytes(idSnapshotYounger),
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-    ) as number;
+    const rc = ((f = THUNKS[129]) !== undefined
+      ? f(
+        self,
+        guidArg(0, idSnapshotOlder),
+        guidArg(1, idSnapshotYounger),
+        OUT_PTR[0],
+        OUT_PTR[1],
+        OUT_PTR[2],
+      )
+      : (this.fns[17] ??= this.bindSlot(17))(
+        self,
+        guidBytes(idSnapshotOlder),
+        guidBytes(idSnapshotYounger),
+        OUT_PTR[0],
+        OUT_PTR[1],
+        OUT_PTR[2],
+      )) as number;
     if (rc < 0) this.fail(rc, "QuerySnapshotDeltaBitmap");
     const o2 = OUT_U32[0];
     const o3 = OUT_U32[4];
@@ -2818,18 +3517,26 @@ export class IVssEnumMgmtObject extends IUnknown {
    * `IVssEnumMgmtObject::Next`, vtable slot 3.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vsmgmt/nf-vsmgmt-ivssenummgmtobject-next}
    */
-  Next(celt: number): { hr: number; rgelt: MgmtObjectProp[]; pceltFetched: number } {
+  Next(
+    celt: number,
+  ): { hr: number; rgelt: StructResults["VSS_MGMT_OBJECT_PROP"][]; pceltFetched: number } {
     const self = this.self("Next");
+    let f: Thunk | undefined;
     const a1 = new Uint8Array(VSS_MGMT_OBJECT_PROP.size * celt);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(
-      self,
-      celt,
-      bufferPointer(a1),
-      OUT_PTR[1],
-    ) as number;
+    OUT_U32[4] = 0;
+    const rc =
+      ((f = THUNKS[130]) !== undefined
+        ? f(self, celt, bufferPointer(a1), OUT_PTR[1])
+        : (this.fns[3] ??= this.bindSlot(3))(self, celt, bufferPointer(a1), OUT_PTR[1])) as number;
     if (rc < 0) this.fail(rc, "Next");
     const o2 = OUT_U32[4];
-    return { hr: rc, rgelt: takeMgmtObjectProps(this.runtime, a1, o2), pceltFetched: o2 };
+    return {
+      hr: rc,
+      rgelt: takeStructs("VSS_MGMT_OBJECT_PROP", a1, o2, {
+        strings: (p) => this.runtime.libs.memory.CoTaskMemFree(p),
+      }),
+      pceltFetched: o2,
+    };
   }
 
   /**
@@ -2838,7 +3545,11 @@ export class IVssEnumMgmtObject extends IUnknown {
    */
   Skip(celt: number): number {
     const self = this.self("Skip");
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, celt) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[131]) !== undefined
+        ? f(self, celt)
+        : (this.fns[4] ??= this.bindSlot(4))(self, celt)) as number;
     if (rc < 0) this.fail(rc, "Skip");
     return rc;
   }
@@ -2849,7 +3560,11 @@ export class IVssEnumMgmtObject extends IUnknown {
    */
   Reset(): number {
     const self = this.self("Reset");
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[132]) !== undefined
+        ? f(self)
+        : (this.fns[5] ??= this.bindSlot(5))(self)) as number;
     if (rc < 0) this.fail(rc, "Reset");
     return rc;
   }
@@ -2860,8 +3575,12 @@ export class IVssEnumMgmtObject extends IUnknown {
    */
   Clone(): { hr: number; ppenum: IVssEnumMgmtObject | null } {
     const self = this.self("Clone");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[133]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "Clone");
     const o0 = OUT_U64[0];
     return { hr: rc, ppenum: wrapOwned(this.runtime, IVssEnumMgmtObject, o0) };
@@ -2894,18 +3613,29 @@ export class IVssEnumObject extends IUnknown {
    * `IVssEnumObject::Next`, vtable slot 3.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vss/nf-vss-ivssenumobject-next}
    */
-  Next(celt: number): { hr: number; rgelt: ObjectProp[]; pceltFetched: number } {
+  Next(
+    celt: number,
+  ): { hr: number; rgelt: StructResults["VSS_OBJECT_PROP"][]; pceltFetched: number } {
     const self = this.self("Next");
+    let f: Thunk | undefined;
     const a1 = new Uint8Array(VSS_OBJECT_PROP.size * celt);
-    const rc = (this.fns[3] ??= this.bindSlot(3))(
-      self,
-      celt,
-      bufferPointer(a1),
-      OUT_PTR[1],
-    ) as number;
+    OUT_U32[4] = 0;
+    const rc =
+      ((f = THUNKS[134]) !== undefined
+        ? f(self, celt, bufferPointer(a1), OUT_PTR[1])
+        : (this.fns[3] ??= this.bindSlot(3))(self, celt, bufferPointer(a1), OUT_PTR[1])) as number;
     if (rc < 0) this.fail(rc, "Next");
     const o2 = OUT_U32[4];
-    return { hr: rc, rgelt: takeObjectProps(this.runtime, a1, o2), pceltFetched: o2 };
+    return {
+      hr: rc,
+      rgelt: takeStructs("VSS_OBJECT_PROP", a1, o2, {
+        strings: (p) => this.runtime.libs.memory.CoTaskMemFree(p),
+        members: {
+          VSS_SNAPSHOT_PROP: (p) => this.runtime.libs.vss.VssFreeSnapshotPropertiesInternal(p),
+        },
+      }),
+      pceltFetched: o2,
+    };
   }
 
   /**
@@ -2914,7 +3644,11 @@ export class IVssEnumObject extends IUnknown {
    */
   Skip(celt: number): number {
     const self = this.self("Skip");
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, celt) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[135]) !== undefined
+        ? f(self, celt)
+        : (this.fns[4] ??= this.bindSlot(4))(self, celt)) as number;
     if (rc < 0) this.fail(rc, "Skip");
     return rc;
   }
@@ -2925,7 +3659,11 @@ export class IVssEnumObject extends IUnknown {
    */
   Reset(): number {
     const self = this.self("Reset");
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[136]) !== undefined
+        ? f(self)
+        : (this.fns[5] ??= this.bindSlot(5))(self)) as number;
     if (rc < 0) this.fail(rc, "Reset");
     return rc;
   }
@@ -2936,8 +3674,12 @@ export class IVssEnumObject extends IUnknown {
    */
   Clone(): { hr: number; ppenum: IVssEnumObject | null } {
     const self = this.self("Clone");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[137]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "Clone");
     const o0 = OUT_U64[0];
     return { hr: rc, ppenum: wrapOwned(this.runtime, IVssEnumObject, o0) };
@@ -2979,15 +3721,19 @@ export class IVssExamineWriterMetadata extends IUnknown {
     pSource: VSS_SOURCE_TYPE;
   } {
     const self = this.self("GetIdentity");
+    let f: Thunk | undefined;
     OUT_U64[4] = 0n;
-    const rc = (this.fns[3] ??= this.bindSlot(3))(
-      self,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-      OUT_PTR[4],
-    ) as number;
+    const rc =
+      ((f = THUNKS[138]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2], OUT_PTR[3], OUT_PTR[4])
+        : (this.fns[3] ??= this.bindSlot(3))(
+          self,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+          OUT_PTR[3],
+          OUT_PTR[4],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetIdentity");
     const o0 = readGuid(OUT_VIEW, 0);
     const o1 = readGuid(OUT_VIEW, 16);
@@ -3015,12 +3761,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
     pcComponents: number;
   } {
     const self = this.self("GetFileCounts");
-    const rc = (this.fns[4] ??= this.bindSlot(4))(
-      self,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-    ) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[139]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2])
+        : (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2])) as number;
     if (rc < 0) this.fail(rc, "GetFileCounts");
     const o0 = OUT_U32[0];
     const o1 = OUT_U32[4];
@@ -3034,8 +3779,12 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetIncludeFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetIncludeFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, iFile, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[140]) !== undefined
+        ? f(self, iFile, OUT_PTR[0])
+        : (this.fns[5] ??= this.bindSlot(5))(self, iFile, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetIncludeFile");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -3047,8 +3796,12 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetExcludeFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetExcludeFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, iFile, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[141]) !== undefined
+        ? f(self, iFile, OUT_PTR[0])
+        : (this.fns[6] ??= this.bindSlot(6))(self, iFile, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetExcludeFile");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -3060,8 +3813,12 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetComponent(iComponent: number): { hr: number; ppComponent: IVssWMComponent | null } {
     const self = this.self("GetComponent");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[7] ??= this.bindSlot(7))(self, iComponent, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[142]) !== undefined
+        ? f(self, iComponent, OUT_PTR[0])
+        : (this.fns[7] ??= this.bindSlot(7))(self, iComponent, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetComponent");
     const o1 = OUT_U64[0];
     return { hr: rc, ppComponent: wrapOwned(this.runtime, IVssWMComponent, o1) };
@@ -3081,17 +3838,21 @@ export class IVssExamineWriterMetadata extends IUnknown {
     pcMappings: number;
   } {
     const self = this.self("GetRestoreMethod");
+    let f: Thunk | undefined;
     OUT_U64[2] = 0n;
     OUT_U64[4] = 0n;
-    const rc = (this.fns[8] ??= this.bindSlot(8))(
-      self,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-      OUT_PTR[4],
-      OUT_PTR[5],
-    ) as number;
+    const rc =
+      ((f = THUNKS[143]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2], OUT_PTR[3], OUT_PTR[4], OUT_PTR[5])
+        : (this.fns[8] ??= this.bindSlot(8))(
+          self,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+          OUT_PTR[3],
+          OUT_PTR[4],
+          OUT_PTR[5],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetRestoreMethod");
     const o0 = OUT_I32[0];
     const o1 = OUT_U64[2];
@@ -3116,8 +3877,12 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetAlternateLocationMapping(iMapping: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetAlternateLocationMapping");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[9] ??= this.bindSlot(9))(self, iMapping, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[144]) !== undefined
+        ? f(self, iMapping, OUT_PTR[0])
+        : (this.fns[9] ??= this.bindSlot(9))(self, iMapping, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocationMapping");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -3129,7 +3894,11 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetBackupSchema(): { hr: number; pdwSchemaMask: number } {
     const self = this.self("GetBackupSchema");
-    const rc = (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[145]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[10] ??= this.bindSlot(10))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetBackupSchema");
     const o0 = OUT_U32[0];
     return { hr: rc, pdwSchemaMask: o0 };
@@ -3141,8 +3910,12 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   GetDocument(): { hr: number; pDoc: IUnknown | null } {
     const self = this.self("GetDocument");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[11] ??= this.bindSlot(11))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[146]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[11] ??= this.bindSlot(11))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetDocument");
     const o0 = OUT_U64[0];
     return { hr: rc, pDoc: wrapOwned(this.runtime, IUnknown, o0) };
@@ -3154,8 +3927,12 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   SaveAsXML(): { hr: number; pbstrXML: string | null } {
     const self = this.self("SaveAsXML");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[12] ??= this.bindSlot(12))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[147]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[12] ??= this.bindSlot(12))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "SaveAsXML");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrXML: this.runtime.takeBstr(o0) };
@@ -3167,10 +3944,15 @@ export class IVssExamineWriterMetadata extends IUnknown {
    */
   LoadFromXML(bstrXML: string | null): number {
     const self = this.self("LoadFromXML");
+    let f: Thunk | undefined;
     const a0 = this.runtime.allocBstr(bstrXML, "bstrXML");
     try {
-      const rc = (this.fns[13] ??= this.bindSlot(13))(self, a0) as number;
-      if (rc < 0) this.fail(rc, "LoadFromXML");
+      const rc = ((f = THUNKS[148]) !== undefined
+        ? f(self, a0)
+        : (this.fns[13] ??= this.bindSlot(13))(self, a0)) as number;
+      if (rc < 0) {
+        this.fail(rc, "LoadFromXML");
+      }
       return rc;
     } finally {
       this.runtime.freeBstr(a0);
@@ -3214,17 +3996,21 @@ export class IVssExamineWriterMetadataEx extends IVssExamineWriterMetadata {
     pSource: VSS_SOURCE_TYPE;
   } {
     const self = this.self("GetIdentityEx");
+    let f: Thunk | undefined;
     OUT_U64[4] = 0n;
     OUT_U64[6] = 0n;
-    const rc = (this.fns[14] ??= this.bindSlot(14))(
-      self,
-      OUT_PTR[0],
-      OUT_PTR[1],
-      OUT_PTR[2],
-      OUT_PTR[3],
-      OUT_PTR[4],
-      OUT_PTR[5],
-    ) as number;
+    const rc =
+      ((f = THUNKS[149]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1], OUT_PTR[2], OUT_PTR[3], OUT_PTR[4], OUT_PTR[5])
+        : (this.fns[14] ??= this.bindSlot(14))(
+          self,
+          OUT_PTR[0],
+          OUT_PTR[1],
+          OUT_PTR[2],
+          OUT_PTR[3],
+          OUT_PTR[4],
+          OUT_PTR[5],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetIdentityEx");
     const o0 = readGuid(OUT_VIEW, 0);
     const o1 = readGuid(OUT_VIEW, 16);
@@ -3272,7 +4058,11 @@ export class IVssExamineWriterMetadataEx2 extends IVssExamineWriterMetadataEx {
    */
   GetVersion(): { hr: number; pdwMajorVersion: number; pdwMinorVersion: number } {
     const self = this.self("GetVersion");
-    const rc = (this.fns[15] ??= this.bindSlot(15))(self, OUT_PTR[0], OUT_PTR[1]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[150]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1])
+        : (this.fns[15] ??= this.bindSlot(15))(self, OUT_PTR[0], OUT_PTR[1])) as number;
     if (rc < 0) this.fail(rc, "GetVersion");
     const o0 = OUT_U32[0];
     const o1 = OUT_U32[4];
@@ -3285,7 +4075,11 @@ export class IVssExamineWriterMetadataEx2 extends IVssExamineWriterMetadataEx {
    */
   GetExcludeFromSnapshotCount(): { hr: number; pcExcludedFromSnapshot: number } {
     const self = this.self("GetExcludeFromSnapshotCount");
-    const rc = (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[151]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[16] ??= this.bindSlot(16))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetExcludeFromSnapshotCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcExcludedFromSnapshot: o0 };
@@ -3297,8 +4091,12 @@ export class IVssExamineWriterMetadataEx2 extends IVssExamineWriterMetadataEx {
    */
   GetExcludeFromSnapshotFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetExcludeFromSnapshotFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[17] ??= this.bindSlot(17))(self, iFile, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[152]) !== undefined
+        ? f(self, iFile, OUT_PTR[0])
+        : (this.fns[17] ??= this.bindSlot(17))(self, iFile, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetExcludeFromSnapshotFile");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -3336,14 +4134,18 @@ export class IVssSnapshotMgmt extends IUnknown {
     InterfaceId: string,
   ): { hr: number; ppItf: IUnknown | null } {
     const self = this.self("GetProviderMgmtInterface");
+    let f: Thunk | undefined;
     const a1 = guidBytes(InterfaceId);
     OUT_U64[0] = 0n;
-    const rc = (this.fns[3] ??= this.bindSlot(3))(
-      self,
-      guidBytes(ProviderId),
-      bufferPointer(a1),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[153]) !== undefined
+        ? f(self, guidArg(0, ProviderId), bufferPointer(a1), OUT_PTR[0])
+        : (this.fns[3] ??= this.bindSlot(3))(
+          self,
+          guidBytes(ProviderId),
+          bufferPointer(a1),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "GetProviderMgmtInterface");
     const o2 = OUT_U64[0];
     return { hr: rc, ppItf: wrapOwned(this.runtime, IUnknown, o2) };
@@ -3358,13 +4160,17 @@ export class IVssSnapshotMgmt extends IUnknown {
     lContext: number,
   ): { hr: number; ppEnum: IVssEnumMgmtObject | null } {
     const self = this.self("QueryVolumesSupportedForSnapshots");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[4] ??= this.bindSlot(4))(
-      self,
-      guidBytes(ProviderId),
-      lContext,
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[154]) !== undefined
+        ? f(self, guidArg(0, ProviderId), lContext, OUT_PTR[0])
+        : (this.fns[4] ??= this.bindSlot(4))(
+          self,
+          guidBytes(ProviderId),
+          lContext,
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "QueryVolumesSupportedForSnapshots");
     const o2 = OUT_U64[0];
     return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumMgmtObject, o2) };
@@ -3379,14 +4185,18 @@ export class IVssSnapshotMgmt extends IUnknown {
     ProviderId: string,
   ): { hr: number; ppEnum: IVssEnumObject | null } {
     const self = this.self("QuerySnapshotsByVolume");
+    let f: Thunk | undefined;
     const a0 = wideString(pwszVolumeName, "pwszVolumeName");
     OUT_U64[0] = 0n;
-    const rc = (this.fns[5] ??= this.bindSlot(5))(
-      self,
-      a0 === null ? null : bufferPointer(a0),
-      guidBytes(ProviderId),
-      OUT_PTR[0],
-    ) as number;
+    const rc =
+      ((f = THUNKS[155]) !== undefined
+        ? f(self, a0 === null ? null : bufferPointer(a0), guidArg(0, ProviderId), OUT_PTR[0])
+        : (this.fns[5] ??= this.bindSlot(5))(
+          self,
+          a0 === null ? null : bufferPointer(a0),
+          guidBytes(ProviderId),
+          OUT_PTR[0],
+        )) as number;
     if (rc < 0) this.fail(rc, "QuerySnapshotsByVolume");
     const o2 = OUT_U64[0];
     return { hr: rc, ppEnum: wrapOwned(this.runtime, IVssEnumObject, o2) };
@@ -3421,7 +4231,11 @@ export class IVssSnapshotMgmt2 extends IUnknown {
    */
   GetMinDiffAreaSize(): { hr: number; pllMinDiffAreaSize: bigint } {
     const self = this.self("GetMinDiffAreaSize");
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[156]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetMinDiffAreaSize");
     const o0 = OUT_I64[0];
     return { hr: rc, pllMinDiffAreaSize: o0 };
@@ -3454,13 +4268,20 @@ export class IVssWMComponent extends IUnknown {
    * `IVssWMComponent::GetComponentInfo`, vtable slot 3.
    * @see {@link https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-ivsswmcomponent-getcomponentinfo}
    */
-  GetComponentInfo(): { hr: number; ppInfo: ComponentInfo | null } {
+  GetComponentInfo(): { hr: number; ppInfo: StructResults["VSS_COMPONENTINFO"] | null } {
     const self = this.self("GetComponentInfo");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[157]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetComponentInfo");
     const o0 = OUT_U64[0];
-    return { hr: rc, ppInfo: takeComponentInfo(this, o0) };
+    return {
+      hr: rc,
+      ppInfo: takeStruct("VSS_COMPONENTINFO", o0, { whole: (p) => this.FreeComponentInfo(p) }),
+    };
   }
 
   /**
@@ -3469,7 +4290,11 @@ export class IVssWMComponent extends IUnknown {
    */
   FreeComponentInfo(pInfo: PointerValue): number {
     const self = this.self("FreeComponentInfo");
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, pInfo) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[158]) !== undefined
+        ? f(self, pInfo)
+        : (this.fns[4] ??= this.bindSlot(4))(self, pInfo)) as number;
     if (rc < 0) this.fail(rc, "FreeComponentInfo");
     return rc;
   }
@@ -3480,8 +4305,12 @@ export class IVssWMComponent extends IUnknown {
    */
   GetFile(iFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, iFile, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[159]) !== undefined
+        ? f(self, iFile, OUT_PTR[0])
+        : (this.fns[5] ??= this.bindSlot(5))(self, iFile, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetFile");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -3493,8 +4322,12 @@ export class IVssWMComponent extends IUnknown {
    */
   GetDatabaseFile(iDBFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetDatabaseFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, iDBFile, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[160]) !== undefined
+        ? f(self, iDBFile, OUT_PTR[0])
+        : (this.fns[6] ??= this.bindSlot(6))(self, iDBFile, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetDatabaseFile");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -3506,8 +4339,12 @@ export class IVssWMComponent extends IUnknown {
    */
   GetDatabaseLogFile(iDbLogFile: number): { hr: number; ppFiledesc: IVssWMFiledesc | null } {
     const self = this.self("GetDatabaseLogFile");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[7] ??= this.bindSlot(7))(self, iDbLogFile, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[161]) !== undefined
+        ? f(self, iDbLogFile, OUT_PTR[0])
+        : (this.fns[7] ??= this.bindSlot(7))(self, iDbLogFile, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetDatabaseLogFile");
     const o1 = OUT_U64[0];
     return { hr: rc, ppFiledesc: wrapOwned(this.runtime, IVssWMFiledesc, o1) };
@@ -3519,8 +4356,12 @@ export class IVssWMComponent extends IUnknown {
    */
   GetDependency(iDependency: number): { hr: number; ppDependency: IVssWMDependency | null } {
     const self = this.self("GetDependency");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[8] ??= this.bindSlot(8))(self, iDependency, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[162]) !== undefined
+        ? f(self, iDependency, OUT_PTR[0])
+        : (this.fns[8] ??= this.bindSlot(8))(self, iDependency, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetDependency");
     const o1 = OUT_U64[0];
     return { hr: rc, ppDependency: wrapOwned(this.runtime, IVssWMDependency, o1) };
@@ -3555,7 +4396,11 @@ export class IVssWMDependency extends IUnknown {
    */
   GetWriterId(): { hr: number; pWriterId: string } {
     const self = this.self("GetWriterId");
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[163]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetWriterId");
     const o0 = readGuid(OUT_VIEW, 0);
     return { hr: rc, pWriterId: o0 };
@@ -3567,8 +4412,12 @@ export class IVssWMDependency extends IUnknown {
    */
   GetLogicalPath(): { hr: number; pbstrLogicalPath: string | null } {
     const self = this.self("GetLogicalPath");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[164]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetLogicalPath");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrLogicalPath: this.runtime.takeBstr(o0) };
@@ -3580,8 +4429,12 @@ export class IVssWMDependency extends IUnknown {
    */
   GetComponentName(): { hr: number; pbstrComponentName: string | null } {
     const self = this.self("GetComponentName");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[165]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetComponentName");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrComponentName: this.runtime.takeBstr(o0) };
@@ -3616,8 +4469,12 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetPath(): { hr: number; pbstrPath: string | null } {
     const self = this.self("GetPath");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[166]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[3] ??= this.bindSlot(3))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetPath");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrPath: this.runtime.takeBstr(o0) };
@@ -3629,8 +4486,12 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetFilespec(): { hr: number; pbstrFilespec: string | null } {
     const self = this.self("GetFilespec");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[167]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[4] ??= this.bindSlot(4))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetFilespec");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrFilespec: this.runtime.takeBstr(o0) };
@@ -3642,7 +4503,11 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetRecursive(): { hr: number; pbRecursive: boolean } {
     const self = this.self("GetRecursive");
-    const rc = (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[168]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[5] ??= this.bindSlot(5))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetRecursive");
     const o0 = OUT_U8[0];
     return { hr: rc, pbRecursive: o0 !== 0 };
@@ -3654,8 +4519,12 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetAlternateLocation(): { hr: number; pbstrAlternateLocation: string | null } {
     const self = this.self("GetAlternateLocation");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[169]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[6] ??= this.bindSlot(6))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetAlternateLocation");
     const o0 = OUT_U64[0];
     return { hr: rc, pbstrAlternateLocation: this.runtime.takeBstr(o0) };
@@ -3667,7 +4536,11 @@ export class IVssWMFiledesc extends IUnknown {
    */
   GetBackupTypeMask(): { hr: number; pdwTypeMask: number } {
     const self = this.self("GetBackupTypeMask");
-    const rc = (this.fns[7] ??= this.bindSlot(7))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[170]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[7] ??= this.bindSlot(7))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetBackupTypeMask");
     const o0 = OUT_U32[0];
     return { hr: rc, pdwTypeMask: o0 };
@@ -3702,7 +4575,11 @@ export class IVssWriterComponents extends ComObject {
    */
   GetComponentCount(): { hr: number; pcComponents: number } {
     const self = this.self("GetComponentCount");
-    const rc = (this.fns[0] ??= this.bindSlot(0))(self, OUT_PTR[0]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[171]) !== undefined
+        ? f(self, OUT_PTR[0])
+        : (this.fns[0] ??= this.bindSlot(0))(self, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetComponentCount");
     const o0 = OUT_U32[0];
     return { hr: rc, pcComponents: o0 };
@@ -3714,7 +4591,11 @@ export class IVssWriterComponents extends ComObject {
    */
   GetWriterInfo(): { hr: number; pidInstance: string; pidWriter: string } {
     const self = this.self("GetWriterInfo");
-    const rc = (this.fns[1] ??= this.bindSlot(1))(self, OUT_PTR[0], OUT_PTR[1]) as number;
+    let f: Thunk | undefined;
+    const rc =
+      ((f = THUNKS[172]) !== undefined
+        ? f(self, OUT_PTR[0], OUT_PTR[1])
+        : (this.fns[1] ??= this.bindSlot(1))(self, OUT_PTR[0], OUT_PTR[1])) as number;
     if (rc < 0) this.fail(rc, "GetWriterInfo");
     const o0 = readGuid(OUT_VIEW, 0);
     const o1 = readGuid(OUT_VIEW, 16);
@@ -3727,8 +4608,12 @@ export class IVssWriterComponents extends ComObject {
    */
   GetComponent(iComponent: number): { hr: number; ppComponent: IVssComponent | null } {
     const self = this.self("GetComponent");
+    let f: Thunk | undefined;
     OUT_U64[0] = 0n;
-    const rc = (this.fns[2] ??= this.bindSlot(2))(self, iComponent, OUT_PTR[0]) as number;
+    const rc =
+      ((f = THUNKS[173]) !== undefined
+        ? f(self, iComponent, OUT_PTR[0])
+        : (this.fns[2] ??= this.bindSlot(2))(self, iComponent, OUT_PTR[0])) as number;
     if (rc < 0) this.fail(rc, "GetComponent");
     const o1 = OUT_U64[0];
     return { hr: rc, ppComponent: wrapOwned(this.runtime, IVssComponent, o1) };

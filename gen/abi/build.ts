@@ -7,6 +7,8 @@
 
 import { TypeTable, UnknownTypeError, WINDOWS_STRUCTS } from "./c_types.ts";
 import { DisagreementLog } from "./disagreements.ts";
+import { annotateOwnership } from "./ownership.ts";
+import { formatHresult, toSigned, toUnsigned } from "../../ffi/hresult.ts";
 import type {
   AbiEnum,
   AbiFunction,
@@ -35,7 +37,7 @@ export interface BuildResult {
   log: DisagreementLog;
 }
 
-const toInt32 = (n: number) => n | 0;
+const toInt32 = toSigned;
 const sortRecord = <T>(entries: [string, T][]): Record<string, T> =>
   Object.fromEntries(entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
 
@@ -457,6 +459,12 @@ export function buildAbi(
   }
   abi.disagreements = log.entries();
   annotateFfi(abi, types);
+  const structPages = new Map([...pageStructFor].map(([name, page]) => [name, page]));
+  annotateOwnership(abi, pages, {
+    info: (type) => types.info(type),
+    struct: (name) => headerStructs.get(name) ?? null,
+    isInterface: (name) => headerIfaces.has(name),
+  }, structPages);
   return { abi, log };
 }
 
@@ -578,12 +586,18 @@ function mergeParams(
       ffi: "",
     };
     if (fromPage === null) param.directionFrom = "header type";
+    if (pp?.mustBeNull && /\*$/.test(hp.type)) param.passNull = "page";
     return param;
   });
 }
 
-/** COM codes the runtime itself handles (initialisation, activation, QueryInterface). */
+/**
+ * COM codes of initialisation, activation (class factories included) and
+ * QueryInterface, which the runtime and the simulator use.
+ */
 const COM_RUNTIME_CODES = [
+  "CLASS_E_CLASSNOTAVAILABLE",
+  "CLASS_E_NOAGGREGATION",
   "S_FALSE",
   "E_FAIL",
   "E_NOINTERFACE",
@@ -607,7 +621,7 @@ function buildHresults(
     documentedBy.get(name)!.add(who);
     if (value !== null) {
       if (!pageValues.has(name)) pageValues.set(name, new Set());
-      pageValues.get(name)!.add(value >>> 0);
+      pageValues.get(name)!.add(toUnsigned(value));
     }
   };
   for (const m of pages.methods) {
@@ -621,7 +635,7 @@ function buildHresults(
       (a.header === "vsserror.h" ? 1 : 0) - (b.header === "vsserror.h" ? 1 : 0)
     )
   ) {
-    headerValue.set(h.name, h.value >>> 0);
+    headerValue.set(h.name, toUnsigned(h.value));
   }
   const names = new Set<string>([
     ...COM_RUNTIME_CODES,
@@ -637,8 +651,8 @@ function buildHresults(
       log.add(
         "hresult-values",
         name,
-        fromPages.map(hex),
-        fromHeader === undefined ? null : hex(fromHeader),
+        fromPages.map((v) => formatHresult(v)),
+        fromHeader === undefined ? null : formatHresult(fromHeader),
         "header value used",
       );
     }
@@ -648,13 +662,19 @@ function buildHresults(
       value = fromHeader;
       source = fromPages.length > 0 ? "page+header" : "header";
       if (fromPages.length === 1 && fromPages[0] !== fromHeader) {
-        log.add("hresult-value", name, hex(fromPages[0]), hex(fromHeader), "header value used");
+        log.add(
+          "hresult-value",
+          name,
+          formatHresult(fromPages[0]),
+          formatHresult(fromHeader),
+          "header value used",
+        );
         source = "header";
       }
     } else if (fromPages.length > 0) {
       value = fromPages[0];
       source = "page";
-      log.add("hresult-not-in-header", name, hex(value), null, "page value used");
+      log.add("hresult-not-in-header", name, formatHresult(value), null, "page value used");
     } else {
       log.add("hresult-no-value", name, null, null, "left out: no value anywhere");
       continue;
@@ -663,5 +683,3 @@ function buildHresults(
   }
   return sortRecord(out);
 }
-
-const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { AbiModel, AbiParam } from "../model.ts";
+import type { AbiModel, AbiParam, FreeWith } from "../model.ts";
 
 /** The code for one parameter. */
 export interface ParamCode {
@@ -17,6 +17,8 @@ export interface ParamCode {
   prep: string[];
   /** The expression passed to the FFI call. */
   arg: string;
+  /** The expression passed to the native thunk instead, when it differs (by-value structs). */
+  thunkArg?: string;
   /** The result field, read after success. */
   output?: { name: string; type: string; read: string };
   /** Statements in `finally`. */
@@ -35,6 +37,10 @@ export interface MethodContext {
   derived: Set<string>;
   /** Next free scratch slot for out parameters. */
   nextSlot: number;
+  /** Next free scratch slot for GUIDs passed to a thunk by pointer. */
+  nextGuid: number;
+  /** Methods callable on `this` (the interface and its bases); empty for exported functions. */
+  methods: ReadonlySet<string>;
 }
 
 /** The scratch views the generated module declares, by element type. */
@@ -55,7 +61,7 @@ const SCALAR_OUT: Record<string, { array: string; read: (v: string) => string; t
   "ULONG *": { array: "Uint32Array", read: (v) => v, ts: "number" },
   "LONG *": { array: "Int32Array", read: (v) => v, ts: "number" },
   "INT *": { array: "Int32Array", read: (v) => v, ts: "number" },
-  "HRESULT *": { array: "Int32Array", read: (v) => `${v} >>> 0`, ts: "number" },
+  "HRESULT *": { array: "Int32Array", read: (v) => `toUnsigned(${v})`, ts: "number" },
   "boolean *": { array: "Uint8Array", read: (v) => `${v} !== 0`, ts: "boolean" },
   "WINBOOL *": { array: "Int32Array", read: (v) => `${v} !== 0`, ts: "boolean" },
   "LONGLONG *": { array: "BigInt64Array", read: (v) => v, ts: "bigint" },
@@ -69,14 +75,11 @@ const IN_SCALARS: Record<string, { ts: string; arg: (v: string) => string }> = {
   LONG: { ts: "number", arg: (v) => v },
   INT: { ts: "number", arg: (v) => v },
   BYTE: { ts: "number", arg: (v) => v },
-  HRESULT: { ts: "number", arg: (v) => `${v} | 0` },
+  HRESULT: { ts: "number", arg: (v) => `toSigned(${v})` },
   WINBOOL: { ts: "boolean", arg: (v) => `${v} ? 1 : 0` },
   boolean: { ts: "boolean", arg: (v) => v },
   LONGLONG: { ts: "bigint", arg: (v) => v },
 };
-
-/** Interfaces returned as `IUnknown` wrappers (no binding of their own). */
-const OPAQUE_INTERFACES = new Set(["IUnknown", "void", "IXMLDOMDocument"]);
 
 /** The marshalling code of parameter `index`. */
 export function marshalParam(ctx: MethodContext, index: number): ParamCode {
@@ -108,7 +111,13 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       };
     }
     if (t === "VSS_ID" || t === "IID" || t === "CLSID") {
-      return { input: { name: v, type: "string" }, prep: [], arg: `guidBytes(${v})`, cleanup: [] };
+      return {
+        input: { name: v, type: "string" },
+        prep: [],
+        arg: `guidBytes(${v})`,
+        thunkArg: `guidArg(${ctx.nextGuid++}, ${v})`,
+        cleanup: [],
+      };
     }
     if (t === "REFIID") {
       return {
@@ -136,10 +145,13 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
         input: { name: v, type: "bigint" },
         prep: [],
         arg: `filetimeBytes(${v})`,
+        thunkArg: `bufferPointer(filetimeBytes(${v}))`,
         cleanup: [],
       };
     }
-    if (t === "PVSSCOMPONENTINFO" || t === "VSS_SNAPSHOT_PROP *") {
+    const target = pointee(ctx.abi, `${t} *`);
+    if (target.pointers === 1 && ctx.abi.structs[target.name]) {
+      // A struct the callee handed out earlier, passed back by address (to be freed).
       return { input: { name: v, type: "PointerValue" }, prep: [], arg: v, cleanup: [] };
     }
     const scalar = IN_SCALARS[t];
@@ -156,14 +168,21 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
   // parameter), read into locals right after the call; pointer slots are
   // zeroed first so a callee that leaves one untouched cannot hand back a stale
   // pointer. Larger results get a buffer of their own.
+  if (p.passNull) {
+    // Reserved: the method's page says the pointer must be NULL.
+    return { prep: [], arg: "null", cleanup: [] };
+  }
   const slot = ctx.nextSlot++;
   const raw = `o${index}`;
   const slotPtr = `OUT_PTR[${slot}]`;
   const scalarOut = SCALAR_OUT[t];
   if (scalarOut) {
     const view = SCRATCH_VIEW[scalarOut.array];
+    // The element count of an array out parameter starts at 0, so a callee
+    // that fails (or returns S_FALSE) without writing it reports nothing fetched.
+    const isCount = ctx.params.some((x) => x.countParam === v);
     return {
-      prep: [],
+      prep: isCount ? [`${view.name}[${view.per * slot}] = 0;`] : [],
       arg: slotPtr,
       cleanup: [],
       capture: `const ${raw} = ${view.name}[${view.per * slot}];`,
@@ -186,10 +205,8 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
     capture: `const ${raw} = OUT_U64[${2 * slot}];`,
     output: { name: v, type, read: read(raw) },
   });
-  if (t === "BSTR *" || t === "VSS_PWSZ *") {
-    const take = t === "BSTR *" ? "takeBstr" : "takeTaskString";
-    return pointerSlot((r) => `${rt}.${take}(${r})`, "string | null");
-  }
+  const rule = p.freeWith;
+  if (rule === undefined) throw new Error(`${v}: the model gives this out parameter no owner rule`);
   if (t === "VSS_ID *") {
     return {
       prep: [],
@@ -199,54 +216,93 @@ export function marshalParam(ctx: MethodContext, index: number): ParamCode {
       output: { name: v, type: "string", read: raw },
     };
   }
-  const iface = /^(\w+) \*\*$/.exec(t)?.[1];
-  if (iface && (ctx.abi.interfaces[iface] || OPAQUE_INTERFACES.has(iface))) {
+  const target = pointee(ctx.abi, t);
+  if (rule === "Release") {
+    const iface = target.name;
     const cls = ctx.abi.interfaces[iface] && iface !== "IUnknown" ? iface : "IUnknown";
     return pointerSlot((r) => `wrapOwned(${rt}, ${cls}, ${r})`, `${cls} | null`);
   }
-  if (t === "PVSSCOMPONENTINFO *") {
-    return pointerSlot((r) => `takeComponentInfo(this, ${r})`, "ComponentInfo | null");
+  if (rule === "SysFreeString") return pointerSlot((r) => `${rt}.takeBstr(${r})`, "string | null");
+  const countAt = p.countParam ? ctx.params.findIndex((x) => x.name === p.countParam) : -1;
+  if (p.countParam && countAt < 0) throw new Error(`${v}: count ${p.countParam} is no parameter`);
+  const struct = ctx.abi.structs[target.name] ? target.name : null;
+  if (struct === null) {
+    if (rule !== "CoTaskMemFree" || target.pointers !== 1) {
+      throw new Error(`no marshalling for output ${t} ${v} freed with ${rule}`);
+    }
+    return countAt >= 0
+      ? pointerSlot((r) => `${rt}.takeTaskBytes(${r}, o${countAt})`, "Uint8Array | null")
+      : pointerSlot((r) => `${rt}.takeTaskString(${r})`, "string | null");
   }
-  if (t === "BYTE **") {
-    const length = ctx.params.findIndex((x) => x.name === "pcBitmapLength");
-    if (length < 0) throw new Error(`${v}: a byte array out needs its length parameter`);
-    return pointerSlot((r) => `${rt}.takeTaskBytes(${r}, o${length})`, "Uint8Array | null");
+  const result = `StructResults["${struct}"]`;
+  if (target.pointers === 1) {
+    return pointerSlot(
+      (r) => `takeStruct("${struct}", ${r}, ${freeRule(ctx, struct, rule)})`,
+      `${result} | null`,
+    );
   }
-  const buffer = (array: string, length: string) => [`const ${local} = new ${array}(${length});`];
-  const ptr = `bufferPointer(${local})`;
-  if (t === "VSS_SNAPSHOT_PROP *") {
-    return {
-      prep: buffer("Uint8Array", "VSS_SNAPSHOT_PROP.size"),
-      arg: ptr,
-      cleanup: [],
-      output: { name: v, type: "SnapshotProp", read: `takeSnapshotProp(${rt}, ${local})` },
-    };
+  const length = p.capacityParam ? `${struct}.size * ${p.capacityParam}` : `${struct}.size`;
+  const code: ParamCode = {
+    prep: [`const ${local} = new Uint8Array(${length});`],
+    arg: `bufferPointer(${local})`,
+    cleanup: [],
+  };
+  if (rule === "none") {
+    const read = `${struct}.read(new DataView(${local}.buffer), 0)`;
+    return { ...code, output: { name: v, type: struct, read } };
   }
-  if (t === "VSS_VOLUME_PROTECTION_INFO *") {
-    return {
-      prep: buffer("Uint8Array", "VSS_VOLUME_PROTECTION_INFO.size"),
-      arg: ptr,
-      cleanup: [],
-      output: {
-        name: v,
-        type: "VSS_VOLUME_PROTECTION_INFO",
-        read: `VSS_VOLUME_PROTECTION_INFO.read(new DataView(${local}.buffer), 0)`,
-      },
-    };
+  const free = freeRule(ctx, struct, rule);
+  const read = countAt >= 0
+    ? `takeStructs("${struct}", ${local}, o${countAt}, ${free})`
+    : `takeStruct("${struct}", ${local}, ${free})`;
+  return { ...code, output: { name: v, type: countAt >= 0 ? `${result}[]` : result, read } };
+}
+
+/** The type an out pointer leads to, through the model's typedefs, and the pointers on the way. */
+function pointee(abi: AbiModel, type: string): { name: string; pointers: number } {
+  let name = type.replace(/\s*\*$/, "");
+  let pointers = 0;
+  for (let guard = 0; guard < 8; guard++) {
+    name = name.replace(/^const /, "");
+    if (name.endsWith("*")) {
+      name = name.replace(/\s*\*$/, "");
+      pointers++;
+    } else if (abi.typedefs[name] !== undefined && !abi.structs[name]) {
+      name = abi.typedefs[name];
+    } else {
+      return { name, pointers };
+    }
   }
-  if (t === "VSS_OBJECT_PROP *" || t === "VSS_MGMT_OBJECT_PROP *") {
-    const struct = t.slice(0, -2);
-    const take = struct === "VSS_OBJECT_PROP" ? "takeObjectProps" : "takeMgmtObjectProps";
-    const resultType = struct === "VSS_OBJECT_PROP" ? "ObjectProp[]" : "MgmtObjectProp[]";
-    const celt = ctx.params.find((x) => x.name === "celt");
-    const fetched = ctx.params.findIndex((x) => x.name === "pceltFetched");
-    if (!celt || fetched < 0) throw new Error(`${v}: an element array needs celt and pceltFetched`);
-    return {
-      prep: [`const ${local} = new Uint8Array(${struct}.size * celt);`],
-      arg: ptr,
-      cleanup: [],
-      output: { name: v, type: resultType, read: `${take}(${rt}, ${local}, o${fetched})` },
-    };
+  throw new Error(`typedef loop resolving ${type}`);
+}
+
+/**
+ * The code of the `FreeRule` for a struct freed with `rule`: a method of the
+ * interface or an exported function frees the whole value; CoTaskMemFree frees
+ * each string, except inside union members whose own page names a freeing
+ * function.
+ */
+function freeRule(ctx: MethodContext, struct: string, rule: FreeWith): string {
+  const call = (name: FreeWith): string | null => {
+    if (ctx.methods.has(name)) return `(p) => this.${name}(p)`;
+    const fn = Object.entries(ctx.abi.functions).find(([n, f]) => n === name || f.helper === name);
+    return fn ? `(p) => ${ctx.runtime}.libs.vss.${fn[0]}(p)` : null;
+  };
+  if (rule !== "CoTaskMemFree") {
+    const whole = call(rule);
+    if (!whole) throw new Error(`${struct}: no method or function ${rule} to free it with`);
+    return `{ whole: ${whole} }`;
   }
-  throw new Error(`no marshalling for output ${t} ${v}`);
+  const members = ctx.abi.structs[struct].fields.flatMap((f) => {
+    const union = ctx.abi.structs[f.ffi.replace(/^struct:/, "")];
+    return union?.kind === "union" ? union.fields : [];
+  }).flatMap((m) => {
+    const own = ctx.abi.structs[m.type]?.freeWith;
+    const free = own && own !== "CoTaskMemFree" && own !== "none" ? call(own) : null;
+    return free ? [`${m.type}: ${free}`] : [];
+  });
+  const strings = `strings: (p) => ${ctx.runtime}.libs.memory.CoTaskMemFree(p)`;
+  return members.length === 0
+    ? `{ ${strings} }`
+    : `{ ${strings}, members: { ${members.join(", ")} } }`;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { StructureKind } from "ts-morph";
 import type { AbiModel } from "../model.ts";
 import { generatedFile, memoryProject } from "./source_file.ts";
@@ -16,8 +17,10 @@ import { emitGuids } from "./guids.ts";
 import { emitHresults } from "./hresults.ts";
 import { emitWrappers } from "./wrappers.ts";
 import { renderCHeader } from "./c_header.ts";
+import { renderCHresults } from "./c_hresults.ts";
+import { renderThunksC, renderThunksTs } from "./thunks.ts";
 
-const configPath = decodeURIComponent(new URL("../../deno.json", import.meta.url).pathname);
+const configPath = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
 /** Formats TypeScript sources with the project's `deno fmt` settings, in one process. */
 async function denoFmt(sources: Map<string, string>): Promise<Map<string, string>> {
@@ -69,9 +72,12 @@ export async function renderOutputs(abi: AbiModel): Promise<Map<string, string>>
   );
   const sources = new Map(project.getSourceFiles().map((f) => [f.getBaseName(), f.getFullText()]));
   sources.set("abi.json", JSON.stringify(abi, null, 2) + "\n");
+  sources.set("thunks.ts", renderThunksTs(abi));
   const files = await denoFmt(sources);
   const out = new Map<string, string>();
   for (const [name, text] of files) out.set(`ffi/generated/${name}`, text);
   out.set("simulator/generated/vss_abi.h", renderCHeader(abi));
+  out.set("simulator/generated/hresults.h", renderCHresults(abi));
+  out.set("thunks/generated/vss_thunks.c", renderThunksC(abi));
   return new Map([...out].sort(([a], [b]) => a < b ? -1 : 1));
 }

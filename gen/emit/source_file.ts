@@ -7,6 +7,7 @@
 
 import { Project, type SourceFile, type StatementStructures } from "ts-morph";
 import { GENERATED_BY } from "../abi/build.ts";
+import { formatHresult } from "../../ffi/hresult.ts";
 
 /** The first line of every generated file. */
 export const BANNER =
@@ -54,6 +55,4 @@ export function literal(value: unknown, indent = ""): string {
 }
 
 /** Hex literal of an unsigned 32-bit value. */
-export function hex32(n: number): string {
-  return `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
-}
+export const hex32: (n: number) => string = formatHresult;

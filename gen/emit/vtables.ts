@@ -32,6 +32,7 @@ function methodEntry(m: AbiMethod, declaredBy: string): string {
   const params = m.params.map((p) => {
     const o: Record<string, unknown> = { name: p.name, type: p.type, direction: p.direction };
     if (p.enum) o.enum = p.enum;
+    if (p.passNull) o.passNull = true;
     return o;
   });
   return `{
@@ -110,6 +111,13 @@ export function emitVtables(project: Project, abi: AbiModel): void {
         hasQuestionToken: true,
         isReadonly: true,
         docs: ["The enumeration of an enum-typed value."],
+      },
+      {
+        name: "passNull",
+        type: "true",
+        hasQuestionToken: true,
+        isReadonly: true,
+        docs: ["A reserved pointer the page says must be NULL: the wrappers pass NULL."],
       },
     ],
   });

@@ -16,6 +16,7 @@ import {
 import type { AbiInterface, AbiMethod, AbiModel, AbiParam } from "../model.ts";
 import { marshalParam, type ParamCode } from "./marshal.ts";
 import { generatedFile } from "./source_file.ts";
+import { thunkList } from "./thunks.ts";
 
 interface Body {
   parameters: { name: string; type: string }[];
@@ -26,14 +27,23 @@ interface Body {
 /** The parameters, return type and body of one call. */
 function callBody(
   abi: AbiModel,
+  methods: ReadonlySet<string>,
   params: readonly AbiParam[],
   runtime: string,
   self: string | null,
-  call: (args: string) => string,
+  call: (args: string, thunkArgs: string) => string,
   fail: string,
   checked: boolean,
 ): Body {
-  const ctx = { abi, params, runtime, derived: new Set<string>(), nextSlot: 0 };
+  const ctx = {
+    abi,
+    params,
+    runtime,
+    derived: new Set<string>(),
+    nextSlot: 0,
+    nextGuid: 0,
+    methods,
+  };
   const codes: ParamCode[] = params.map((_, i) => marshalParam(ctx, i));
   const inputs = codes.flatMap((c) => c.input ? [c.input] : []);
   const outputs = codes.flatMap((c) => c.output ? [c.output] : []);
@@ -41,8 +51,9 @@ function callBody(
   const prep = codes.flatMap((c) => c.prep);
   const cleanup = codes.flatMap((c) => c.cleanup);
   const args = [...(self ? [self] : []), ...codes.map((c) => c.arg)].join(", ");
+  const thunkArgs = [...(self ? [self] : []), ...codes.map((c) => c.thunkArg ?? c.arg)].join(", ");
   const lines: string[] = [...prep];
-  lines.push(`const rc = ${call(args)} as number;`);
+  lines.push(`const rc = ${call(args, thunkArgs)} as number;`);
   if (checked) lines.push(`if (rc < 0) ${fail};`);
   lines.push(...captures);
   if (outputs.length === 0) {
@@ -61,6 +72,15 @@ function callBody(
   return { parameters: inputs, returnType, statements: body };
 }
 
+/** The methods of an interface and its bases. */
+function methodNames(abi: AbiModel, iface: string): Set<string> {
+  const names = new Set<string>();
+  for (let n: string | null = iface; n; n = abi.interfaces[n]?.base ?? null) {
+    for (const m of abi.interfaces[n]?.methods ?? []) names.add(m.name);
+  }
+  return names;
+}
+
 function methodDoc(iface: string, m: AbiMethod): string {
   const see = m.doc ? `\n@see {@link ${m.doc}}` : "";
   return `\`${iface}::${m.name}\`, vtable slot ${m.slot}.${see}`;
@@ -70,13 +90,19 @@ function slotMethod(
   abi: AbiModel,
   iface: string,
   m: AbiMethod,
+  thunk: number,
 ): OptionalKind<MethodDeclarationStructure> {
+  // The native thunk when the thunk library is loaded (Deno's fast call path),
+  // else the vtable slot through a cached function pointer.
   const body = callBody(
     abi,
+    methodNames(abi, iface),
     m.params,
     "this.runtime",
     "self",
-    (args) => `(this.fns[${m.slot}] ??= this.bindSlot(${m.slot}))(${args})`,
+    (args, thunkArgs) =>
+      `((f = THUNKS[${thunk}]) !== undefined ? f(${thunkArgs}) : ` +
+      `(this.fns[${m.slot}] ??= this.bindSlot(${m.slot}))(${args}))`,
     `this.fail(rc, "${m.name}")`,
     m.resultFfi === "i32",
   );
@@ -85,7 +111,8 @@ function slotMethod(
     docs: [methodDoc(iface, m)],
     parameters: body.parameters,
     returnType: body.returnType,
-    statements: `const self = this.self("${m.name}");\n${body.statements}`,
+    statements:
+      `const self = this.self("${m.name}");\nlet f: Thunk | undefined;\n${body.statements}`,
   };
 }
 
@@ -148,13 +175,22 @@ return this.releaseCounted();`,
   ];
 }
 
-function classFor(abi: AbiModel, name: string, iface: AbiInterface): StatementStructures {
+function classFor(
+  abi: AbiModel,
+  name: string,
+  iface: AbiInterface,
+  thunks: ReadonlyMap<string, number>,
+): StatementStructures {
   const base = iface.base ?? "ComObject";
   const methods: OptionalKind<MethodDeclarationStructure>[] = [];
   if (name === "IUnknown" || (iface.unknownOffset !== null && !chainHasUnknown(abi, iface.base))) {
     methods.push(...unknownMethods());
   }
-  if (name !== "IUnknown") methods.push(...iface.methods.map((m) => slotMethod(abi, name, m)));
+  if (name !== "IUnknown") {
+    methods.push(
+      ...iface.methods.map((m) => slotMethod(abi, name, m, thunks.get(`${name}_${m.name}`)!)),
+    );
+  }
   const wait = name === "IVssAsync" ? iface.methods.find((m) => m.name === "Wait") : undefined;
   if (wait) methods.push(nonblockingWait(wait));
   const see = iface.doc ? `\n@see {@link ${iface.doc}}` : "";
@@ -244,6 +280,30 @@ function backendImports(code: string): StatementStructures[] {
   return out;
 }
 
+/** An import of the listed names a body of generated code uses (none when it uses none). */
+function namedImport(
+  from: string,
+  values: string[],
+  code: string,
+  types: string[] = [],
+): StatementStructures[] {
+  const used = (n: string) => new RegExp(`\\b${n}\\b`).test(code);
+  const names = [
+    ...types.filter(used).map((n) => `type ${n}`),
+    ...values.filter(used),
+  ];
+  return names.length === 0
+    ? []
+    : [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: from, namedImports: names }];
+}
+
+/** The struct codecs a body of generated code reads or sizes. */
+function structNames(abi: AbiModel, code: string): string[] {
+  return Object.keys(abi.structs).filter((n) =>
+    new RegExp(`\\b${n}\\.(?:size|read)\\b`).test(code)
+  );
+}
+
 const IMPORTS = (
   enums: string[],
   structs: string[],
@@ -263,23 +323,16 @@ const IMPORTS = (
   },
   {
     kind: StructureKind.ImportDeclaration,
-    moduleSpecifier: "../marshal.ts",
-    namedImports: ["filetimeBytes", "guidArray"],
+    moduleSpecifier: "../thunks/table.ts",
+    namedImports: ["type Thunk", "THUNKS"],
   },
   {
     kind: StructureKind.ImportDeclaration,
-    moduleSpecifier: "../results.ts",
-    namedImports: [
-      "type ComponentInfo",
-      "type MgmtObjectProp",
-      "type ObjectProp",
-      "type SnapshotProp",
-      "takeComponentInfo",
-      "takeMgmtObjectProps",
-      "takeObjectProps",
-      "takeSnapshotProp",
-    ],
+    moduleSpecifier: "../marshal.ts",
+    namedImports: ["filetimeBytes", "guidArray"],
   },
+  ...namedImport("../hresult.ts", ["toSigned", "toUnsigned"], code),
+  ...namedImport("../results.ts", ["takeStruct", "takeStructs"], code, ["StructResults"]),
   {
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: "../runtime.ts",
@@ -288,7 +341,7 @@ const IMPORTS = (
   {
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: "../scratch.ts",
-    namedImports: scratch,
+    namedImports: [...scratch, ...(/\bguidArg\(/.test(code) ? ["guidArg"] : [])].sort(),
   },
   {
     kind: StructureKind.ImportDeclaration,
@@ -311,7 +364,8 @@ const IMPORTS = (
 
 /** Adds the interface wrappers and the exported-function wrappers to the project. */
 export function emitWrappers(project: Project, abi: AbiModel): void {
-  const classes = baseFirst(abi).map((name) => classFor(abi, name, abi.interfaces[name]));
+  const thunks = new Map(thunkList(abi).map((t) => [t.name, t.index]));
+  const classes = baseFirst(abi).map((name) => classFor(abi, name, abi.interfaces[name], thunks));
   const classCode = JSON.stringify(classes);
   const scratch = scratchNames(classCode);
   const enums = [
@@ -328,12 +382,7 @@ export function emitWrappers(project: Project, abi: AbiModel): void {
     [
       ...IMPORTS(
         enums,
-        [
-          "VSS_MGMT_OBJECT_PROP",
-          "VSS_OBJECT_PROP",
-          "VSS_SNAPSHOT_PROP",
-          "VSS_VOLUME_PROTECTION_INFO",
-        ],
+        structNames(abi, classCode),
         scratch,
         classCode,
       ),
@@ -343,6 +392,7 @@ export function emitWrappers(project: Project, abi: AbiModel): void {
   const functions: StatementStructures[] = Object.entries(abi.functions).map(([name, f]) => {
     const body = callBody(
       abi,
+      new Set(),
       f.params,
       "runtime",
       null,

@@ -9,6 +9,7 @@
  */
 
 import type { HeaderHresult } from "../model.ts";
+import { toSigned, toUnsigned } from "../../ffi/hresult.ts";
 
 const LITERAL_HRESULT =
   /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+(?:_HRESULT_TYPEDEF_\([ \t]*(0[xX][0-9A-Fa-f]+|\d+)[uUlL]*[ \t]*\)|\([ \t]*\([ \t]*HRESULT[ \t]*\)[ \t]*(0[xX][0-9A-Fa-f]+|\d+)[uUlL]*[ \t]*\))[ \t]*(?:$|\/[*\/])/gm;
@@ -18,8 +19,8 @@ const FROM_WIN32 =
 
 /** `HRESULT_FROM_WIN32(x)` as the SDK macro computes it, as an unsigned 32-bit value. */
 export function hresultFromWin32(code: number): number {
-  const signed = code | 0;
-  return signed <= 0 ? signed >>> 0 : ((code & 0xffff) | (7 << 16) | 0x80000000) >>> 0;
+  const signed = toSigned(code);
+  return toUnsigned(signed <= 0 ? signed : (code & 0xffff) | (7 << 16) | 0x80000000);
 }
 
 function win32Code(text: string, name: string): number | null {
@@ -44,7 +45,7 @@ export function scanHresultDefines(header: string, text: string): HeaderHresult[
   for (const m of text.matchAll(LITERAL_HRESULT)) {
     if (seen.has(m[1])) continue;
     seen.add(m[1]);
-    const value = Number(BigInt(m[2] ?? m[3])) >>> 0;
+    const value = toUnsigned(Number(BigInt(m[2] ?? m[3])));
     found.push({ name: m[1], value, header, at: m.index });
   }
   for (const m of text.matchAll(FROM_WIN32)) {

@@ -7,14 +7,15 @@
 import { load } from "cheerio";
 import { PageFormatError } from "./markdown_page.ts";
 import type { PageReturnCode } from "../model.ts";
+import { toUnsigned } from "../../ffi/hresult.ts";
 
 const HRESULT_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /** Parses `0x80042301L`, `0x00000000`, or a decimal; null when the text is not a number. */
 export function parseHresultValue(text: string): number | null {
   const t = text.trim().replace(/[lLuU]+$/, "");
-  if (/^0x[0-9a-f]{1,8}$/i.test(t)) return parseInt(t.slice(2), 16) >>> 0;
-  if (/^-?\d+$/.test(t)) return Number(t) >>> 0;
+  if (/^0x[0-9a-f]{1,8}$/i.test(t)) return toUnsigned(parseInt(t.slice(2), 16));
+  if (/^-?\d+$/.test(t)) return toUnsigned(Number(t));
   return null;
 }
 

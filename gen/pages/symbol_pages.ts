@@ -16,6 +16,7 @@ import {
 } from "./markdown_page.ts";
 import { learnUrl } from "./links.ts";
 import { parseReturnCodes } from "./return_codes.ts";
+import { italicNames, pageFrees } from "./ownership.ts";
 import type {
   Direction,
   PageDataType,
@@ -73,12 +74,18 @@ const PARAM_HEADING = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+\[([a-z, ]+)\])?$/;
 export function parseParams(page: MarkdownPage): PageParam[] {
   const section = page.sections.get("parameters");
   if (section === undefined) return [];
-  return subsections(section, "param").map(({ heading }) => {
+  return subsections(section, "param").map(({ heading, body }) => {
     const m = PARAM_HEADING.exec(heading);
     if (!m) throw new PageFormatError(page.file, `unreadable parameter heading "${heading}"`);
-    return { name: m[1], direction: parseDirection(page.file, m[2]) };
+    const mentions = italicNames(body).filter((n) => n !== m[1]);
+    const param: PageParam = { name: m[1], direction: parseDirection(page.file, m[2]), mentions };
+    if (MUST_BE_NULL.test(body)) param.mustBeNull = true;
+    return param;
   });
 }
+
+/** A parameter whose section says its value must be (or should be) NULL. */
+const MUST_BE_NULL = /\b(?:should|must) be (?:<b>)?NULL(?:<\/b>)?/;
 
 function parseDirection(file: string, text: string | undefined): Direction | null {
   if (text === undefined) return null;
@@ -102,13 +109,15 @@ export function parseMethodPage(page: MarkdownPage): PageMethod {
   requireSection(page, "description");
   const [, iface, name] = uidParts(page, 3);
   const returns = page.sections.get("returns");
+  const params = parseParams(page);
   return {
     ...source(page),
     interface: iface,
     name,
-    params: parseParams(page),
+    params,
     returnCodes: returns === undefined ? [] : parseReturnCodes(page.file, returns),
     requirements: requirements(page),
+    frees: pageFrees(page, params.map((p) => p.name)),
   };
 }
 
@@ -117,12 +126,14 @@ export function parseFunctionPage(page: MarkdownPage): PageFunction {
   requireSection(page, "description");
   const [, name] = uidParts(page, 2);
   const returns = page.sections.get("returns");
+  const params = parseParams(page);
   return {
     ...source(page),
     name,
-    params: parseParams(page),
+    params,
     returnCodes: returns === undefined ? [] : parseReturnCodes(page.file, returns),
     requirements: requirements(page),
+    frees: pageFrees(page, params.map((p) => p.name)),
   };
 }
 
@@ -156,6 +167,7 @@ export function parseInterfacePage(page: MarkdownPage): PageInterface {
     bases,
     cppOnly: pageUid(page)!.startsWith("NL:"),
     requirements: requirements(page),
+    frees: pageFrees(page, []),
   };
 }
 
@@ -189,6 +201,7 @@ export function parseStructPage(page: MarkdownPage): PageStruct {
       }
       return heading;
     }),
+    frees: pageFrees(page, []),
   };
 }
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { openSimulator, simulatorPath } from "../../tests/support/simulator.ts";
+import { openSimulator, simulatorPath } from "../../simulator/control.ts";
 import { createBackupComponents } from "../../ffi/vss.ts";
 import { vtables } from "../../ffi/generated/mod.ts";
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { openSimulator, simulatorPath } from "../../tests/support/simulator.ts";
+import { openSimulator, simulatorPath } from "../../simulator/control.ts";
 import { createBackupComponents } from "../../ffi/vss.ts";
 import { vtables } from "../../ffi/generated/mod.ts";
 import { backend } from "../../ffi/backend/mod.ts";
@@ -57,14 +57,15 @@ function denoSide(): { wrapper: number; raw: number } {
 
 /** The Node side, run in the scratch project: prints one JSON line. */
 const NODE_BENCH = `
-import koffi from "koffi";
-import { backend, createBackupComponents, VssRuntime, vtables } from "@vss/requester";
-const [calls, rounds, path] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
-const control = koffi.load(path);
-const setRecording = control.func("void vss_sim_set_recording(int32_t on)");
-const runtime = VssRuntime.load({ libraryPath: path });
-runtime.initializeCom();
-setRecording(0);
+import { createBackupComponents, vtables } from "@vss/requester/binding";
+import { openSimulator } from "@vss/requester/simulator";
+// The backend is internal: its module in the installed package.
+const { backend } = await import(
+  new URL("./ffi/backend/mod.js", import.meta.resolve("@vss/requester/binding")).href
+);
+const [calls, rounds] = [Number(process.argv[2]), Number(process.argv[3])];
+const { runtime, sim } = openSimulator();
+sim.recording(false);
 const backup = createBackupComponents(runtime);
 backup.InitializeForBackup(null);
 const op = backup.GatherWriterMetadata().pAsync;
@@ -87,7 +88,9 @@ function measure(fn) {
 const result = { raw: measure(() => raw(self, hr, reserved)), wrapper: measure(() => op.QueryStatus()) };
 op.release();
 backup.release();
-setRecording(1);
+sim.recording(true);
+runtime.close();
+sim.close();
 console.log(JSON.stringify({ ...result, node: process.version }));
 `;
 
@@ -97,8 +100,9 @@ async function nodeSide(): Promise<{ wrapper: number; raw: number; node: string 
   try {
     await Deno.writeTextFile(`${dir}/bench.mjs`, NODE_BENCH);
     const out = await new Deno.Command("node", {
-      args: ["bench.mjs", String(calls), String(ROUNDS), SIMULATOR],
+      args: ["bench.mjs", String(calls), String(ROUNDS)],
       cwd: dir,
+      env: { VSS_SIM_PATH: SIMULATOR },
       stdin: "null",
       stderr: "inherit",
     }).output();

@@ -1,44 +1,59 @@
 /**
  * Builds the docs site into `dist/docs/`:
  *
- * - `api/`: `deno doc --html` of `mod.ts` (so every export of `mod.ts`, now
- *   and later, is documented), with a site bar on every page and, for each
- *   generated interface and method, a visible link to its learn.microsoft.com
- *   page and the one-line summary from that page with its CC-BY-4.0
- *   attribution;
+ * - `api/`: `deno doc --html` of every entry point of `deno.json` (the
+ *   requester API, `./binding`, `./simulator`), adjusted by `api_pages.ts`:
+ *   the site header and footer, the package's import specifiers, and the
+ *   blocks from the ABI model and the reference (signature, slot,
+ *   parameters and return codes of methods, enum values, struct layouts,
+ *   HRESULT values and meanings, reference links and summaries);
  * - `index.html` and `guides/`: the markdown guides of `docs-src/guides/`
- *   rendered with a sidebar, a table of contents and the site search;
- * - `search-index.js`: API symbols and guide sections for the site search.
+ *   rendered with a sidebar, a table of contents and highlighted code;
+ * - `source/`: the source files the pages link to;
+ * - `search-index.json`: API symbols, guide sections and HRESULT values for
+ *   the site search, fetched on first use of the search box.
  *
  * Usage: `deno run -A scripts/docs/build.ts [--out DIR]` (`deno task docs`).
  *
  * @module
  */
 
-import { adjustApiPages, type ApiNode, pruneSearchIndex, runDenoDoc } from "./api_pages.ts";
-import { runDeno } from "./run_deno.ts";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { adjustApiPages, type ApiNode, readApiNodes, runDenoDoc } from "./api_pages.ts";
+import { footerHtml, headerHtml, headHtml, type PageSource } from "./chrome.ts";
 import {
   apiDir,
-  ccByUrl,
   defaultOutDir,
-  entryModule,
+  entryPoints,
+  LICENCE_FILE,
+  packageVersion,
   projectRoot,
   referenceDir,
   siteAssetsDir,
   siteName,
 } from "./config.ts";
-import { inputFingerprint } from "./fingerprint.ts";
+import { inputFingerprint, localModules } from "./fingerprint.ts";
 import {
   type ApiNames,
   type Guide,
   guidePage,
   type Heading,
+  headingIds,
   readGuides,
   renderGuide,
 } from "./guides.ts";
 import { allHresults, hresultTableHtml } from "./hresult_table.ts";
 import { escapeHtml, fillTemplate, rootPrefix } from "./html.ts";
+import { hresultMeanings } from "./model_blocks.ts";
 import { type AbiModel, loadReferenceEntries, methodChain, readAbi } from "./reference.ts";
+import {
+  apiSearchEntries,
+  guideMentions,
+  type SearchEntry,
+  searchIndexJson,
+} from "./search_index.ts";
+import { writeSourcePages } from "./sources.ts";
+import { apiOverviewHtml, documentedSymbols } from "./symbols.ts";
 
 /** Options for {@linkcode buildSite}. */
 export interface BuildOptions {
@@ -54,10 +69,14 @@ export interface BuildReport {
   outDir: string;
   /** Fingerprint of the inputs (see `fingerprint.ts`), also in `build-info.json`. */
   fingerprint: string;
+  /** The package version the site documents. */
+  version: string;
   /** Pages written by deno doc (and adjusted). */
   apiPages: number;
   /** Guide pages, the home page included. */
   guides: number;
+  /** Source pages. */
+  sourcePages: number;
   /** Generated interfaces linked to their reference page. */
   interfaces: number;
   /** Generated methods linked to their reference page. */
@@ -75,60 +94,15 @@ export interface BuildReport {
 /** The name of the file in the site that records the build. */
 export const BUILD_INFO = "build-info.json";
 
-/** The licence file of the reference corpus, copied into the site. */
-const LICENCE_FILE = "LICENSE-CC-BY-4.0.txt";
-
-interface DocSymbol {
-  name: string;
-  kind: string;
-  /** Project-relative file of the first declaration. */
-  file: string;
-  doc: string;
-}
-
-/** Top-level symbols of the entry module, from `deno doc --json`. */
-async function documentedSymbols(): Promise<DocSymbol[]> {
-  const text = await runDeno(["doc", "--json", entryModule.slice(projectRoot.length + 1)]);
-  const json = JSON.parse(text) as {
-    nodes: Record<string, { symbols?: DocJsonSymbol[] }>;
-  };
-  const out: DocSymbol[] = [];
-  const seen = new Set<string>();
-  for (const module of Object.values(json.nodes)) {
-    for (const symbol of module.symbols ?? []) {
-      const first = symbol.declarations[0];
-      if (!first || seen.has(symbol.name)) continue;
-      seen.add(symbol.name);
-      const file = decodeURIComponent(new URL(first.location.filename).pathname);
-      out.push({
-        name: symbol.name,
-        kind: first.kind,
-        file: file.startsWith(projectRoot) ? file.slice(projectRoot.length + 1) : file,
-        doc: firstSentence(first.jsDoc?.doc ?? ""),
-      });
-    }
-  }
-  return out;
-}
-
-/** The first sentence of a doc comment's first paragraph. */
-function firstSentence(doc: string): string {
-  const paragraph = doc.split(/\n\s*\n/)[0].replace(/\s+/g, " ").trim();
-  const end = paragraph.search(/[.!?](?=\s+[A-Z(`{]|$)/);
-  return end === -1 ? paragraph : paragraph.slice(0, end + 1);
-}
-
-interface DocJsonSymbol {
-  name: string;
-  declarations: {
-    kind: string;
-    location: { filename: string };
-    jsDoc?: { doc?: string };
-  }[];
-}
+/** The name of the site search index. */
+export const SEARCH_INDEX = "search-index.json";
 
 function apiNames(nodes: readonly ApiNode[], abi: AbiModel): ApiNames {
-  const pages = new Map(nodes.map((n) => [n.name, n.url]));
+  const order = (n: ApiNode) => entryPoints.indexOf(n.entry);
+  const pages = new Map<string, string>();
+  for (const n of [...nodes].sort((a, b) => order(a) - order(b))) {
+    if (!pages.has(n.name)) pages.set(n.name, n.url);
+  }
   const interfaceMethods = new Map(
     Object.keys(abi.interfaces).map((name) => [name, methodChain(abi, name)]),
   );
@@ -140,71 +114,6 @@ function apiNames(nodes: readonly ApiNode[], abi: AbiModel): ApiNames {
     for (const p of fn.params) parameterNames.add(p.name);
   }
   return { pages, interfaceMethods, parameterNames };
-}
-
-/** Plain-text form of a symbol's doc for link titles: no markdown marks. */
-function plain(text: string): string {
-  return text.replace(/\{@link(?:code)? ([^}]+)\}/g, "$1").replace(/`/g, "");
-}
-
-function apiOverviewHtml(
-  root: string,
-  symbols: readonly DocSymbol[],
-  api: ApiNames,
-  abi: AbiModel,
-): string {
-  const link = (s: DocSymbol, withDoc: boolean) => {
-    const page = api.pages.get(s.name);
-    const name = `<code>${escapeHtml(s.name)}</code>`;
-    const label = page ? `<a href="${root}${page}">${name}</a>` : name;
-    return withDoc && s.doc
-      ? `${label} <span class="muted">${escapeHtml(plain(s.doc))}</span>`
-      : label;
-  };
-  const generated = (s: DocSymbol) => s.file.startsWith("ffi/generated/");
-  const handwritten = symbols.filter((s) => !generated(s));
-  const groups: [string, (s: DocSymbol) => boolean][] = [
-    ["Functions", (s) => s.kind === "function"],
-    ["Classes", (s) => s.kind === "class"],
-    ["Interfaces and types", (s) => s.kind === "interface" || s.kind === "typeAlias"],
-    ["Constants and namespaces", (s) =>
-      s.kind !== "function" && s.kind !== "class" &&
-      s.kind !== "interface" && s.kind !== "typeAlias"],
-  ];
-  const parts: string[] = [
-    `<p>Written by hand (${handwritten.length} symbols). New exports of <code>mod.ts</code> appear here on the next build.</p>`,
-  ];
-  for (const [title, test] of groups) {
-    const items = handwritten.filter(test);
-    if (items.length === 0) continue;
-    parts.push(
-      `<h3>${title}</h3><ul>${items.map((s) => `<li>${link(s, true)}</li>`).join("")}</ul>`,
-    );
-  }
-  const gen = symbols.filter(generated);
-  const genGroups: [string, (s: DocSymbol) => boolean][] = [
-    ["Interface wrappers", (s) => s.name in abi.interfaces],
-    ["vssapi.dll exports", (s) => s.name in abi.functions],
-    ["Enumerations", (s) => s.name in abi.enums],
-    ["Structures", (s) => s.name in abi.structs],
-  ];
-  parts.push(
-    `<p>Generated from the reference and the SDK headers (${gen.length} symbols; ` +
-      `interfaces and methods link to their Microsoft reference page).</p>`,
-  );
-  const placed = new Set<string>();
-  for (const [title, test] of genGroups) {
-    const items = gen.filter(test);
-    items.forEach((s) => placed.add(s.name));
-    if (items.length > 0) {
-      parts.push(`<h3>${title}</h3><p>${items.map((s) => link(s, false)).join(", ")}</p>`);
-    }
-  }
-  const rest = gen.filter((s) => !placed.has(s.name));
-  if (rest.length > 0) {
-    parts.push(`<h3>Tables and types</h3><p>${rest.map((s) => link(s, false)).join(", ")}</p>`);
-  }
-  return `<div class="api-overview">${parts.join("\n")}</div>`;
 }
 
 function guideCardsHtml(root: string, guides: readonly Guide[]): string {
@@ -228,9 +137,12 @@ function sidebarHtml(
   const guideItems = guides.filter((g) => g.slug !== "index").map((g) =>
     item(guidePage(g.slug), g.title, g.summary)
   );
+  const apiItems = entryPoints.map((e) =>
+    item(`${apiDir}/${e.folder}index.html`, `${e.section} API`, e.specifier)
+  );
   return `<h2>Start</h2><ul>${item("index.html", "Home")}</ul>` +
     `<h2>Guides</h2><ul>${guideItems.join("")}</ul>` +
-    `<h2>Reference</h2><ul>${item(`${apiDir}/index.html`, "API reference")}${
+    `<h2>Reference</h2><ul>${apiItems.join("")}${
       item(`${apiDir}/all_symbols.html`, "All symbols")
     }${item(hresults, "HRESULT table")}</ul>`;
 }
@@ -257,17 +169,10 @@ function pagerHtml(root: string, guides: readonly Guide[], slug: string): string
   }${side(next, "next", "Next")}</nav>`;
 }
 
-function footerHtml(root: string, licenceShipped: boolean): string {
-  const licence = licenceShipped
-    ? ` (<a href="${root}licenses/${LICENCE_FILE}">licence text</a>)`
-    : "";
-  return `Built from the code with <code>deno doc</code> and the guides in <code>docs-src/guides/</code>. ` +
-    `Summaries on interface and method pages come from the Microsoft VSS documentation, ` +
-    `<a rel="license" href="${ccByUrl}">CC-BY-4.0</a>${licence}. The library is MIT-licensed.`;
-}
+const ASSETS = ["common.css", "site.css", "site-api.css", "site.js", "favicon.svg"];
 
 async function copyAssets(outDir: string): Promise<void> {
-  for (const name of ["site.css", "site-api.css", "search.js", "favicon.svg"]) {
+  for (const name of ASSETS) {
     await Deno.copyFile(`${siteAssetsDir}/${name}`, `${outDir}/${name}`);
   }
 }
@@ -316,6 +221,25 @@ async function checkFragments(outDir: string, fragments: readonly string[]): Pro
   }
 }
 
+/** The project files the site shows as source pages: every module of the API, every guide. */
+async function sourceFiles(guides: readonly Guide[]): Promise<string[]> {
+  const modules = await Promise.all(
+    entryPoints.map((e) => localModules(`${projectRoot}/${e.file}`)),
+  );
+  const files = new Set([...modules.flat(), ...guides.map((g) => g.file)]);
+  return [...files].filter((f) => f.startsWith(`${projectRoot}/`))
+    .map((f) => f.slice(projectRoot.length + 1)).sort();
+}
+
+/** The site's shared page parts, for guides, API and source pages. */
+function pageParts(firstGuide: string, licenceShipped: boolean) {
+  return {
+    head: (root: string, sheets = ["common.css", "site.css"]) => headHtml(root, sheets),
+    header: (root: string) => headerHtml(root, firstGuide),
+    footer: (root: string, source: PageSource | null) => footerHtml(root, source, licenceShipped),
+  };
+}
+
 /** Builds the whole site; see the module doc. */
 export async function buildSite(options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
@@ -339,32 +263,47 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
         entries.filter((e) => e.summary).length
       } summaries`,
     );
+    if (!guides.some((g) => g.slug === "index")) {
+      throw new Error("docs-src/guides/index.md is missing");
+    }
+    const firstGuide = guides.find((g) => g.slug !== "index");
+    if (!firstGuide) throw new Error("docs-src/guides/ has no guide besides index.md");
+    const licenceShipped = await shipLicence(work);
+    const parts = pageParts(guidePage(firstGuide.slug), licenceShipped);
 
     await runDenoDoc(`${work}/${apiDir}`);
-    const apiNodes = await pruneSearchIndex(`${work}/${apiDir}`, apiDir);
+    const apiNodes = await readApiNodes(`${work}/${apiDir}`, apiDir);
     const api = apiNames(apiNodes, abi);
     const tableGuide = guides.find((g) => g.body.includes("<!-- hresult-table -->"));
     const hresults = tableGuide
       ? `${guidePage(tableGuide.slug)}#hresult-table`
-      : `${apiDir}/~/HRESULT.html`;
-    const firstGuide = guides.find((g) => g.slug !== "index");
-    if (!firstGuide) throw new Error("docs-src/guides/ has no guide besides index.md");
-    const apiReport = await adjustApiPages(`${work}/${apiDir}`, apiDir, entries, {
-      firstGuide: guidePage(firstGuide.slug),
-      hresults,
+      : `${apiDir}/binding/~/HRESULT.html`;
+    const advice = new Map<string, string>();
+    if (tableGuide) {
+      for (const [name, id] of adviceSections(headingIds(tableGuide.body))) {
+        advice.set(name, `${guidePage(tableGuide.slug)}#${id}`);
+      }
+    }
+    const apiReport = await adjustApiPages(`${work}/${apiDir}`, apiDir, {
+      entries,
+      abi,
+      meanings: hresultMeanings(abi, entries),
+      advice,
+      head: (root) => parts.head(root, ["common.css", "site-api.css"]),
+      header: parts.header,
+      footer: parts.footer,
+      locate: symbols.locate,
     });
-    log(`api: ${apiReport.pages} pages from deno doc, ${apiNodes.length} symbols with a page`);
+    log(
+      `api: ${apiReport.pages} pages from deno doc, ${apiNodes.length} symbols with a page, ` +
+        `${apiReport.blocks} blocks`,
+    );
 
     const template = await Deno.readTextFile(`${siteAssetsDir}/page.html`);
-    const licenceShipped = await shipLicence(work);
     const linker = (symbol: string) => api.pages.get(symbol) ?? null;
-    const searchEntries: (string | null)[][] = apiNodes.map((
-      n,
-    ) => [n.name, n.kind, n.url, n.doc, null]);
+    const mentions = guideMentions(apiNodes.map((n) => n.name), guides.map((g) => g.body));
+    const searchEntries: SearchEntry[] = apiSearchEntries(apiNodes, mentions);
     const fragments: string[] = [];
-    if (!guides.some((g) => g.slug === "index")) {
-      throw new Error("docs-src/guides/index.md is missing");
-    }
     await Deno.mkdir(`${work}/guides`, { recursive: true });
     for (const guide of guides) {
       const page = guidePage(guide.slug);
@@ -379,7 +318,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
               hresultTableHtml(root, linker, adviceSections(headings))
             }</div>`,
           "guide-list": () => guideCardsHtml(root, guides),
-          "api-overview": () => apiOverviewHtml(root, symbols, api, abi),
+          "api-overview": () => apiOverviewHtml(root, symbols, api.pages, abi),
         },
       });
       fragments.push(...rendered.fragments);
@@ -389,39 +328,60 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildReport
         `${home ? `<p class="lead">${escapeHtml(guide.summary)}</p>` : ""}${rendered.html}${
           pagerHtml(root, guides, guide.slug)
         }</article>`;
+      const source = { file: guide.file.slice(projectRoot.length + 1), line: null };
       const html = fillTemplate(template, {
         title: escapeHtml(home ? `${siteName} documentation` : `${guide.title} · ${siteName}`),
         description: escapeHtml(guide.summary),
         root,
+        head: parts.head(root),
+        header: parts.header(root),
         bodyClass: home ? "page-home" : "page-guide",
-        firstGuide: guidePage(firstGuide.slug),
         sidebar: sidebarHtml(root, guides, page, hresults),
         content,
         toc: tocHtml(rendered.headings),
-        footer: footerHtml(root, licenceShipped),
+        footer: parts.footer(root, source),
       });
       await Deno.writeTextFile(`${work}/${page}`, html);
-      searchEntries.push([guide.title, "Guide", page, guide.summary, null]);
+      searchEntries.push({
+        name: guide.title,
+        kind: "Guide",
+        url: page,
+        text: guide.summary,
+        context: "",
+      });
       for (const h of rendered.headings) {
         if (h.depth === 2 || h.depth === 3) {
-          searchEntries.push([h.text, "Section", `${page}#${h.id}`, null, guide.title]);
+          searchEntries.push({
+            name: h.text,
+            kind: "Section",
+            url: `${page}#${h.id}`,
+            text: "",
+            context: guide.title,
+          });
         }
       }
     }
     await checkFragments(work, fragments);
     log(`guides: ${guides.length} pages`);
+    const sources = await writeSourcePages(work, await sourceFiles(guides), parts);
+    log(`source: ${sources} files`);
 
     await copyAssets(work);
+    const hresultValues = Object.fromEntries(
+      Object.entries(abi.hresults).map(([name, info]) => [name, info.value]),
+    );
     await Deno.writeTextFile(
-      `${work}/search-index.js`,
-      `globalThis.VSS_SEARCH_INDEX = ${JSON.stringify({ entries: searchEntries })};\n`,
+      `${work}/${SEARCH_INDEX}`,
+      searchIndexJson(searchEntries, hresultValues),
     );
     const summaries = entries.filter((e) => e.summary !== null);
     const report: BuildReport = {
       outDir,
       fingerprint,
+      version: packageVersion,
       apiPages: apiReport.pages,
       guides: guides.length,
+      sourcePages: sources,
       interfaces: entries.filter((e) => e.method === null).length,
       methods: entries.filter((e) => e.method !== null).length,
       summaries: summaries.length,
@@ -462,7 +422,7 @@ if (import.meta.main) {
   const at = Deno.args.indexOf("--out");
   const outDir = at === -1 ? defaultOutDir : Deno.args[at + 1];
   if (at !== -1 && !outDir) throw new Error("--out needs a folder");
-  const absolute = outDir.startsWith("/") ? outDir : `${Deno.cwd()}/${outDir}`;
+  const absolute = fileURLToPath(new URL(outDir, `${pathToFileURL(Deno.cwd())}/`));
   const report = await buildSite({ outDir: absolute, log: (line) => console.log(`docs: ${line}`) });
   console.log(
     `docs: wrote ${report.outDir} in ${report.ms} ms: ${report.apiPages} API pages, ${report.guides} guide pages, ` +

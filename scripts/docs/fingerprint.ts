@@ -1,16 +1,18 @@
 /**
  * A fingerprint of everything the site is built from, so a build can be
  * reused while none of its inputs changed: the modules of the documented
- * API and of the builder (from `deno info`), the guides, the site assets, the
+ * API (every entry point) and of the builder (from `deno info`), the guides, the site assets, the
  * ABI model and the Deno version.
  *
  * @module
  */
 
-import { abiPath, entryModule, guidesDir, projectRoot, siteAssetsDir } from "./config.ts";
+import { fileURLToPath } from "node:url";
+import { abiPath, entryPoints, guidesDir, projectRoot, siteAssetsDir } from "./config.ts";
 import { runDeno } from "./run_deno.ts";
 
-async function localModules(entry: string): Promise<string[]> {
+/** Project files of the module graph of `entry`, absolute. */
+export async function localModules(entry: string): Promise<string[]> {
   const text = await runDeno(["info", "--json", entry]);
   const info = JSON.parse(text) as {
     modules: { local?: string }[];
@@ -30,9 +32,12 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** The files the site is built from, sorted. */
 export async function inputFiles(): Promise<string[]> {
-  const builder = decodeURIComponent(new URL("./build.ts", import.meta.url).pathname);
+  const builder = fileURLToPath(new URL("./build.ts", import.meta.url));
+  const modules = await Promise.all(
+    entryPoints.map((e) => localModules(`${projectRoot}/${e.file}`)),
+  );
   const files = new Set<string>([
-    ...await localModules(entryModule),
+    ...modules.flat(),
     ...await localModules(builder),
     ...await filesUnder(guidesDir),
     ...await filesUnder(siteAssetsDir),

@@ -25,6 +25,7 @@ import { Marked, type Token, type Tokens } from "marked";
 import { parse as parseYaml } from "yaml";
 import { guidesDir } from "./config.ts";
 import { escapeHtml, slugify } from "./html.ts";
+import { highlight } from "./highlight.ts";
 
 /** One markdown source. */
 export interface Guide {
@@ -253,7 +254,7 @@ export function renderGuide(guide: Guide, context: RenderContext): RenderedGuide
         const lang = (token.lang ?? "").split(/\s+/)[0];
         const cls = lang ? ` class="language-${escapeHtml(lang)}"` : "";
         return `<pre class="code"><code${cls}>${
-          escapeHtml(token.text.replace(/\n$/, ""))
+          highlight(token.text.replace(/\n$/, ""), lang)
         }\n</code></pre>\n`;
       },
       html(token) {

@@ -1,5 +1,7 @@
 /**
- * Serves the built site from disk with `Deno.serve` (static files only).
+ * Serves the built site from disk with `Deno.serve` (static files only),
+ * compressed with brotli or gzip as the request's `Accept-Encoding` allows
+ * (text types only; compressed bodies are cached by file and mtime).
  *
  * Usage: `deno run -A scripts/docs/serve.ts [--port N] [--dir dist/docs]`;
  * the default port 0 picks a free one, and the address is printed.
@@ -7,6 +9,7 @@
  * @module
  */
 
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { defaultOutDir } from "./config.ts";
 
 const TYPES: Record<string, string> = {
@@ -40,33 +43,68 @@ export interface SiteServer {
   close(): Promise<void>;
 }
 
-async function fileResponse(path: string, method: string): Promise<Response | null> {
-  let file: Deno.FsFile;
+/** The content codings the server can apply, in order of preference. */
+export type Coding = "br" | "gzip";
+
+/** The coding to use for a request, from its `Accept-Encoding`; null for none. */
+export function chooseCoding(acceptEncoding: string | null): Coding | null {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? "").split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name) accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  const ok = (name: string) => (accepted.get(name) ?? accepted.get("*") ?? 0) > 0;
+  return ok("br") ? "br" : ok("gzip") ? "gzip" : null;
+}
+
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+const cache = new Map<string, Uint8Array>();
+
+function compress(bytes: Uint8Array, coding: Coding): Uint8Array {
+  return coding === "br"
+    ? brotliCompressSync(bytes, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    })
+    : gzipSync(bytes, { level: 9 });
+}
+
+async function fileResponse(
+  path: string,
+  method: string,
+  coding: Coding | null,
+): Promise<Response | null> {
+  let info: Deno.FileInfo;
   try {
-    file = await Deno.open(path, { read: true });
+    info = await Deno.stat(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
       return null;
     }
     throw error;
   }
-  const info = await file.stat();
-  if (!info.isFile) {
-    file.close();
-    return null;
-  }
+  if (!info.isFile) return null;
   const type = TYPES[path.slice(path.lastIndexOf(".") + 1).toLowerCase()] ??
     "application/octet-stream";
-  const headers = {
+  const headers: Record<string, string> = {
     "content-type": type,
-    "content-length": String(info.size),
     "cache-control": "no-cache",
+    "vary": "accept-encoding",
   };
-  if (method === "HEAD") {
-    file.close();
-    return new Response(null, { headers });
+  let body: Uint8Array | null = null;
+  if (coding && COMPRESSIBLE.test(type)) {
+    const key = `${coding} ${path} ${info.mtime?.getTime()} ${info.size}`;
+    body = cache.get(key) ?? null;
+    if (!body) {
+      body = compress(await Deno.readFile(path), coding);
+      cache.set(key, body);
+    }
+    headers["content-encoding"] = coding;
+  } else if (method !== "HEAD") {
+    body = await Deno.readFile(path);
   }
-  return new Response(file.readable, { headers });
+  headers["content-length"] = String(body ? body.length : info.size);
+  return new Response(method === "HEAD" ? null : body as BodyInit | null, { headers });
 }
 
 /** Answers one request from the site folder `dir`. */
@@ -84,9 +122,10 @@ export async function handleSiteRequest(dir: string, request: Request): Promise<
     return new Response("bad request\n", { status: 400 });
   }
   const local = `${dir}${path}`;
+  const coding = chooseCoding(request.headers.get("accept-encoding"));
   const response = path.endsWith("/")
-    ? await fileResponse(`${local}index.html`, request.method)
-    : await fileResponse(local, request.method) ??
+    ? await fileResponse(`${local}index.html`, request.method, coding)
+    : await fileResponse(local, request.method, coding) ??
       (await isDirectory(local)
         ? new Response(null, { status: 301, headers: { location: `${path}/` } })
         : null);

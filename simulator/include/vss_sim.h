@@ -95,6 +95,16 @@ VSS_SIM_API int32_t vss_sim_generate_snapshots(int32_t count, const char *volume
  * as a new process would load it; call it with no simulated objects alive.
  * Returns the number of shadow copies loaded, -1 when the variable is unset. */
 VSS_SIM_API int32_t vss_sim_reload_state(void);
+/* The last problem with the state directory (a corrupt or unreadable state
+ * file, a failed write), naming the file and what to do; 0 (empty) when none.
+ * Same buffer contract as vss_sim_call_json. */
+VSS_SIM_API int32_t vss_sim_state_error(char *buf, int32_t cap);
+/* The next state writes at `step` ("*" any; "create-intent", "create-commit",
+ * "commit", "expose", "revert-intent") fail as a full disk would not: as an
+ * I/O error, `times` times (-1 always, 0 removes). */
+VSS_SIM_API void vss_sim_fail_state_write(const char *step, int32_t times);
+/* Like VSS_SIM_CRASH_AT: the process ends (exit code 86) at the named point. */
+VSS_SIM_API void vss_sim_set_crash_point(const char *name);
 
 /* ---- writers (seen by GatherWriterMetadata/GatherWriterStatus) ---- */
 /* writer_id / instance_id may be NULL for generated ids; returns the writer index. */

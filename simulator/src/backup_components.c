@@ -5,109 +5,6 @@
 
 #include "memory.h"
 
-/* ---- the document's components ---- */
-
-bc_comp *bc_find_comp(bc *b, const GUID *writer_id, int type, const char *logical_path, const char *name)
-{
-    for (size_t i = 0; i < b->ncomps; i++) {
-        bc_comp *c = &b->comps[i];
-        if (guid_eq(&c->writer_id, writer_id) && c->type == type && str_eq(c->logical_path, logical_path) &&
-            str_eq(c->name, name))
-            return c;
-    }
-    return NULL;
-}
-
-bc_comp *bc_add_comp(bc *b, const GUID *instance_id, const GUID *writer_id, int type, const char *logical_path,
-                     const char *name)
-{
-    bc_comp *c = VEC_PUSH(b->comps, b->ncomps, b->capcomps);
-    c->instance_id = *instance_id;
-    c->writer_id = *writer_id;
-    c->type = type;
-    c->logical_path = sim_strdup(logical_path);
-    c->name = sim_strdup(name);
-    c->backup_succeeded = -1;
-    c->restore_target = VSS_RT_ORIGINAL;
-    return c;
-}
-
-bc_item *comp_add_item(bc_comp *c, int kind)
-{
-    bc_item *it = VEC_PUSH(c->items, c->nitems, c->capitems);
-    it->kind = kind;
-    return it;
-}
-
-size_t comp_item_count(const bc_comp *c, int kind)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < c->nitems; i++)
-        n += c->items[i].kind == kind;
-    return n;
-}
-
-bc_item *comp_item(bc_comp *c, int kind, size_t index)
-{
-    for (size_t i = 0; i < c->nitems; i++)
-        if (c->items[i].kind == kind && index-- == 0)
-            return &c->items[i];
-    return NULL;
-}
-
-static bool doc_writer_seen(bc *b, size_t upto, const bc_comp *c)
-{
-    for (size_t i = 0; i < upto; i++)
-        if (guid_eq(&b->comps[i].instance_id, &c->instance_id) && guid_eq(&b->comps[i].writer_id, &c->writer_id))
-            return true;
-    return false;
-}
-
-size_t bc_doc_writer_count(bc *b)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < b->ncomps; i++)
-        n += !doc_writer_seen(b, i, &b->comps[i]);
-    return n;
-}
-
-bool bc_doc_writer(bc *b, size_t index, GUID *instance_id, GUID *writer_id)
-{
-    for (size_t i = 0; i < b->ncomps; i++) {
-        if (doc_writer_seen(b, i, &b->comps[i]))
-            continue;
-        if (index-- == 0) {
-            *instance_id = b->comps[i].instance_id;
-            *writer_id = b->comps[i].writer_id;
-            return true;
-        }
-    }
-    return false;
-}
-
-static void clear_doc(bc *b)
-{
-    for (size_t i = 0; i < b->ncomps; i++) {
-        bc_comp *c = &b->comps[i];
-        free(c->logical_path);
-        free(c->name);
-        for (int k = 0; k < CS_COUNT; k++)
-            free(c->str[k]);
-        for (size_t j = 0; j < c->nitems; j++)
-            for (int k = 0; k < ITEM_STRINGS; k++)
-                free(c->items[j].s[k]);
-        free(c->items);
-    }
-    free(b->comps);
-    b->comps = NULL;
-    b->ncomps = b->capcomps = 0;
-    for (size_t i = 0; i < b->ndoc_snapshots; i++)
-        snapshot_free(b->doc_snapshots[i]);
-    free(b->doc_snapshots);
-    b->doc_snapshots = NULL;
-    b->ndoc_snapshots = 0;
-}
-
 static void free_writers(sim_writer ***list, size_t *n)
 {
     for (size_t i = 0; i < *n; i++)
@@ -119,19 +16,13 @@ static void free_writers(sim_writer ***list, size_t *n)
 
 /* ---- lifetime ---- */
 
-void bc_settle(bc *b)
-{
-    if (b->pending)
-        async_poll(b->pending);
-}
-
 static void bc_destroy(sim_obj *o)
 {
     bc *b = SIM_CONTAINER_OF(o, bc, base);
     bc_release_snapshots(b);
     if (g_state.set_owner == b)
         g_state.set_owner = NULL;
-    clear_doc(b);
+    bc_clear_doc(b);
     free_writers(&b->metadata, &b->nmetadata);
     free_writers(&b->status, &b->nstatus);
     free(b->disabled_classes);
@@ -186,7 +77,7 @@ static HRESULT STDMETHODCALLTYPE bc_InitializeForBackup(BC_THIS, BSTR bstrXML)
         bool ok = bc_load_xml(b, xml, false);
         free(xml);
         if (!ok) {
-            clear_doc(b);
+            bc_clear_doc(b);
             return CALL_END(VSS_E_INVALID_XML_DOCUMENT);
         }
     }
@@ -207,7 +98,7 @@ static HRESULT STDMETHODCALLTYPE bc_InitializeForRestore(BC_THIS, BSTR bstrXML)
     bool ok = bc_load_xml(b, xml, true);
     free(xml);
     if (!ok) {
-        clear_doc(b);
+        bc_clear_doc(b);
         return CALL_END(VSS_E_INVALID_XML_DOCUMENT);
     }
     b->mode = BC_RESTORE;
@@ -226,7 +117,11 @@ static HRESULT STDMETHODCALLTYPE bc_SetBackupState(BC_THIS, boolean bSelectCompo
     ARG_BOOL(bPartialFileSupport);
     CALL_COMMIT();
     bc_settle(b);
-    if (b->mode != BC_BACKUP || b->prepared || b->snapshot_done || b->pending)
+    /* Also after InitializeForRestore, before PreRestore: established
+     * requesters (wbadmin-style restores, the VShadow/BETest samples) call it
+     * there, and Windows accepts it. */
+    bool restore_ok = b->mode == BC_RESTORE && !b->pre_restore_done && !b->restore_busy;
+    if ((b->mode != BC_BACKUP && !restore_ok) || b->prepared || b->snapshot_done || b->pending)
         return CALL_END(VSS_E_BAD_STATE);
     if (backupType < VSS_BT_FULL || backupType > VSS_BT_OTHER)
         return CALL_END(E_INVALIDARG);
@@ -253,58 +148,6 @@ static HRESULT STDMETHODCALLTYPE bc_SetRestoreState(BC_THIS, VSS_RESTORE_TYPE re
 
 /* ---- writers ---- */
 
-static bool id_in(const GUID *list, size_t n, const GUID *id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (guid_eq(&list[i], id))
-            return true;
-    return false;
-}
-
-static bool writer_enabled(bc *b, const sim_writer *w)
-{
-    if (b->nenabled_classes && !id_in(b->enabled_classes, b->nenabled_classes, &w->writer_id))
-        return false;
-    return !id_in(b->disabled_classes, b->ndisabled_classes, &w->writer_id) &&
-           !id_in(b->disabled_instances, b->ndisabled_instances, &w->instance_id);
-}
-
-static bool retryable(HRESULT hr)
-{
-    return hr == VSS_E_WRITERERROR_RETRYABLE || hr == VSS_E_WRITERERROR_OUTOFRESOURCES ||
-           hr == VSS_E_WRITERERROR_TIMEOUT || hr == VSS_E_WRITER_STATUS_NOT_AVAILABLE;
-}
-
-HRESULT bc_plan_phases(bc *b, const int *states, size_t n)
-{
-    b->op_phases = 0;
-    b->op_veto = S_OK;
-    for (size_t i = 0; i < n && b->op_veto == S_OK; i++) {
-        b->op_phases |= 1u << states[i];
-        bool any = false, fatal = false;
-        for (size_t k = 0; k < g_state.nwriters; k++) {
-            const sim_writer *w = g_state.writers[k];
-            if (w->fail_state != states[i] || !writer_enabled(b, w))
-                continue;
-            any = true;
-            fatal |= !retryable(w->fail_hr);
-        }
-        if (any)
-            b->op_veto = fatal ? VSS_E_WRITERERROR_NONRETRYABLE : VSS_E_WRITERERROR_RETRYABLE;
-    }
-    return b->op_veto ? b->op_veto : VSS_S_ASYNC_FINISHED;
-}
-
-bool bc_phases_done(bc *b, HRESULT final)
-{
-    bool vetoed = b->op_veto != S_OK && final == b->op_veto;
-    if (final == VSS_S_ASYNC_FINISHED || vetoed)
-        b->phases |= b->op_phases;
-    b->op_phases = 0;
-    b->op_veto = S_OK;
-    return vetoed;
-}
-
 /* Copies the configured writers this object sees, as they are now. Metadata
  * leaves out writers that failed at Identify; status reports a failure once
  * the object's flow has reached its phase. */
@@ -316,7 +159,7 @@ static void take_writers(bc *b, sim_writer ***list, size_t *n, bool status)
         abort();
     for (size_t i = 0; i < g_state.nwriters; i++) {
         const sim_writer *src = g_state.writers[i];
-        if (!writer_enabled(b, src))
+        if (!bc_writer_enabled(b, src))
             continue;
         bool failed = src->fail_state && (b->phases & (1u << src->fail_state));
         if (!status && failed && src->fail_state == VSS_WS_FAILED_AT_IDENTIFY)

@@ -5,15 +5,23 @@
 #include "fsys.h"
 #include "memory.h"
 #include "persist.h"
+#include "props.h"
+#include "sync.h"
 
 
 static bool context_valid(LONG ctx)
 {
     if (ctx == (LONG)VSS_CTX_ALL)
         return true;
+    /* SetContext page: a context value, or one ORed with attribute bits
+     * (_VSS_VOLUME_SNAPSHOT_ATTRIBUTES); DIFFERENTIAL and PLEX choose the
+     * kind of copy and exclude each other. */
+    if ((ctx & VSS_VOLSNAP_ATTR_DIFFERENTIAL) && (ctx & VSS_VOLSNAP_ATTR_PLEX))
+        return false;
     const LONG extra = VSS_VOLSNAP_ATTR_NO_AUTORECOVERY | VSS_VOLSNAP_ATTR_TRANSPORTABLE |
                        VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY | VSS_VOLSNAP_ATTR_TXF_RECOVERY |
-                       VSS_VOLSNAP_ATTR_DELAYED_POSTSNAPSHOT | VSS_VOLSNAP_ATTR_NOT_TRANSACTED;
+                       VSS_VOLSNAP_ATTR_DELAYED_POSTSNAPSHOT | VSS_VOLSNAP_ATTR_NOT_TRANSACTED |
+                       VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_PLEX;
     switch (ctx & ~extra) {
     case VSS_CTX_BACKUP:
     case VSS_CTX_FILE_SHARE_BACKUP:
@@ -95,7 +103,9 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
     size_t vi;
     sim_volume *v = state_find_or_add_volume(name, &vi);
     free(name);
-    if (!v)
+    /* AddToSnapshotSet page: a name that is no existing volume, or a
+     * directory volume whose directory was removed since */
+    if (!v || (v->dir && !fs_is_dir(v->name)))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     if (!v->supported)
         return CALL_END(VSS_E_VOLUME_NOT_SUPPORTED);
@@ -114,10 +124,53 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
     return CALL_END(S_OK);
 }
 
-/* Makes the set's shadow copies, copying directory volumes; S_OK or why not
- * (nothing is left behind then). */
-static HRESULT create_set(bc *b)
+/* DoSnapshotSet's work: the set's shadow copies, with the point-in-time
+ * copies of directory volumes made on a worker thread (async_work). */
+typedef struct create_job {
+    size_t n;
+    sim_snapshot *made[SIM_MAX_VOLUMES_PER_SET];
+    char *src[SIM_MAX_VOLUMES_PER_SET]; /* the directory to copy, NULL for other volumes */
+} create_job;
+
+static HRESULT fs_hresult(int r)
 {
+    switch (r) {
+    case FS_OK:
+        return S_OK;
+    case FS_ERR_NOSPACE:
+        return VSS_E_INSUFFICIENT_STORAGE;
+    case FS_ERR_NOTFOUND:
+        return VSS_E_OBJECT_NOT_FOUND; /* AddToSnapshotSet: not an existing volume */
+    case FS_ERR_CANCELLED:
+        return VSS_S_ASYNC_CANCELLED;
+    default:
+        return VSS_E_UNEXPECTED_PROVIDER_ERROR;
+    }
+}
+
+static void job_discard(create_job *j, bool folders)
+{
+    for (size_t i = 0; i < j->n; i++) {
+        if (j->made[i]) {
+            if (j->src[i]) {
+                if (folders)
+                    fs_remove_snapshot_folder(j->made[i]->device);
+                persist_journal_drop(j->made[i]->device);
+                persist_job_done(j->made[i]->device);
+            }
+            snapshot_free(j->made[i]);
+        }
+        free(j->src[i]);
+        j->made[i] = NULL;
+        j->src[i] = NULL;
+    }
+    j->n = 0;
+}
+
+static HRESULT create_prepare(sim_obj *owner, void *job)
+{
+    bc *b = SIM_CONTAINER_OF(owner, bc, base);
+    create_job *j = job;
     bool dirs = false;
     int64_t bytes = 0;
     for (size_t i = 0; i < b->nset; i++) {
@@ -126,41 +179,112 @@ static HRESULT create_set(bc *b)
         const sim_volume *v = &g_state.volumes[b->set[i].volume];
         if (!v->dir)
             continue;
+        if (!fs_is_dir(v->name))
+            return VSS_E_OBJECT_NOT_FOUND; /* the directory went away after it was added */
         dirs = true;
-        int64_t n = fs_tree_bytes(v->name);
-        if (n < 0)
-            return VSS_E_UNEXPECTED_PROVIDER_ERROR;
-        bytes += n;
+        if (g_state.diff_area_space >= 0) {
+            int64_t n = fs_tree_bytes(v->name);
+            if (n < 0)
+                return VSS_E_UNEXPECTED_PROVIDER_ERROR;
+            bytes += n;
+        }
     }
     if (g_state.diff_area_space >= 0 && bytes > g_state.diff_area_space)
         return VSS_E_INSUFFICIENT_STORAGE;
     char *root = dirs ? fs_snapshot_root() : NULL;
     if (dirs && !root)
         return VSS_E_UNEXPECTED_PROVIDER_ERROR;
-    uint64_t number = g_state.shadow_copy_number;
-    sim_snapshot *made[SIM_MAX_VOLUMES_PER_SET];
-    size_t n = 0;
-    HRESULT hr = S_OK;
-    for (; n < b->nset; n++) {
-        made[n] = snapshot_make(&b->set[n].snapshot_id, &b->set_id, (LONG)b->nset, b->set[n].volume, b->context, b,
-                                root);
-        if (!snapshot_materialise(made[n])) {
-            n++;
-            hr = VSS_E_UNEXPECTED_PROVIDER_ERROR;
-            break;
+    for (j->n = 0; j->n < b->nset; j->n++) {
+        size_t k = j->n;
+        j->made[k] = snapshot_make(&b->set[k].snapshot_id, &b->set_id, (LONG)b->nset, b->set[k].volume, b->context,
+                                   b, root);
+        j->src[k] = NULL;
+        if (j->made[k]->folder) {
+            j->src[k] = sim_strdup(g_state.volumes[b->set[k].volume].name);
+            /* journalled before the first byte is copied: a crash leaves a folder the next process removes */
+            persist_journal(JOURNAL_CREATING, j->made[k]->device);
+            persist_job_add(j->made[k]->device);
         }
     }
     free(root);
+    if (!dirs)
+        return S_FALSE;
+    HRESULT hr = persist_commit("create-intent");
     if (FAILED(hr)) {
-        for (size_t i = 0; i < n; i++)
-            snapshot_discard(made[i]);
-        g_state.shadow_copy_number = number;
+        job_discard(j, false);
         return hr;
     }
-    for (size_t i = 0; i < n; i++)
-        state_push_snapshot(made[i]);
+    sim_crash_point("create-started");
     return S_OK;
 }
+
+static int create_run(void *job, volatile int *cancel)
+{
+    create_job *j = job;
+    for (size_t i = 0; i < j->n; i++) {
+        if (!j->src[i])
+            continue;
+        int r = fs_copy_tree(j->src[i], j->made[i]->device, cancel);
+        if (r != FS_OK)
+            return r;
+    }
+    sim_crash_point("create-copied");
+    return FS_OK;
+}
+
+static HRESULT create_commit(sim_obj *owner, void *job, int run_result, bool cancelled, bool state_ok)
+{
+    (void)owner;
+    create_job *j = job;
+    if (cancelled || run_result != FS_OK || !state_ok) {
+        job_discard(j, true);
+        return cancelled ? VSS_S_ASYNC_CANCELLED : !state_ok ? VSS_E_UNEXPECTED : fs_hresult(run_result);
+    }
+    GUID ids[SIM_MAX_VOLUMES_PER_SET];
+    char *folders[SIM_MAX_VOLUMES_PER_SET];
+    size_t n = j->n;
+    for (size_t i = 0; i < n; i++) {
+        sim_snapshot *s = j->made[i];
+        ids[i] = s->id;
+        folders[i] = j->src[i] ? sim_strdup(s->device) : NULL;
+        if (j->src[i]) {
+            /* a saved copy's folder is its record's; an auto-release one's stays journalled for its process */
+            if (snapshot_persistent(s))
+                persist_journal_drop(s->device);
+            else
+                persist_journal(JOURNAL_SESSION, s->device);
+            persist_job_done(s->device);
+        }
+        state_push_snapshot(s);
+        j->made[i] = NULL;
+        free(j->src[i]);
+        j->src[i] = NULL;
+    }
+    j->n = 0;
+    HRESULT hr = persist_commit("create-commit");
+    if (FAILED(hr)) {
+        /* the saved machine is back in memory; what this set made goes */
+        for (size_t i = 0; i < n; i++) {
+            size_t at;
+            if (state_find_snapshot(&ids[i], &at))
+                state_forget_snapshot_at(at);
+            if (folders[i])
+                fs_remove_snapshot_folder(folders[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(folders[i]);
+    return FAILED(hr) ? hr : VSS_S_ASYNC_FINISHED;
+}
+
+static void create_release(void *job)
+{
+    create_job *j = job;
+    job_discard(j, true);
+    free(j);
+}
+
+static const async_work create_work = { create_prepare, create_run, create_commit, create_release };
 
 static void snapshot_set_done(sim_obj *owner, sim_async *a, HRESULT final)
 {
@@ -170,14 +294,8 @@ static void snapshot_set_done(sim_obj *owner, sim_async *a, HRESULT final)
     g_state.creating = false;
     if (g_state.set_owner == b)
         g_state.set_owner = NULL;
+    (void)a;
     bc_phases_done(b, final);
-    if (final == VSS_S_ASYNC_FINISHED) {
-        HRESULT hr = create_set(b);
-        if (FAILED(hr)) {
-            async_set_final(a, hr);
-            final = hr;
-        }
-    }
     if (final != VSS_S_ASYNC_FINISHED) {
         /* A failed, vetoed or cancelled set leaves nothing behind; the requester aborts. */
         b->set_started = false;
@@ -204,24 +322,14 @@ HRESULT STDMETHODCALLTYPE bc_DoSnapshotSet(BC_THIS, IVssAsync **ppAsync)
     static const int phases[] = { VSS_WS_FAILED_AT_PREPARE_SNAPSHOT, VSS_WS_FAILED_AT_FREEZE, VSS_WS_FAILED_AT_THAW,
                                   VSS_WS_FAILED_AT_POST_SNAPSHOT };
     HRESULT outcome = bc_plan_phases(b, phases, needs_writers ? SIM_ARRAY_LEN(phases) : 0);
-    IVssAsync *a = async_new_ex(CALL_METHOD, &b->base, snapshot_set_done, outcome);
+    create_job *job = calloc(1, sizeof *job);
+    if (!job)
+        abort();
+    IVssAsync *a = async_new_work(CALL_METHOD, &b->base, snapshot_set_done, outcome, &create_work, job);
     if (!async_poll(async_from(a)))
         b->pending = async_from(a);
     *ppAsync = a;
     return CALL_END(S_OK);
-}
-
-static bool auto_released_by(const sim_snapshot *s, const void *b)
-{
-    return s->owner == b && !snapshot_persistent(s);
-}
-
-void bc_release_snapshots(bc *b)
-{
-    state_delete_snapshots_if(auto_released_by, b);
-    for (size_t i = 0; i < g_state.nsnapshots; i++)
-        if (g_state.snapshots[i]->owner == b)
-            g_state.snapshots[i]->owner = NULL;
 }
 
 HRESULT STDMETHODCALLTYPE bc_GetSnapshotProperties(BC_THIS, VSS_ID SnapshotId, VSS_SNAPSHOT_PROP *pProp)
@@ -270,7 +378,9 @@ HRESULT STDMETHODCALLTYPE bc_Query(BC_THIS, VSS_ID QueriedObjectId, VSS_OBJECT_T
             list[n++] = g_state.snapshots[i];
     *ppEnum = enum_objects_new(list, n, false);
     free(list);
-    return CALL_END(S_OK);
+    /* No match: S_FALSE with an empty enumerator, as Windows does (the
+     * VShadow sample's query treats S_FALSE as "no shadow copies"). */
+    return CALL_END(n ? S_OK : S_FALSE);
 }
 
 typedef struct delete_match {
@@ -336,10 +446,36 @@ HRESULT STDMETHODCALLTYPE bc_ExposeSnapshot(BC_THIS, VSS_ID SnapshotId, VSS_PWSZ
     if (s->exposed_name)
         return CALL_END(VSS_E_BAD_STATE);
     char *number = strrchr(s->device, 'y'); /* ...ShadowCopyN */
-    s->exposed_name = wszExpose ? wstr_u8(wszExpose) : sim_strfmt("ShadowCopy%s", number ? number + 1 : "");
+    char *name = wszExpose ? wstr_u8(wszExpose) : sim_strfmt("ShadowCopy%s", number ? number + 1 : "");
+    if (local) {
+        /* ExposeSnapshot page: locally, a drive letter ("X:") or a mounted
+         * folder path; relative paths are no mount point. A directory volume's
+         * copy is made visible at an existing, empty folder (it becomes a
+         * link to the copy, which is read-only); unexposing removes the link. */
+        bool drive = strlen(name) >= 2 && name[1] == ':' && (name[2] == '\0' || (name[2] == '\\' && !name[3]));
+        bool absolute = fs_path_absolute(name);
+        HRESULT bad = S_OK;
+        if (!drive && !absolute)
+            bad = E_INVALIDARG;
+        else if (s->folder && !drive && (!fs_is_dir(name) || !fs_dir_empty(name)))
+            bad = E_INVALIDARG;
+        else if (s->folder && !drive && fs_expose(s->device, name) != FS_OK)
+            bad = VSS_E_UNEXPECTED_PROVIDER_ERROR;
+        if (FAILED(bad)) {
+            free(name);
+            return CALL_END(bad);
+        }
+    }
+    s->exposed_name = name;
     s->exposed_path = wstr_u8(wszPathFromRoot);
     s->attributes |= lAttributes;
     persist_mark();
+    HRESULT saved = persist_commit("expose");
+    if (FAILED(saved)) {
+        if (local && s->folder)
+            fs_unexpose(name);
+        return CALL_END(saved);
+    }
     *pwszExposed = mem_task_wstr(s->exposed_name);
     return CALL_END(S_OK);
 }
@@ -357,6 +493,8 @@ HRESULT STDMETHODCALLTYPE bc_UnexposeSnapshot(BC_THIS, VSS_ID snapshotId)
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     if (!s->exposed_name)
         return CALL_END(VSS_E_BAD_STATE);
+    if (s->folder && (s->attributes & VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY))
+        fs_unexpose(s->exposed_name);
     free(s->exposed_name);
     free(s->exposed_path);
     s->exposed_name = s->exposed_path = NULL;
@@ -472,6 +610,55 @@ HRESULT STDMETHODCALLTYPE bc_FastRecovery(BC_THIS, VSS_ID SnapshotSetID, DWORD d
     return CALL_END(fast_recovery(&SnapshotSetID, CALL_METHOD, ppAsync));
 }
 
+/* The copy back of a directory volume, on its own thread: RevertToSnapshot
+ * returns at once and QueryRevertStatus follows it. */
+typedef struct revert_job {
+    char *source, *volume;
+    GUID volume_guid;
+} revert_job;
+
+static size_t volume_by_guid(const GUID *g)
+{
+    char s[37];
+    guid_format(g, s);
+    for (size_t i = 0; i < g_state.nvolumes; i++)
+        if (strstr(g_state.volumes[i].guid_name, s))
+            return i;
+    return (size_t)-1;
+}
+
+static void revert_thread(void *p)
+{
+    revert_job *j = p;
+    fs_revert_tree(j->source, j->volume);
+    sim_lock();
+    if (SUCCEEDED(persist_begin())) {
+        size_t vi = volume_by_guid(&j->volume_guid);
+        if (vi != (size_t)-1 && g_state.volumes[vi].reverting && g_state.volumes[vi].revert_pid == sim_pid())
+            state_finish_revert(vi, false);
+        persist_end();
+    }
+    sim_wake_all();
+    sim_unlock();
+    free(j->source);
+    free(j->volume);
+    free(j);
+}
+
+static GUID guid_of_volume(const sim_volume *v)
+{
+    GUID g;
+    memset(&g, 0, sizeof g);
+    const char *open = strchr(v->guid_name, '{');
+    char s[37];
+    if (open && strlen(open) >= 37) {
+        memcpy(s, open + 1, 36);
+        s[36] = '\0';
+        guid_parse(s, &g);
+    }
+    return g;
+}
+
 HRESULT STDMETHODCALLTYPE bc_RevertToSnapshot(BC_THIS, VSS_ID SnapshotId, WINBOOL bForceDismount)
 {
     BC_BEGIN(IVssBackupComponents, RevertToSnapshot);
@@ -479,21 +666,86 @@ HRESULT STDMETHODCALLTYPE bc_RevertToSnapshot(BC_THIS, VSS_ID SnapshotId, WINBOO
     ARG_BOOL(bForceDismount);
     CALL_COMMIT();
     (void)b;
-    size_t i;
-    sim_snapshot *s = state_find_snapshot(&SnapshotId, &i);
+    sim_snapshot *s = state_find_snapshot(&SnapshotId, NULL);
     if (!s)
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     if (!(s->attributes & VSS_VOLSNAP_ATTR_PERSISTENT))
         return CALL_END(VSS_E_UNSUPPORTED_CONTEXT);
-    if (g_state.volumes[s->volume].reverting)
+    size_t vi = s->volume;
+    sim_volume *v = &g_state.volumes[vi];
+    if (v->reverting)
         return CALL_END(VSS_E_REVERT_IN_PROGRESS);
     if (g_state.revert_blocked)
         return CALL_END(VSS_E_VOLUME_IN_USE);
-    g_state.volumes[s->volume].reverting = true;
+    if (s->folder && !fs_is_dir(v->name))
+        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    /* Journalled first: a revert that is interrupted goes on in the next
+     * process (RevertToSnapshot page: it continues after a restart). */
+    v->reverting = true;
+    v->reverted = false;
+    v->revert_snapshot = SnapshotId;
+    v->revert_pid = sim_pid();
+    free(v->revert_source);
+    v->revert_source = s->folder ? sim_strdup(s->device) : NULL;
     persist_mark();
-    state_delete_snapshot_at(i); /* the copy is consumed by the revert */
+    HRESULT hr = persist_commit("revert-intent");
+    if (FAILED(hr))
+        return CALL_END(hr);
+    sim_crash_point("revert-started");
+    if (!s->folder) {
+        state_finish_revert(vi, false);
+        return CALL_END(S_OK);
+    }
+    revert_job *j = calloc(1, sizeof *j);
+    if (!j)
+        abort();
+    j->source = sim_strdup(s->device);
+    j->volume = sim_strdup(v->name);
+    j->volume_guid = guid_of_volume(v);
+    if (!sim_thread_start(revert_thread, j)) {
+        fs_revert_tree(j->source, j->volume);
+        state_finish_revert(vi, false);
+        free(j->source);
+        free(j->volume);
+        free(j);
+    }
     return CALL_END(S_OK);
 }
+
+/* QueryRevertStatus's IVssAsync: pending while the volume reverts, then
+ * finished; a revert cannot be cancelled (QueryRevertStatus page). */
+static HRESULT revert_wait_prepare(sim_obj *owner, void *job)
+{
+    (void)owner;
+    size_t vi = volume_by_guid(job);
+    return vi != (size_t)-1 && g_state.volumes[vi].reverting ? S_OK : S_FALSE;
+}
+
+static int revert_wait_run(void *job, volatile int *cancel)
+{
+    (void)cancel;
+    for (;;) {
+        sim_lock();
+        bool busy = false;
+        if (SUCCEEDED(persist_begin())) {
+            size_t vi = volume_by_guid(job);
+            busy = vi != (size_t)-1 && g_state.volumes[vi].reverting;
+            persist_end();
+        }
+        sim_unlock();
+        if (!busy)
+            return FS_OK;
+        sim_sleep_ms(10);
+    }
+}
+
+static HRESULT revert_wait_commit(sim_obj *owner, void *job, int run_result, bool cancelled, bool state_ok)
+{
+    (void)owner, (void)job, (void)run_result, (void)cancelled, (void)state_ok;
+    return VSS_S_ASYNC_FINISHED;
+}
+
+static const async_work revert_wait = { revert_wait_prepare, revert_wait_run, revert_wait_commit, free };
 
 HRESULT STDMETHODCALLTYPE bc_QueryRevertStatus(BC_THIS, VSS_PWSZ pwszVolume, IVssAsync **ppAsync)
 {
@@ -507,11 +759,13 @@ HRESULT STDMETHODCALLTYPE bc_QueryRevertStatus(BC_THIS, VSS_PWSZ pwszVolume, IVs
     char *name = wstr_u8(pwszVolume);
     sim_volume *v = state_find_volume(name, NULL);
     free(name);
-    if (!v || !v->reverting)
+    if (!v || (!v->reverting && !v->reverted))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
-    v->reverting = false;
-    persist_mark();
-    *ppAsync = async_new(CALL_METHOD, NULL, NULL);
+    GUID *g = malloc(sizeof *g);
+    if (!g)
+        abort();
+    *g = guid_of_volume(v);
+    *ppAsync = async_new_work(CALL_METHOD, NULL, NULL, VSS_S_ASYNC_FINISHED, &revert_wait, g);
     return CALL_END(S_OK);
 }
 

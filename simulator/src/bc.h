@@ -1,6 +1,11 @@
 /* The backup components object (IVssBackupComponents..Ex4 in one vtable) and
- * the Backup Components Document it keeps, shared by the files that implement it
- * and by components.c, which exposes the document's components. */
+ * the Backup Components Document it keeps. backup_components.c holds the
+ * object and its vtable; the methods it points to are also in
+ * backup_snapshots.c and backup_selection.c. What those files share lives in
+ * helper modules, never in one another: bc_doc.c (the document's components),
+ * bc_flow.c (writers, phases, the running operation, auto-release shadow
+ * copies) and backup_document.c (the document's text form). components.c
+ * exposes the document's components per writer. */
 #ifndef SIM_BC_H
 #define SIM_BC_H
 
@@ -105,18 +110,36 @@ typedef struct bc {
 
 static inline bc *bc_from(void *This) { return (bc *)This; }
 
+/* ---- bc_doc.c: the document's components ---- */
 bc_comp *bc_find_comp(bc *b, const GUID *writer_id, int type, const char *logical_path, const char *name);
 bc_comp *bc_add_comp(bc *b, const GUID *instance_id, const GUID *writer_id, int type, const char *logical_path,
                      const char *name);
 bc_item *comp_add_item(bc_comp *c, int kind);
 size_t comp_item_count(const bc_comp *c, int kind);
 bc_item *comp_item(bc_comp *c, int kind, size_t index);
-
 /* Writers the document has components for, in first-seen order. */
 size_t bc_doc_writer_count(bc *b);
 bool bc_doc_writer(bc *b, size_t index, GUID *instance_id, GUID *writer_id);
+/* Empties the document: its components and the shadow copies it described. */
+void bc_clear_doc(bc *b);
 
-/* components.c */
+/* ---- bc_flow.c: writers, phases, the running operation ---- */
+/* Lets a finished operation take effect before the next call looks at the state. */
+void bc_settle(bc *b);
+/* Whether the object sees the writer (not disabled by class or instance, enabled if a list was given). */
+bool bc_writer_enabled(bc *b, const sim_writer *w);
+/* Writer failures for an operation that runs the writer phases `states`
+ * (VSS_WS_FAILED_AT_* values, in event order): the phases run up to the first
+ * one a participating writer fails at. Returns the status the operation ends
+ * with: VSS_S_ASYNC_FINISHED, or VSS_E_WRITERERROR_RETRYABLE/NONRETRYABLE. */
+HRESULT bc_plan_phases(bc *b, const int *states, size_t n);
+/* From the operation's done callback: records the phases reached unless it was
+ * cancelled or failed otherwise; true when it ended with the writers' veto. */
+bool bc_phases_done(bc *b, HRESULT final);
+/* Deletes this object's auto-release snapshots (on final release, AbortBackup). */
+void bc_release_snapshots(bc *b);
+
+/* components.c (constructor) */
 IVssWriterComponentsExt *wc_new(bc *b, size_t writer_index);
 
 /* backup_document.c */
@@ -154,8 +177,6 @@ HRESULT STDMETHODCALLTYPE bc_RecoverSet(BC_THIS, DWORD dwFlags, IVssAsync **ppAs
 HRESULT STDMETHODCALLTYPE bc_GetRootAndLogicalPrefixPaths(BC_THIS, VSS_PWSZ pwszFilePath, VSS_PWSZ *ppwszRootPath,
                                                           VSS_PWSZ *ppwszLogicalPrefix,
                                                           WINBOOL bNormalizeFQDNforRootPath);
-/* Deletes this object's auto-release snapshots (on final release). */
-void bc_release_snapshots(bc *b);
 
 /* backup_selection.c */
 HRESULT STDMETHODCALLTYPE bc_AddComponent(BC_THIS, VSS_ID instanceId, VSS_ID writerId, VSS_COMPONENT_TYPE ct,
@@ -205,17 +226,5 @@ HRESULT STDMETHODCALLTYPE bc_SetRestoreName(BC_THIS, VSS_ID writerId, VSS_COMPON
 #define BC_BEGIN(Iface, Method)                                                                    \
     bc *b = bc_from(This);                                                                         \
     CALL_BEGIN(Iface, Iface##Vtbl, Method, b->base.id)
-
-/* Lets a finished operation take effect before the next call looks at the state. */
-void bc_settle(bc *b);
-
-/* Writer failures for an operation that runs the writer phases `states`
- * (VSS_WS_FAILED_AT_* values, in event order): the phases run up to the first
- * one a participating writer fails at. Returns the status the operation ends
- * with: VSS_S_ASYNC_FINISHED, or VSS_E_WRITERERROR_RETRYABLE/NONRETRYABLE. */
-HRESULT bc_plan_phases(bc *b, const int *states, size_t n);
-/* From the operation's done callback: records the phases reached unless it was
- * cancelled or failed otherwise; true when it ended with the writers' veto. */
-bool bc_phases_done(bc *b, HRESULT final);
 
 #endif

@@ -43,6 +43,86 @@ SIM_EXPORT HRESULT CoInitializeSecurity(void *pSecDesc, LONG cAuthSvc, void *asA
     return S_OK;
 }
 
+/* CLSID_GlobalOptions: requesters turn COM's exception handling off through
+ * IGlobalOptions (security-considerations-for-requestors.md), and Windows
+ * always has the class, so the Linux COM runtime offers it too. One process-wide
+ * object, as in ole32; only COMGLB_EXCEPTION_HANDLING is kept. */
+static const GUID clsid_global_options = {0x0000034b, 0x0000, 0x0000, {0xc0, 0, 0, 0, 0, 0, 0, 0x46}};
+static const GUID iid_global_options = {0x0000015b, 0x0000, 0x0000, {0xc0, 0, 0, 0, 0, 0, 0, 0x46}};
+enum { COMGLB_EXCEPTION_HANDLING = 1, COMGLB_PROPERTY_LAST = 5, COMGLB_EXCEPTION_DONOT_HANDLE_ANY = 2 };
+
+typedef struct GlobalOptions GlobalOptions;
+typedef struct GlobalOptionsVtbl {
+    HRESULT (*QueryInterface)(GlobalOptions *This, REFIID riid, void **ppv);
+    ULONG (*AddRef)(GlobalOptions *This);
+    ULONG (*Release)(GlobalOptions *This);
+    HRESULT (*Set)(GlobalOptions *This, DWORD property, uintptr_t value);
+    HRESULT (*Query)(GlobalOptions *This, DWORD property, uintptr_t *value);
+} GlobalOptionsVtbl;
+struct GlobalOptions {
+    const GlobalOptionsVtbl *lpVtbl;
+};
+
+static uintptr_t exception_handling; /* COMGLB_EXCEPTION_HANDLE (0) until set */
+
+static HRESULT go_QueryInterface(GlobalOptions *This, REFIID riid, void **ppv)
+{
+    if (!ppv)
+        return E_POINTER;
+    if (guid_eq(riid, &SIM_IID_IUnknown) || guid_eq(riid, &iid_global_options)) {
+        *ppv = This;
+        return S_OK;
+    }
+    *ppv = NULL;
+    return E_NOINTERFACE;
+}
+
+/* Static object: its count never reaches zero. */
+static ULONG go_AddRef(GlobalOptions *This)
+{
+    (void)This;
+    return 2;
+}
+
+static ULONG go_Release(GlobalOptions *This)
+{
+    (void)This;
+    return 1;
+}
+
+static HRESULT go_Set(GlobalOptions *This, DWORD property, uintptr_t value)
+{
+    (void)This;
+    if (property == 0 || property > COMGLB_PROPERTY_LAST)
+        return E_INVALIDARG;
+    if (property == COMGLB_EXCEPTION_HANDLING) {
+        if (value > COMGLB_EXCEPTION_DONOT_HANDLE_ANY)
+            return E_INVALIDARG;
+        exception_handling = value;
+    }
+    return S_OK;
+}
+
+static HRESULT go_Query(GlobalOptions *This, DWORD property, uintptr_t *value)
+{
+    (void)This;
+    if (!value)
+        return E_POINTER;
+    if (property == 0 || property > COMGLB_PROPERTY_LAST)
+        return E_INVALIDARG;
+    *value = property == COMGLB_EXCEPTION_HANDLING ? exception_handling : 0;
+    return S_OK;
+}
+
+static const GlobalOptionsVtbl go_vtbl = {
+    .QueryInterface = go_QueryInterface,
+    .AddRef = go_AddRef,
+    .Release = go_Release,
+    .Set = go_Set,
+    .Query = go_Query,
+};
+static GlobalOptions global_options = {.lpVtbl = &go_vtbl};
+
 SIM_EXPORT HRESULT CoCreateInstance(REFCLSID rclsid, IUnknown *pUnkOuter, DWORD dwClsContext, REFIID riid, void **ppv)
 {
     (void)dwClsContext;
@@ -51,6 +131,11 @@ SIM_EXPORT HRESULT CoCreateInstance(REFCLSID rclsid, IUnknown *pUnkOuter, DWORD 
     *ppv = NULL;
     if (!rclsid || !riid)
         return E_INVALIDARG;
+    if (guid_eq(rclsid, &clsid_global_options)) {
+        if (pUnkOuter)
+            return CLASS_E_NOAGGREGATION;
+        return go_QueryInterface(&global_options, riid, ppv);
+    }
     if (!guid_eq(rclsid, &SIM_CLSID_VssSnapshotMgmt))
         return REGDB_E_CLASSNOTREG;
     if (pUnkOuter)

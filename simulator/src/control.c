@@ -11,6 +11,7 @@
 __attribute__((constructor)) static void sim_startup(void)
 {
     state_reset();
+    persist_set_revert_finisher(state_recover_revert);
     persist_load();
 }
 
@@ -21,7 +22,6 @@ __attribute__((destructor)) static void sim_shutdown(void)
 {
     if (!sim_trylock())
         return; /* another thread is inside the simulator: leave everything */
-    persist_flush();
     for (size_t i = 0; i < g_state.nsnapshots; i++) {
         const sim_snapshot *s = g_state.snapshots[i];
         if (s->folder && !(persist_enabled() && snapshot_persistent(s)))
@@ -30,10 +30,16 @@ __attribute__((destructor)) static void sim_shutdown(void)
     sim_unlock();
 }
 
-/* Unlock for control calls that change the machine: saves it first when persisting. */
+/* Control calls are transactions on the saved machine too (persist.h). */
+static void ctl_lock(void)
+{
+    sim_lock();
+    persist_begin();
+}
+
 static void unlock_saving(void)
 {
-    persist_flush();
+    persist_end();
     sim_unlock();
 }
 
@@ -135,7 +141,7 @@ int32_t vss_sim_add_volume(const char *name, int32_t supported)
 {
     if (!name || !*name)
         return -1;
-    sim_lock();
+    ctl_lock();
     int32_t i = (int32_t)state_add_volume(name, supported != 0);
     unlock_saving();
     return i;
@@ -143,16 +149,16 @@ int32_t vss_sim_add_volume(const char *name, int32_t supported)
 
 int32_t vss_sim_volume_guid_name(const char *name, char *buf, int32_t cap)
 {
-    sim_lock();
+    ctl_lock();
     sim_volume *v = state_find_volume(name, NULL);
     int32_t n = v ? copy_out(v->guid_name, buf, cap) : -1;
-    sim_unlock();
+    unlock_saving();
     return n;
 }
 
 int32_t vss_sim_set_protection_fault(const char *volume, int32_t fault, int32_t offline)
 {
-    sim_lock();
+    ctl_lock();
     sim_volume *v = state_find_volume(volume, NULL);
     if (v) {
         v->protection_fault = fault;
@@ -179,17 +185,17 @@ void vss_sim_set_min_diff_area_size(int64_t bytes)
 
 int32_t vss_sim_snapshot_count(void)
 {
-    sim_lock();
+    ctl_lock();
     int32_t n = (int32_t)g_state.nsnapshots;
-    sim_unlock();
+    unlock_saving();
     return n;
 }
 
 int32_t vss_sim_snapshot_json(int32_t index, char *buf, int32_t cap)
 {
-    sim_lock();
+    ctl_lock();
     if (index < 0 || (size_t)index >= g_state.nsnapshots) {
-        sim_unlock();
+        unlock_saving();
         return -1;
     }
     const sim_snapshot *s = g_state.snapshots[index];
@@ -213,7 +219,7 @@ int32_t vss_sim_snapshot_json(int32_t index, char *buf, int32_t cap)
     sb_putc(&b, '}');
     int32_t n = copy_out(b.p, buf, cap);
     sb_free(&b);
-    sim_unlock();
+    unlock_saving();
     return n;
 }
 
@@ -469,6 +475,31 @@ int32_t vss_sim_reload_state(void)
     return n;
 }
 
+int32_t vss_sim_state_error(char *buf, int32_t cap)
+{
+    sim_lock();
+    const char *e = persist_error();
+    int32_t n = e ? copy_out(e, buf, cap) : 0;
+    if (!e && buf && cap > 0)
+        buf[0] = '\0';
+    sim_unlock();
+    return n;
+}
+
+void vss_sim_fail_state_write(const char *step, int32_t times)
+{
+    sim_lock();
+    persist_fail_write(step, times);
+    sim_unlock();
+}
+
+void vss_sim_set_crash_point(const char *name)
+{
+    sim_lock();
+    sim_set_crash_point(name);
+    sim_unlock();
+}
+
 void vss_sim_set_max_snapshots_per_volume(int32_t n)
 {
     sim_lock();
@@ -487,7 +518,7 @@ int32_t vss_sim_generate_snapshots(int32_t count, const char *volume)
 {
     if (count < 0)
         return -1;
-    sim_lock();
+    ctl_lock();
     size_t vi;
     sim_volume *v = state_find_or_add_volume(volume ? volume : "C:\\", &vi);
     char *root = v && v->dir ? fs_snapshot_root() : NULL;

@@ -1,6 +1,7 @@
 #include "objects.h"
 
 #include "memory.h"
+#include "props.h"
 #include "util.h"
 
 /* One type serves both enumerators; the vtable pointer tells which one it is. */
@@ -13,37 +14,6 @@ typedef struct sim_enum {
     enum_mgmt_item *items;
     struct sim_enum *shared; /* a clone shares the items of the original */
 } sim_enum;
-
-void snapshot_fill_prop(const sim_snapshot *s, VSS_SNAPSHOT_PROP *p)
-{
-    memset(p, 0, sizeof *p);
-    p->m_SnapshotId = s->id;
-    p->m_SnapshotSetId = s->set_id;
-    p->m_lSnapshotsCount = s->count_in_set;
-    p->m_pwszSnapshotDeviceObject = mem_task_wstr(s->device);
-    p->m_pwszOriginalVolumeName = mem_task_wstr(s->original_volume);
-    p->m_pwszOriginatingMachine = mem_task_wstr(SIM_MACHINE);
-    p->m_pwszServiceMachine = mem_task_wstr(SIM_MACHINE);
-    p->m_pwszExposedName = mem_task_wstr(s->exposed_name);
-    p->m_pwszExposedPath = mem_task_wstr(s->exposed_path);
-    p->m_ProviderId = SIM_PROVIDER_ID;
-    p->m_lSnapshotAttributes = s->attributes;
-    p->m_tsCreationTimestamp = s->created;
-    p->m_eStatus = (VSS_SNAPSHOT_STATE)s->status;
-}
-
-static void provider_fill_prop(VSS_PROVIDER_PROP *p)
-{
-    static const GUID version_id = { 0x00000001, 0x0000, 0x0000, { 0 } };
-    static const GUID class_id = { 0x65ee1dba, 0x8ff4, 0x4a58, { 0xac, 0x1c, 0x34, 0x70, 0xee, 0x2f, 0x37, 0x6e } };
-    memset(p, 0, sizeof *p);
-    p->m_ProviderId = SIM_PROVIDER_ID;
-    p->m_pwszProviderName = mem_task_wstr(SIM_PROVIDER_NAME);
-    p->m_eProviderType = VSS_PROV_SYSTEM;
-    p->m_pwszProviderVersion = mem_task_wstr(SIM_PROVIDER_VERSION);
-    p->m_ProviderVersionId = version_id;
-    p->m_ClassId = class_id;
-}
 
 static void mgmt_fill_prop(const enum_mgmt_item *it, VSS_MGMT_OBJECT_PROP *p)
 {

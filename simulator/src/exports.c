@@ -1,6 +1,7 @@
 /* The vssapi.dll exports a requester links against. */
 #include "memory.h"
 #include "objects.h"
+#include "writer_xml.h"
 
 SIM_EXPORT HRESULT STDAPICALLTYPE CreateVssBackupComponentsInternal(IVssBackupComponents **ppBackup)
 {

@@ -3,6 +3,7 @@
 #endif
 #include "fsys.h"
 
+#include "sync.h"
 #include "util.h"
 
 #define MAX_DEPTH 256
@@ -103,6 +104,22 @@ static bool dir_volume_shape(const char *p)
     for (; *p; p++)
         if (!is_sep(*p))
             return true;
+    return false;
+}
+
+bool fs_path_absolute(const char *p)
+{
+    if (!p || !*p)
+        return false;
+    bool letter = (p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z');
+    if (letter && p[1] == ':' && (p[2] == '\\' || p[2] == '/'))
+        return true;
+    if (p[0] == '\\' && p[1] == '\\')
+        return true;
+#ifndef _WIN32
+    if (p[0] == '/')
+        return true;
+#endif
     return false;
 }
 
@@ -298,60 +315,103 @@ static void add_readonly(const WCHAR *path)
         SetFileAttributesW(path, (a & ~(DWORD)FILE_ATTRIBUTE_DIRECTORY) | FILE_ATTRIBUTE_READONLY);
 }
 
-static bool wcopy_dir(const WCHAR *src, const WCHAR *dst, int depth)
+static int werr(DWORD e)
 {
-    if (depth > MAX_DEPTH || !CreateDirectoryW(dst, NULL))
-        return false;
+    if (e == ERROR_DISK_FULL || e == ERROR_HANDLE_DISK_FULL)
+        return FS_ERR_NOSPACE;
+    if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
+        return FS_ERR_NOTFOUND;
+    return FS_ERR_IO;
+}
+
+static DWORD CALLBACK copy_progress(LARGE_INTEGER total, LARGE_INTEGER done, LARGE_INTEGER stotal,
+                                    LARGE_INTEGER sdone, DWORD stream, DWORD reason, HANDLE from, HANDLE to,
+                                    LPVOID data)
+{
+    (void)total, (void)done, (void)stotal, (void)sdone, (void)stream, (void)reason, (void)from, (void)to;
+    volatile int *cancel = data;
+    return cancel && *cancel ? PROGRESS_CANCEL : PROGRESS_CONTINUE;
+}
+
+static int wcopy_dir(const WCHAR *src, const WCHAR *dst, int depth, volatile int *cancel, bool readonly,
+                     bool create)
+{
+    if (depth > MAX_DEPTH)
+        return FS_ERR_IO;
+    if (create && !CreateDirectoryW(dst, NULL))
+        return werr(GetLastError());
     WCHAR *pattern = wjoin(src, L"*");
     WIN32_FIND_DATAW fd;
     HANDLE h = FindFirstFileW(pattern, &fd);
     free(pattern);
     if (h == INVALID_HANDLE_VALUE)
-        return false;
-    bool ok = true;
+        return werr(GetLastError());
+    int r = FS_OK;
     do {
         if (dot_entry(fd.cFileName))
             continue;
+        if (cancel && *cancel) {
+            r = FS_ERR_CANCELLED;
+            break;
+        }
         WCHAR *s = wjoin(src, fd.cFileName), *t = wjoin(dst, fd.cFileName);
         if (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
             /* The link itself; a link the system cannot copy as a link is left out. */
             CopyFileExW(s, t, NULL, NULL, NULL, COPY_FILE_COPY_SYMLINK);
         } else if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
-            ok = wcopy_dir(s, t, depth + 1);
-        } else if (CopyFileW(s, t, TRUE)) {
+            r = wcopy_dir(s, t, depth + 1, cancel, readonly, true);
+        } else if (CopyFileExW(s, t, copy_progress, (LPVOID)cancel, NULL, COPY_FILE_FAIL_IF_EXISTS)) {
             copy_times(s, t);
-            add_readonly(t);
+            if (readonly)
+                add_readonly(t);
+            else
+                SetFileAttributesW(t, fd.dwFileAttributes & ~(DWORD)FILE_ATTRIBUTE_READONLY);
         } else {
+            DWORD e = GetLastError();
             /* A file that went away meanwhile is simply not in the copy. */
-            ok = GetFileAttributesW(s) == INVALID_FILE_ATTRIBUTES;
+            if (e == ERROR_REQUEST_ABORTED || (cancel && *cancel))
+                r = FS_ERR_CANCELLED;
+            else if (GetFileAttributesW(s) != INVALID_FILE_ATTRIBUTES)
+                r = werr(e);
         }
         free(s);
         free(t);
-    } while (ok && FindNextFileW(h, &fd));
+    } while (r == FS_OK && FindNextFileW(h, &fd));
     FindClose(h);
-    if (!ok)
-        return false;
+    if (r != FS_OK)
+        return r;
     copy_times(src, dst);
-    add_readonly(dst);
-    return true;
+    if (readonly)
+        add_readonly(dst);
+    return FS_OK;
 }
 
-bool fs_copy_tree_readonly(const char *src, const char *dst)
+static WCHAR *wide_trimmed(const char *path)
 {
-    WCHAR *s = wide(src), *d = wide(dst);
-    size_t n = wcslen(s);
-    while (n > 3 && (s[n - 1] == L'\\' || s[n - 1] == L'/'))
-        s[--n] = 0;
-    bool ok = wcopy_dir(s, d, 0);
+    WCHAR *w = wide(path);
+    size_t n = wcslen(w);
+    while (n > 3 && (w[n - 1] == L'\\' || w[n - 1] == L'/'))
+        w[--n] = 0;
+    return w;
+}
+
+int fs_copy_tree(const char *src, const char *dst, volatile int *cancel)
+{
+    WCHAR *s = wide_trimmed(src), *d = wide(dst);
+    DWORD a = GetFileAttributesW(s);
+    int r = a == INVALID_FILE_ATTRIBUTES || !(a & FILE_ATTRIBUTE_DIRECTORY) ? FS_ERR_NOTFOUND
+                                                                             : wcopy_dir(s, d, 0, cancel, true, true);
     free(s);
     free(d);
-    return ok;
+    return r;
 }
+
+bool fs_copy_tree_readonly(const char *src, const char *dst) { return fs_copy_tree(src, dst, NULL) == FS_OK; }
 
 /* Applies fn to every entry below dir (children first), links not followed. */
 typedef void (*wvisit_fn)(const WCHAR *path, DWORD attr);
 
-static void wwalk(const WCHAR *dir, wvisit_fn fn, int depth)
+static void wwalk(const WCHAR *dir, void (*fn)(const WCHAR *, DWORD), int depth)
 {
     if (depth > MAX_DEPTH)
         return;
@@ -430,14 +490,14 @@ void fs_make_tree_writable(const char *folder)
     free(w);
 }
 
-bool fs_read_file(const char *path, char **data)
+int fs_read_file_ex(const char *path, char **data)
 {
     WCHAR *w = wide(path);
     HANDLE h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
     free(w);
     if (h == INVALID_HANDLE_VALUE)
-        return false;
+        return werr(GetLastError()) == FS_ERR_NOTFOUND ? FS_ERR_NOTFOUND : FS_ERR_IO;
     LARGE_INTEGER size;
     bool ok = GetFileSizeEx(h, &size) && size.QuadPart < (1LL << 31);
     char *buf = ok ? malloc((size_t)size.QuadPart + 1) : NULL;
@@ -446,31 +506,161 @@ bool fs_read_file(const char *path, char **data)
     CloseHandle(h);
     if (!ok) {
         free(buf);
-        return false;
+        return FS_ERR_IO;
     }
     buf[got] = '\0';
     *data = buf;
-    return true;
+    return FS_OK;
 }
 
-bool fs_write_file_atomic(const char *path, const char *data, size_t n)
+bool fs_read_file(const char *path, char **data) { return fs_read_file_ex(path, data) == FS_OK; }
+
+int fs_write_file_durable(const char *path, const char *data, size_t n)
 {
     char *tmp = sim_strfmt("%s.tmp.%lu", path, (unsigned long)GetCurrentProcessId());
     WCHAR *wt = wide(tmp), *wp = wide(path);
     free(tmp);
     HANDLE h = CreateFileW(wt, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    bool ok = h != INVALID_HANDLE_VALUE;
-    if (ok) {
+    int r = h != INVALID_HANDLE_VALUE ? FS_OK : werr(GetLastError());
+    if (h != INVALID_HANDLE_VALUE) {
         DWORD put = 0;
-        ok = WriteFile(h, data, (DWORD)n, &put, NULL) && put == (DWORD)n;
-        ok = CloseHandle(h) && ok;
-        ok = ok && MoveFileExW(wt, wp, MOVEFILE_REPLACE_EXISTING);
-        if (!ok)
+        if (!WriteFile(h, data, (DWORD)n, &put, NULL) || put != (DWORD)n || !FlushFileBuffers(h))
+            r = werr(GetLastError());
+        if (!CloseHandle(h) && r == FS_OK)
+            r = FS_ERR_IO;
+        if (r == FS_OK && !MoveFileExW(wt, wp, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+            r = werr(GetLastError());
+        if (r != FS_OK)
             DeleteFileW(wt);
     }
     free(wt);
     free(wp);
-    return ok;
+    return r;
+}
+
+bool fs_write_file_atomic(const char *path, const char *data, size_t n)
+{
+    return fs_write_file_durable(path, data, n) == FS_OK;
+}
+
+void fs_file_signature(const char *path, char out[96])
+{
+    WCHAR *w = wide(path);
+    HANDLE h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    free(w);
+    out[0] = '\0';
+    if (h == INVALID_HANDLE_VALUE)
+        return;
+    BY_HANDLE_FILE_INFORMATION i;
+    if (GetFileInformationByHandle(h, &i))
+        snprintf(out, 96, "%lu:%lu:%lu:%lu:%lu:%lu:%lu", (unsigned long)i.dwVolumeSerialNumber,
+                 (unsigned long)i.nFileIndexHigh, (unsigned long)i.nFileIndexLow, (unsigned long)i.nFileSizeLow,
+                 (unsigned long)i.ftLastWriteTime.dwHighDateTime, (unsigned long)i.ftLastWriteTime.dwLowDateTime,
+                 (unsigned long)i.nFileSizeHigh);
+    CloseHandle(h);
+}
+
+bool fs_is_dir(const char *path)
+{
+    DWORD a = attributes(path);
+    return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+char **fs_list(const char *dir, size_t *count)
+{
+    WCHAR *w = wide(dir), *pattern = wjoin(w, L"*");
+    free(w);
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    free(pattern);
+    if (h == INVALID_HANDLE_VALUE)
+        return NULL;
+    char **names = malloc(sizeof *names);
+    size_t n = 0, cap = 1;
+    if (!names)
+        abort();
+    do {
+        if (dot_entry(fd.cFileName))
+            continue;
+        if (n == cap) {
+            cap *= 2;
+            names = realloc(names, cap * sizeof *names);
+            if (!names)
+                abort();
+        }
+        names[n++] = u16_to_u8((const WCHAR *)fd.cFileName, wcslen(fd.cFileName));
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+    *count = n;
+    return names;
+}
+
+void fs_free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+bool fs_dir_empty(const char *path)
+{
+    size_t n;
+    char **names = fs_list(path, &n);
+    if (!names)
+        return false;
+    fs_free_names(names, n);
+    return n == 0;
+}
+
+static void wremove(const WCHAR *path, DWORD attr);
+static void wwalk(const WCHAR *dir, void (*fn)(const WCHAR *, DWORD), int depth);
+
+int fs_revert_tree(const char *src, const char *dst)
+{
+    if (!fs_is_dir(src) || !fs_is_dir(dst))
+        return FS_ERR_NOTFOUND;
+    WCHAR *s = wide_trimmed(src), *d = wide_trimmed(dst);
+    wwalk(d, wremove, 0);
+    int r = wcopy_dir(s, d, 1, NULL, false, false);
+    free(s);
+    free(d);
+    return r;
+}
+
+#ifndef SYMBOLIC_LINK_FLAG_DIRECTORY
+#define SYMBOLIC_LINK_FLAG_DIRECTORY 0x1
+#endif
+#ifndef SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE
+#define SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE 0x2
+#endif
+
+int fs_expose(const char *folder, const char *path)
+{
+    if (!fs_is_dir(path))
+        return FS_ERR_NOTFOUND;
+    if (!fs_dir_empty(path))
+        return FS_ERR_IO;
+    WCHAR *wf = wide(folder), *wp = wide_trimmed(path);
+    int r = FS_ERR_IO;
+    if (RemoveDirectoryW(wp)) {
+        if (CreateSymbolicLinkW(wp, wf, SYMBOLIC_LINK_FLAG_DIRECTORY | SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE))
+            r = FS_OK;
+        else
+            CreateDirectoryW(wp, NULL);
+    }
+    free(wf);
+    free(wp);
+    return r;
+}
+
+void fs_unexpose(const char *path)
+{
+    WCHAR *wp = wide_trimmed(path);
+    DWORD a = GetFileAttributesW(wp);
+    if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_REPARSE_POINT) && RemoveDirectoryW(wp))
+        CreateDirectoryW(wp, NULL);
+    free(wp);
 }
 
 void fs_remove_file(const char *path)
@@ -649,126 +839,205 @@ static bool write_all(int fd, const char *p, size_t n)
     return true;
 }
 
-/* Content from in to out: a reflink, else copy_file_range, else read/write. */
-static bool copy_content(int in, int out)
+/* errno of a failed write or copy -> FS_ERR_*. */
+static int err_of(int e)
+{
+    if (e == ENOSPC || e == EDQUOT || e == EFBIG)
+        return FS_ERR_NOSPACE;
+    if (e == ENOENT)
+        return FS_ERR_NOTFOUND;
+    return FS_ERR_IO;
+}
+
+#define COPY_CHUNK ((size_t)8 << 20)
+
+static bool cancelled(volatile int *cancel) { return cancel && *cancel; }
+
+/* Content from in to out: a reflink, else copy_file_range, else read/write,
+ * in chunks so a cancel is seen within one chunk. */
+static int copy_content(int in, int out, volatile int *cancel)
 {
 #ifdef FICLONE
     if (ioctl(out, FICLONE, in) == 0)
-        return true;
+        return FS_OK;
 #endif
 #ifdef __linux__
     for (;;) {
-        ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
+        if (cancelled(cancel))
+            return FS_ERR_CANCELLED;
+        ssize_t n = copy_file_range(in, NULL, out, NULL, COPY_CHUNK, 0);
         if (n > 0)
             continue;
         if (n == 0)
-            return true;
+            return FS_OK;
         if (errno == EINTR)
             continue;
         if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP && errno != EPERM &&
             errno != EBADF)
-            return false;
+            return err_of(errno);
         break; /* not here: go on with plain reads from the current offsets */
     }
 #endif
-    char buf[1 << 16];
+    static __thread char buf[1 << 16];
+    size_t since = 0;
     for (;;) {
         ssize_t r = read(in, buf, sizeof buf);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            return false;
+            return FS_ERR_IO;
         if (r == 0)
-            return true;
+            return FS_OK;
         if (!write_all(out, buf, (size_t)r))
-            return false;
+            return err_of(errno);
+        if ((since += (size_t)r) >= COPY_CHUNK) {
+            since = 0;
+            if (cancelled(cancel))
+                return FS_ERR_CANCELLED;
+        }
     }
 }
 
-static bool copy_file(const char *src, const char *dst, const struct stat *st)
+/* Hard links met during one copy: (device, inode) -> the first copy's path. */
+typedef struct link_seen {
+    dev_t dev;
+    ino_t ino;
+    char *path;
+} link_seen;
+
+typedef struct copy_ctx {
+    volatile int *cancel;
+    bool readonly; /* snapshot: write bits cleared; revert: owner write bit given back */
+    link_seen *links;
+    size_t nlinks, caplinks;
+} copy_ctx;
+
+static mode_t target_mode(const copy_ctx *c, mode_t mode)
 {
+    mode &= 0555; /* read and execute bits exactly; no write, no set-id */
+    return c->readonly ? mode : (mode | 0200);
+}
+
+static int copy_file(copy_ctx *c, const char *src, const char *dst, const struct stat *st)
+{
+    if (st->st_nlink > 1) {
+        for (size_t i = 0; i < c->nlinks; i++)
+            if (c->links[i].dev == st->st_dev && c->links[i].ino == st->st_ino)
+                return link(c->links[i].path, dst) == 0 ? FS_OK : err_of(errno);
+    }
     int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (in < 0)
-        return errno == ENOENT; /* gone meanwhile: not in the copy */
+        return errno == ENOENT ? FS_OK : FS_ERR_IO; /* gone meanwhile: not in the copy */
     int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (out < 0) {
         close(in);
-        return false;
+        return err_of(errno);
     }
-    bool ok = copy_content(in, out);
+    int r = copy_content(in, out, c->cancel);
     struct timespec times[2] = { st->st_atim, st->st_mtim };
-    ok = ok && futimens(out, times) == 0 && fchmod(out, 0444) == 0;
-    ok = close(out) == 0 && ok;
+    if (r == FS_OK && (futimens(out, times) != 0 || fchmod(out, target_mode(c, st->st_mode)) != 0))
+        r = FS_ERR_IO;
+    if (close(out) != 0 && r == FS_OK)
+        r = err_of(errno);
     close(in);
-    return ok;
+    if (r == FS_OK && st->st_nlink > 1) {
+        link_seen *l = VEC_PUSH(c->links, c->nlinks, c->caplinks);
+        l->dev = st->st_dev;
+        l->ino = st->st_ino;
+        l->path = sim_strdup(dst);
+    }
+    return r;
 }
 
-static bool copy_link(const char *src, const char *dst, const struct stat *st)
+static int copy_link(const char *src, const char *dst, const struct stat *st)
 {
     size_t cap = st->st_size > 0 ? (size_t)st->st_size + 1 : 256;
     char *target = malloc(cap);
     if (!target)
         abort();
     ssize_t n = readlink(src, target, cap);
-    bool ok = n >= 0 && (size_t)n < cap;
-    if (ok) {
+    int r = n >= 0 && (size_t)n < cap ? FS_OK : FS_ERR_IO;
+    if (r == FS_OK) {
         target[n] = '\0';
-        ok = symlink(target, dst) == 0;
+        if (symlink(target, dst) != 0)
+            r = err_of(errno);
     }
     free(target);
-    if (ok) {
+    if (r == FS_OK) {
         struct timespec times[2] = { st->st_atim, st->st_mtim };
         utimensat(AT_FDCWD, dst, times, AT_SYMLINK_NOFOLLOW);
     }
-    return ok;
+    return r;
 }
 
-static bool copy_dir(const char *src, const char *dst, const struct stat *st, int depth);
+static int copy_dir(copy_ctx *c, const char *src, const char *dst, const struct stat *st, int depth, bool create);
 
-static bool copy_entry(const char *src, const char *dst, int depth)
+static int copy_entry(copy_ctx *c, const char *src, const char *dst, int depth)
 {
     struct stat st;
+    if (cancelled(c->cancel))
+        return FS_ERR_CANCELLED;
     if (lstat(src, &st) != 0)
-        return errno == ENOENT;
+        return errno == ENOENT ? FS_OK : FS_ERR_IO;
     if (S_ISDIR(st.st_mode))
-        return copy_dir(src, dst, &st, depth);
+        return copy_dir(c, src, dst, &st, depth, true);
     if (S_ISREG(st.st_mode))
-        return copy_file(src, dst, &st);
+        return copy_file(c, src, dst, &st);
     if (S_ISLNK(st.st_mode))
         return copy_link(src, dst, &st);
-    return true; /* sockets, pipes and devices are not copied */
+    return FS_OK; /* sockets, pipes and devices are not copied */
 }
 
-static bool copy_dir(const char *src, const char *dst, const struct stat *st, int depth)
+static int copy_dir(copy_ctx *c, const char *src, const char *dst, const struct stat *st, int depth, bool create)
 {
-    if (depth > MAX_DEPTH || mkdir(dst, 0700) != 0)
-        return false;
+    if (depth > MAX_DEPTH)
+        return FS_ERR_IO;
+    if (create && mkdir(dst, 0700) != 0)
+        return err_of(errno);
     size_t n;
     char **names = list_dir(src, &n);
     if (!names)
-        return false;
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
-        char *s = fs_join(src, names[i]), *t = fs_join(dst, names[i]);
-        ok = copy_entry(s, t, depth + 1);
-        free(s);
-        free(t);
+        return errno == ENOENT ? FS_ERR_NOTFOUND : FS_ERR_IO;
+    int r = FS_OK;
+    for (size_t i = 0; i < n && r == FS_OK; i++) {
+        char *sp = fs_join(src, names[i]), *tp = fs_join(dst, names[i]);
+        r = copy_entry(c, sp, tp, depth + 1);
+        free(sp);
+        free(tp);
+        if (depth == 0 && i == n / 2)
+            sim_crash_point("copy-half");
     }
     free_list(names, n);
-    if (!ok)
-        return false;
+    if (r != FS_OK)
+        return r;
     struct timespec times[2] = { st->st_atim, st->st_mtim };
     utimensat(AT_FDCWD, dst, times, 0);
-    return chmod(dst, 0555) == 0;
+    /* the snapshot's root folder keeps 0555 so it can be listed by anyone */
+    mode_t mode = depth == 0 && c->readonly ? 0555 : target_mode(c, st->st_mode) | (c->readonly ? 0 : 0700);
+    return chmod(dst, mode) == 0 ? FS_OK : FS_ERR_IO;
 }
 
-bool fs_copy_tree_readonly(const char *src, const char *dst)
+static void copy_ctx_free(copy_ctx *c)
+{
+    for (size_t i = 0; i < c->nlinks; i++)
+        free(c->links[i].path);
+    free(c->links);
+}
+
+int fs_copy_tree(const char *src, const char *dst, volatile int *cancel)
 {
     struct stat st;
-    if (stat(src, &st) != 0 || !S_ISDIR(st.st_mode))
-        return false;
-    return copy_dir(src, dst, &st, 0);
+    if (stat(src, &st) != 0)
+        return errno == ENOENT || errno == ENOTDIR ? FS_ERR_NOTFOUND : FS_ERR_IO;
+    if (!S_ISDIR(st.st_mode))
+        return FS_ERR_NOTFOUND;
+    copy_ctx c = { .cancel = cancel, .readonly = true };
+    int r = copy_dir(&c, src, dst, &st, 0, true);
+    copy_ctx_free(&c);
+    return r;
 }
+
+bool fs_copy_tree_readonly(const char *src, const char *dst) { return fs_copy_tree(src, dst, NULL) == FS_OK; }
 
 /* Children first. Every directory gets 0755 before it is listed; files get
  * 0644 (remove false) or are unlinked (remove true), then the directory goes. */
@@ -792,6 +1061,7 @@ static void walk(const char *path, bool remove, int depth)
             rmdir(path);
     } else if (remove) {
         unlink(path);
+        sim_crash_point("remove-file");
     } else if (S_ISREG(st.st_mode)) {
         chmod(path, 0644);
     }
@@ -805,11 +1075,75 @@ void fs_remove_snapshot_folder(const char *folder)
 
 void fs_make_tree_writable(const char *folder) { walk(folder, false, 0); }
 
-bool fs_read_file(const char *path, char **data)
+bool fs_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_dir_empty(const char *path)
+{
+    size_t n;
+    char **names = list_dir(path, &n);
+    if (!names)
+        return false;
+    free_list(names, n);
+    return n == 0;
+}
+
+char **fs_list(const char *dir, size_t *count) { return list_dir(dir, count); }
+void fs_free_names(char **names, size_t n) { free_list(names, n); }
+
+int fs_revert_tree(const char *src, const char *dst)
+{
+    struct stat st;
+    if (stat(src, &st) != 0 || !S_ISDIR(st.st_mode) || !fs_is_dir(dst))
+        return FS_ERR_NOTFOUND;
+    size_t n;
+    char **names = list_dir(dst, &n);
+    if (!names)
+        return FS_ERR_IO;
+    for (size_t i = 0; i < n; i++) {
+        char *p = fs_join(dst, names[i]);
+        walk(p, true, 1);
+        free(p);
+        if (i == n / 2)
+            sim_crash_point("revert-half");
+    }
+    free_list(names, n);
+    copy_ctx c = { .readonly = false };
+    int r = copy_dir(&c, src, dst, &st, 1, false);
+    copy_ctx_free(&c);
+    return r;
+}
+
+int fs_expose(const char *folder, const char *path)
+{
+    if (!fs_is_dir(path))
+        return FS_ERR_NOTFOUND;
+    if (!fs_dir_empty(path))
+        return FS_ERR_IO;
+    if (rmdir(path) != 0)
+        return FS_ERR_IO;
+    if (symlink(folder, path) != 0) {
+        mkdir(path, 0755);
+        return FS_ERR_IO;
+    }
+    return FS_OK;
+}
+
+void fs_unexpose(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && unlink(path) == 0)
+        mkdir(path, 0755);
+}
+
+int fs_read_file_ex(const char *path, char **data)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return false;
+        return errno == ENOENT ? FS_ERR_NOTFOUND : FS_ERR_IO;
     sbuf b = { 0 };
     char buf[1 << 16];
     bool ok = true;
@@ -826,26 +1160,66 @@ bool fs_read_file(const char *path, char **data)
     close(fd);
     if (!ok) {
         sb_free(&b);
-        return false;
+        return FS_ERR_IO;
     }
+    if (!b.p)
+        sb_putn(&b, "", 0);
     *data = sb_take(&b);
-    return true;
+    return FS_OK;
+}
+
+bool fs_read_file(const char *path, char **data) { return fs_read_file_ex(path, data) == FS_OK; }
+
+static void sync_parent(const char *path)
+{
+    char *dir = sim_strdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *(slash == dir ? slash + 1 : slash) = '\0';
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            fsync(fd);
+            close(fd);
+        }
+    }
+    free(dir);
+}
+
+int fs_write_file_durable(const char *path, const char *data, size_t n)
+{
+    char *tmp = sim_strfmt("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int r = fd >= 0 ? FS_OK : err_of(errno);
+    if (fd >= 0) {
+        if (!write_all(fd, data, n) || fsync(fd) != 0)
+            r = err_of(errno);
+        if (close(fd) != 0 && r == FS_OK)
+            r = err_of(errno);
+        if (r == FS_OK && rename(tmp, path) != 0)
+            r = err_of(errno);
+        if (r != FS_OK)
+            unlink(tmp);
+        else
+            sync_parent(path);
+    }
+    free(tmp);
+    return r;
 }
 
 bool fs_write_file_atomic(const char *path, const char *data, size_t n)
 {
-    char *tmp = sim_strfmt("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool ok = fd >= 0;
-    if (ok) {
-        ok = write_all(fd, data, n);
-        ok = close(fd) == 0 && ok;
-        ok = ok && rename(tmp, path) == 0;
-        if (!ok)
-            unlink(tmp);
+    return fs_write_file_durable(path, data, n) == FS_OK;
+}
+
+void fs_file_signature(const char *path, char out[96])
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        out[0] = '\0';
+        return;
     }
-    free(tmp);
-    return ok;
+    snprintf(out, 96, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+             (long long)st.st_size, (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec);
 }
 
 void fs_remove_file(const char *path) { unlink(path); }

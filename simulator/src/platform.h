@@ -39,7 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hresults.h"
+#include "../generated/hresults.h"
 
 /* Constants of the model that the generated header does not carry. */
 #ifndef VSS_ASSOC_NO_MAX_SPACE

@@ -88,6 +88,7 @@ void call_begin(sim_call *c, const sim_method *m, int64_t object)
     c->seq = 0;
     c->args = (sbuf){ 0 };
     c->injected = S_OK;
+    c->state_hr = persist_begin();
 }
 
 static record *record_by_seq(uint64_t seq)
@@ -122,6 +123,11 @@ bool call_commit(sim_call *c)
     } else {
         next_seq++;
     }
+    if (FAILED(c->state_hr)) {
+        /* the saved machine is unusable (persist_error says why): no effect */
+        c->injected = c->state_hr;
+        return true;
+    }
     if (nfails) {
         rule *f = rule_find(fails, nfails, c->m);
         if (f && f->n != 0) {
@@ -134,8 +140,15 @@ bool call_commit(sim_call *c)
     return false;
 }
 
-static void finish(sim_call *c, int kind, uint32_t result)
+static uint32_t finish(sim_call *c, int kind, uint32_t result)
 {
+    if (SUCCEEDED(c->state_hr)) {
+        /* The change is saved before the call returns; a write that fails
+         * undoes it and fails the call (persist.h). */
+        HRESULT saved = persist_end();
+        if (FAILED(saved) && kind == RESULT_HR && SUCCEEDED((HRESULT)result))
+            result = (uint32_t)saved;
+    }
     if (c->rec) {
         record *r = record_by_seq(c->seq);
         if (r) {
@@ -143,15 +156,11 @@ static void finish(sim_call *c, int kind, uint32_t result)
             r->result = result;
         }
     }
-    persist_flush(); /* a no-op unless the saved machine changed */
     sim_unlock();
+    return result;
 }
 
-HRESULT call_end(sim_call *c, HRESULT hr)
-{
-    finish(c, RESULT_HR, (uint32_t)hr);
-    return hr;
-}
+HRESULT call_end(sim_call *c, HRESULT hr) { return (HRESULT)finish(c, RESULT_HR, (uint32_t)hr); }
 
 ULONG call_end_ulong(sim_call *c, ULONG n)
 {

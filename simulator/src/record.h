@@ -26,6 +26,7 @@ typedef struct sim_call {
     uint64_t seq;
     sbuf args;
     HRESULT injected;
+    HRESULT state_hr; /* persist_begin's outcome: a failure fails the call */
 } sim_call;
 
 void call_begin(sim_call *c, const sim_method *m, int64_t object);

@@ -9,7 +9,13 @@ sim_state g_state;
 /* The id the real system software provider carries. */
 const GUID SIM_PROVIDER_ID = { 0xb5946137, 0x7b9f, 0x4925, { 0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5 } };
 
-GUID state_new_id(int kind) { return guid_make((uint32_t)kind, ++g_state.counters[kind]); }
+GUID state_new_id(int kind)
+{
+    /* Saved counters keep ids unique across processes (session ids are per object, not saved state). */
+    if (kind == ID_SNAPSHOT_SET || kind == ID_SNAPSHOT || kind == ID_VOLUME)
+        persist_mark();
+    return guid_make((uint32_t)kind, ++g_state.counters[kind]);
+}
 
 static void files_free(sim_file *f, size_t n)
 {
@@ -140,7 +146,12 @@ void snapshot_free(sim_snapshot *s)
 
 void snapshot_discard(sim_snapshot *s)
 {
-    if (s->folder && s->device)
+    /* Persisting: the removal is journalled first and done once the state
+     * without this copy is on disk, so a crash never leaves a listed copy
+     * with a half-removed folder (see persist.h). */
+    if (s->folder && s->exposed_name && (s->attributes & VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY))
+        fs_unexpose(s->exposed_name);
+    if (s->folder && s->device && !persist_defer_removal(s->device))
         fs_remove_snapshot_folder(s->device);
     snapshot_free(s);
 }
@@ -152,6 +163,7 @@ void state_reset(void)
     for (size_t i = 0; i < g_state.nvolumes; i++) {
         free(g_state.volumes[i].name);
         free(g_state.volumes[i].guid_name);
+        free(g_state.volumes[i].revert_source);
     }
     free(g_state.volumes);
     for (size_t i = 0; i < g_state.nsnapshots; i++)
@@ -270,6 +282,7 @@ sim_snapshot *snapshot_make(const GUID *id, const GUID *set_id, LONG count, size
         abort();
     const sim_volume *v = &g_state.volumes[volume];
     uint64_t n = ++g_state.shadow_copy_number;
+    persist_mark();
     if (v->dir && root) {
         /* A folder of that name left by another process is not ours: skip the number. */
         for (;;) {
@@ -291,7 +304,11 @@ sim_snapshot *snapshot_make(const GUID *id, const GUID *set_id, LONG count, size
     s->set_id = *set_id;
     s->count_in_set = count;
     s->context = context;
-    LONG attr = context | VSS_VOLSNAP_ATTR_DIFFERENTIAL;
+    /* The system provider makes copy-on-write (differential) copies unless the
+     * context asks for a plex (_VSS_VOLUME_SNAPSHOT_ATTRIBUTES). */
+    LONG attr = context;
+    if (!(context & (VSS_VOLSNAP_ATTR_PLEX | VSS_VOLSNAP_ATTR_DIFFERENTIAL)))
+        attr |= VSS_VOLSNAP_ATTR_DIFFERENTIAL;
     if (!(context & VSS_VOLSNAP_ATTR_NO_AUTORECOVERY))
         attr |= VSS_VOLSNAP_ATTR_AUTORECOVER;
     s->attributes = attr;
@@ -355,3 +372,25 @@ size_t state_delete_snapshots_if(bool (*pred)(const sim_snapshot *s, const void 
     g_state.nsnapshots = kept;
     return n - kept;
 }
+
+/* The end of a revert (RevertToSnapshot): the shadow copy is consumed and the
+ * volume's revert state clears; QueryRevertStatus then reports completion.
+ * redo: the process that ran it died, so the copy back is done again first
+ * (the RevertToSnapshot page: an interrupted revert continues on restart). */
+void state_finish_revert(size_t volume, bool redo)
+{
+    sim_volume *v = &g_state.volumes[volume];
+    if (redo && v->dir && v->revert_source)
+        fs_revert_tree(v->revert_source, v->name);
+    size_t i;
+    if (state_find_snapshot(&v->revert_snapshot, &i))
+        state_delete_snapshot_at(i);
+    free(v->revert_source);
+    v->revert_source = NULL;
+    v->reverting = false;
+    v->reverted = true;
+    v->revert_pid = 0;
+    persist_mark();
+}
+
+void state_recover_revert(size_t volume) { state_finish_revert(volume, true); }

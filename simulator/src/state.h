@@ -34,7 +34,12 @@ typedef struct sim_volume {
     int protection_level;
     int protection_fault;
     bool offline_for_protection;
-    bool reverting; /* RevertToSnapshot started, QueryRevertStatus not yet asked */
+    /* RevertToSnapshot: running (by process revert_pid, from the shadow copy
+     * revert_snapshot whose folder is revert_source), or finished (reverted) */
+    bool reverting, reverted;
+    GUID revert_snapshot;
+    char *revert_source;
+    int64_t revert_pid;
     int64_t total_space, free_space;
 } sim_volume;
 
@@ -148,6 +153,9 @@ void state_forget_snapshot_at(size_t index);
 /* Frees a shadow copy record and removes its folder, if it has one. */
 void snapshot_discard(sim_snapshot *s);
 void snapshot_free(sim_snapshot *s); /* the record only */
+
+void state_finish_revert(size_t volume, bool redo);
+void state_recover_revert(size_t volume); /* for persist_set_revert_finisher */
 
 sim_writer *writer_new(void);
 sim_writer *writer_copy(const sim_writer *w);

@@ -3,6 +3,8 @@
 
 #ifdef _WIN32
 #include <windows.h>
+#include <stdlib.h>
+#include <string.h>
 
 static SRWLOCK state_lock = SRWLOCK_INIT;
 static SRWLOCK mem_lock = SRWLOCK_INIT;
@@ -27,6 +29,54 @@ void sim_wait_until(int64_t deadline_ms)
 
 int64_t sim_now_ms(void) { return (int64_t)GetTickCount64(); }
 
+typedef struct thread_arg {
+    void (*fn)(void *);
+    void *arg;
+} thread_arg;
+
+static DWORD WINAPI thread_main(LPVOID p)
+{
+    thread_arg t = *(thread_arg *)p;
+    free(p);
+    t.fn(t.arg);
+    return 0;
+}
+
+int sim_thread_start(void (*fn)(void *), void *arg)
+{
+    thread_arg *t = malloc(sizeof *t);
+    if (!t)
+        return 0;
+    t->fn = fn;
+    t->arg = arg;
+    HANDLE h = CreateThread(NULL, 0, thread_main, t, 0, NULL);
+    if (!h) {
+        free(t);
+        return 0;
+    }
+    CloseHandle(h);
+    return 1;
+}
+
+int64_t sim_pid(void) { return (int64_t)GetCurrentProcessId(); }
+
+void sim_sleep_ms(int ms) { Sleep((DWORD)ms); }
+
+int sim_pid_alive(int64_t pid)
+{
+    if (pid == sim_pid())
+        return 1;
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, (DWORD)pid);
+    if (!h)
+        return GetLastError() == ERROR_ACCESS_DENIED;
+    DWORD code = 0;
+    int alive = GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
+    CloseHandle(h);
+    return alive;
+}
+
+void sim_hard_exit(int code) { TerminateProcess(GetCurrentProcess(), (UINT)code); }
+
 int64_t sim_now_ns(void)
 {
     LARGE_INTEGER freq, now;
@@ -36,8 +86,62 @@ int64_t sim_now_ns(void)
 }
 
 #else
+#include <errno.h>
 #include <pthread.h>
+#include <string.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
+
+typedef struct thread_arg {
+    void (*fn)(void *);
+    void *arg;
+} thread_arg;
+
+static void *thread_main(void *p)
+{
+    thread_arg t = *(thread_arg *)p;
+    free(p);
+    t.fn(t.arg);
+    return NULL;
+}
+
+int sim_thread_start(void (*fn)(void *), void *arg)
+{
+    thread_arg *t = malloc(sizeof *t);
+    if (!t)
+        return 0;
+    t->fn = fn;
+    t->arg = arg;
+    pthread_t th;
+    if (pthread_create(&th, NULL, thread_main, t) != 0) {
+        free(t);
+        return 0;
+    }
+    pthread_detach(th);
+    return 1;
+}
+
+int64_t sim_pid(void) { return (int64_t)getpid(); }
+
+void sim_sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+int sim_pid_alive(int64_t pid)
+{
+    if (pid <= 0)
+        return 0;
+    if (kill((pid_t)pid, 0) == 0)
+        return 1;
+    return errno == EPERM;
+}
+
+void sim_hard_exit(int code) { _exit(code); }
 
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t mem_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -85,3 +189,21 @@ int64_t sim_now_ns(void)
 
 int64_t sim_now_ms(void) { return sim_now_ns() / 1000000LL; }
 #endif
+
+/* ---- crash points (tests of recovery) ---- */
+
+static char crash_point[64];
+
+void sim_set_crash_point(const char *name)
+{
+    crash_point[0] = '\0';
+    if (name)
+        strncat(crash_point, name, sizeof crash_point - 1);
+}
+
+void sim_crash_point(const char *name)
+{
+    const char *want = crash_point[0] ? crash_point : getenv("VSS_SIM_CRASH_AT");
+    if (want && *want && strcmp(want, name) == 0)
+        sim_hard_exit(86);
+}

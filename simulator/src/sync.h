@@ -21,6 +21,21 @@ void sim_mem_lock(void);
 void sim_mem_unlock(void);
 
 int64_t sim_now_ms(void);
+void sim_sleep_ms(int ms);
+
+/* Runs fn(arg) on a new detached thread; 0 when the thread could not start. */
+int sim_thread_start(void (*fn)(void *), void *arg);
+/* This process's id, and whether process `pid` still runs (a crashed or
+ * killed owner of a journal entry is not). */
+int64_t sim_pid(void);
+int sim_pid_alive(int64_t pid);
+/* Ends the process at once, as kill -9 would (no destructors, no flush). */
+void sim_hard_exit(int code);
+/* A named point of a multi-step change (see README "Crash points"): when the
+ * point is the one VSS_SIM_CRASH_AT (or vss_sim_set_crash_point) names, the
+ * process ends there with exit code 86, as if killed. */
+void sim_crash_point(const char *name);
+void sim_set_crash_point(const char *name);
 /* High-resolution monotonic clock for the benchmark. */
 int64_t sim_now_ns(void);
 

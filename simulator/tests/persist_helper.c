@@ -5,6 +5,13 @@
  *                                  of VOLUME; prints the persistent one's device
  *   persist_helper check N         exactly N shadow copies exist (VSS_CTX_ALL),
  *                                  each with its folder; then deletes them all
+ *   persist_helper createn VOLUME N  N persistent (VSS_CTX_CLIENT_ACCESSIBLE) sets
+ *                                  of VOLUME, one after the other; prints each id
+ *   persist_helper delete ID...    deletes those shadow copies
+ *   persist_helper list            prints "id device" of every shadow copy
+ *   persist_helper revert ID       RevertToSnapshot, then waits on QueryRevertStatus
+ *                                  of VOLUME (the copy's original volume)
+ * (the multi-process and crash tests of tests/simulator/ drive these)
  * Exit status 0 when everything went as expected. */
 #include "../src/platform.h"
 #include "vss_sim.h"
@@ -142,8 +149,127 @@ static int check(int want)
     return seen == want && bad == 0 ? 0 : 1;
 }
 
+static void print_guid(const GUID *g)
+{
+    printf("%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", (unsigned long)g->Data1, g->Data2, g->Data3,
+           g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
+}
+
+static bool parse_guid(const char *s, GUID *g)
+{
+    unsigned long a;
+    unsigned b, c, d[8];
+    if (sscanf(s, "%8lx-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x", &a, &b, &c, &d[0], &d[1], &d[2], &d[3], &d[4], &d[5],
+               &d[6], &d[7]) != 11)
+        return false;
+    g->Data1 = (uint32_t)a;
+    g->Data2 = (uint16_t)b;
+    g->Data3 = (uint16_t)c;
+    for (int i = 0; i < 8; i++)
+        g->Data4[i] = (uint8_t)d[i];
+    return true;
+}
+
+static int createn(const char *volume, int n)
+{
+    WCHAR *w = widen(volume);
+    for (int i = 0; i < n; i++) {
+        IVssBackupComponents *bc;
+        VSS_ID id;
+        HRESULT hr;
+        if (FAILED(hr = CreateVssBackupComponentsInternal(&bc)))
+            return fail("CreateVssBackupComponents", hr);
+        if (FAILED(hr = snapshot(bc, VSS_CTX_CLIENT_ACCESSIBLE, w, &id)))
+            return fail("persistent snapshot", hr);
+        print_guid(&id);
+        fflush(stdout);
+        bc->lpVtbl->Release(bc);
+    }
+    free(w);
+    return 0;
+}
+
+static int delete_ids(int argc, char **argv)
+{
+    IVssBackupComponents *bc;
+    HRESULT hr;
+    if (FAILED(hr = CreateVssBackupComponentsInternal(&bc)) || FAILED(hr = bc->lpVtbl->InitializeForBackup(bc, NULL)) ||
+        FAILED(hr = bc->lpVtbl->SetContext(bc, VSS_CTX_ALL)))
+        return fail("InitializeForBackup", hr);
+    for (int i = 0; i < argc; i++) {
+        GUID id;
+        LONG deleted = 0;
+        VSS_ID nondeleted;
+        if (!parse_guid(argv[i], &id))
+            return fail("not a GUID", E_INVALIDARG);
+        if (FAILED(hr = bc->lpVtbl->DeleteSnapshots(bc, id, VSS_OBJECT_SNAPSHOT, 1, &deleted, &nondeleted)))
+            return fail("DeleteSnapshots", hr);
+    }
+    bc->lpVtbl->Release(bc);
+    return 0;
+}
+
+static int list(void)
+{
+    IVssBackupComponents *bc;
+    IVssEnumObject *e;
+    HRESULT hr;
+    if (FAILED(hr = CreateVssBackupComponentsInternal(&bc)) || FAILED(hr = bc->lpVtbl->InitializeForBackup(bc, NULL)) ||
+        FAILED(hr = bc->lpVtbl->SetContext(bc, VSS_CTX_ALL)) ||
+        FAILED(hr = bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e)))
+        return fail("Query", hr);
+    VSS_OBJECT_PROP op;
+    ULONG got;
+    while (e->lpVtbl->Next(e, 1, &op, &got) == S_OK && got == 1) {
+        char *device = narrow(op.Obj.Snap.m_pwszSnapshotDeviceObject);
+        const GUID *g = &op.Obj.Snap.m_SnapshotId;
+        printf("%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x %s\n", (unsigned long)g->Data1, g->Data2, g->Data3,
+               g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6],
+               g->Data4[7], device);
+        free(device);
+        VssFreeSnapshotPropertiesInternal(&op.Obj.Snap);
+    }
+    e->lpVtbl->Release(e);
+    bc->lpVtbl->Release(bc);
+    return 0;
+}
+
+static int revert(const char *ids)
+{
+    IVssBackupComponents *bc;
+    HRESULT hr;
+    GUID id;
+    VSS_SNAPSHOT_PROP p;
+    IVssAsync *a;
+    if (!parse_guid(ids, &id))
+        return fail("not a GUID", E_INVALIDARG);
+    if (FAILED(hr = CreateVssBackupComponentsInternal(&bc)) || FAILED(hr = bc->lpVtbl->InitializeForBackup(bc, NULL)) ||
+        FAILED(hr = bc->lpVtbl->SetContext(bc, VSS_CTX_ALL)) ||
+        FAILED(hr = bc->lpVtbl->GetSnapshotProperties(bc, id, &p)))
+        return fail("GetSnapshotProperties", hr);
+    if (FAILED(hr = bc->lpVtbl->RevertToSnapshot(bc, id, 1)))
+        return fail("RevertToSnapshot", hr);
+    if (FAILED(hr = bc->lpVtbl->QueryRevertStatus(bc, p.m_pwszOriginalVolumeName, &a)))
+        return fail("QueryRevertStatus", hr);
+    a->lpVtbl->Wait(a, INFINITE);
+    HRESULT st = 0;
+    a->lpVtbl->QueryStatus(a, &st, NULL);
+    a->lpVtbl->Release(a);
+    VssFreeSnapshotPropertiesInternal(&p);
+    bc->lpVtbl->Release(bc);
+    return st == VSS_S_ASYNC_FINISHED ? 0 : fail("revert status", st);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "createn"))
+        return createn(argv[2], atoi(argv[3]));
+    if (argc >= 2 && !strcmp(argv[1], "delete"))
+        return delete_ids(argc - 2, argv + 2);
+    if (argc == 2 && !strcmp(argv[1], "list"))
+        return list();
+    if (argc == 3 && !strcmp(argv[1], "revert"))
+        return revert(argv[2]);
     if (argc == 3 && !strcmp(argv[1], "create"))
         return create(argv[2]);
     if (argc == 3 && !strcmp(argv[1], "check"))

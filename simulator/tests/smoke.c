@@ -338,8 +338,8 @@ static void persistent(void)
     IVssEnumObject *e;
     VSS_OBJECT_PROP op;
     ULONG got;
-    /* Another context does not see it; VSS_CTX_ALL does. */
-    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e), S_OK);
+    /* Another context does not see it (S_FALSE, an empty enumerator); VSS_CTX_ALL does. */
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e), S_FALSE);
     CHECK_HR(e->lpVtbl->Next(e, 1, &op, &got), S_FALSE);
     e->lpVtbl->Release(e);
     CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_ALL), S_OK);

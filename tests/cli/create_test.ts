@@ -259,7 +259,8 @@ Deno.test("injected failures map to documented exit codes with hints", async () 
   assertEquals(storage.code, 5);
   assertEquals(storage.report!.snapshots.length, 0);
 
-  const busy = await runCli(["create", "C:", "--retries", "1", "--json"], {
+  // Another set in progress: retried (1 s, then 2 s, ...) until --in-progress-timeout.
+  const busy = await runCli(["create", "C:", "--in-progress-timeout", "2s", "--json"], {
     setup: {
       fail: [{
         method: "IVssBackupComponents::StartSnapshotSet",
@@ -269,7 +270,10 @@ Deno.test("injected failures map to documented exit codes with hints", async () 
     },
   });
   assertEquals(busy.code, 6);
-  assertEquals((busy.json().error as { name: string }).name, "SnapshotSetInProgressError");
+  const e5 = busy.json().error as { name: string; message: string };
+  assertEquals(e5.name, "SnapshotSetInProgressError");
+  assertMatch(e5.message, /StartSnapshotSet gave up after 2 attempt\(s\)/);
+  assertEquals(callsOf(busy.report, "IVssBackupComponents::StartSnapshotSet").length, 2);
 
   const writer = await runCli(["create", "C:", "--include-writer", "SQL Sim", "--json"], {
     setup: {
@@ -298,14 +302,57 @@ Deno.test("injected failures map to documented exit codes with hints", async () 
   assertMatch(other.stderr, /VSS_E_BAD_STATE/);
 });
 
+Deno.test("--retries and --retry-delay: transient DoSnapshotSet failures make the set again", async () => {
+  const setup = {
+    failAsync: [{
+      method: "IVssBackupComponents::DoSnapshotSet",
+      hr: HRESULT.VSS_E_FLUSH_WRITES_TIMEOUT,
+    }],
+  };
+  const snapshots = (r: Awaited<ReturnType<typeof runCli>>) =>
+    callsOf(r.report, "IVssBackupComponents::DoSnapshotSet").length;
+  const twice = await runCli(
+    ["create", "C:", "--retries", "2", "--retry-delay", "10ms", "--verbose", "--json"],
+    { setup },
+  );
+  assertEquals(twice.code, 7, twice.stderr);
+  assertEquals((twice.json().error as { code: string }).code, "VSS_E_FLUSH_WRITES_TIMEOUT");
+  assertEquals(snapshots(twice), 3, "the first attempt and two retries");
+  assertMatch(twice.stderr, /retry 2 of 2/);
+  assertEquals(twice.report!.snapshots.length, 0);
+  const none = await runCli(["create", "C:", "--retries", "0", "--json"], { setup });
+  assertEquals(none.code, 7);
+  assertEquals(snapshots(none), 1);
+  for (
+    const args of [
+      ["--retries", "-1"],
+      ["--retries", "two"],
+      ["--retry-delay", "soon"],
+      ["--in-progress-timeout", "30d"],
+    ]
+  ) {
+    const bad = await runCli(["create", "C:", ...args, "--json"]);
+    assertEquals(bad.code, 1, args.join(" "));
+    assertMatch((bad.json().error as { message: string }).message, new RegExp(args[0]));
+  }
+});
+
 Deno.test("a phase deadline cancels the operation and exits with 7", async () => {
   const r = await runCli(["create", "C:", "--timeout-snapshot", "300ms", "--json"], {
     setup: { asyncDelay: [{ method: "IVssBackupComponents::DoSnapshotSet", ms: -1 }] },
   });
   assertEquals(r.code, 7);
-  const error = r.json().error as { message: string; hint: string };
-  assertMatch(error.message, /DoSnapshotSet timed out after 300 ms/);
-  assertMatch(error.hint, /--timeout/);
+  const error = r.json().error as {
+    message: string;
+    hint: string;
+    details: { reason: string; phase: string };
+  };
+  // The message no longer carries the milliseconds (the deadline is a signal now); which
+  // deadline passed is in the error's fields, and the hint names the option to raise.
+  assertMatch(error.message, /DoSnapshotSet timed out during snapshot/);
+  assertEquals(error.details.reason, "deadline");
+  assertEquals(error.details.phase, "snapshot");
+  assertMatch(error.hint, /--timeout-snapshot/);
   const all = methods(r.report);
   assert(all.includes("IVssAsync::Cancel"));
   assert(all.includes("IVssBackupComponents::AbortBackup"));
@@ -315,13 +362,43 @@ Deno.test("a phase deadline cancels the operation and exits with 7", async () =>
   assertEquals(bad.code, 1);
 });
 
+Deno.test("a deadline no timer can wait for is a usage error naming the option", async () => {
+  // 600 hours and 30 days exceed the 2^31-1 ms a timer can wait: refused up front
+  // (before, `--timeout 600h` fired at once and a 30-day deadline failed after 23 ms).
+  for (const args of [["--timeout", "600h"], ["--timeout-snapshot", "2592000"]]) {
+    const r = await runCli(["create", "C:", ...args, "--json"]);
+    assertEquals(r.code, 1, r.stdout);
+    const error = r.json().error as { name: string; message: string; hint: string };
+    assertEquals(error.name, "UsageError");
+    assertMatch(error.message, new RegExp(`^${args[0]} ${args[1]} is out of range`));
+    assertMatch(error.hint, /at most 24 days/);
+    assertEquals(methods(r.report).filter((m) => m.startsWith("IVssBackupComponents::")), []);
+  }
+  const zero = await runCli(["create", "C:", "--timeout-prepare", "0.1ms"]);
+  assertEquals(zero.code, 1);
+  assertMatch(zero.stderr, /^error: --timeout-prepare 0\.1ms is out of range/);
+  const longest = await runCli(["create", "C:", "--timeout", "596h", "--json"]);
+  assertEquals(longest.code, 0, longest.stdout);
+});
+
 Deno.test("no VSS to load exits with 2 and says what to do", async () => {
-  const r = await runCli(["create", "C:", "--json"], {
-    bare: true,
-    env: { VSS_LIBRARY_PATH: "/nonexistent/libvss.so" },
-  });
-  assertEquals(r.code, 2);
-  const error = r.json().error as { name: string; hint: string };
-  assertEquals(error.name, "VssUnavailableError");
-  assert(error.hint.length > 0);
+  const windows = Deno.build.os === "windows";
+  const missing = windows ? "C:\\nonexistent\\vss_sim.dll" : "/nonexistent/libvss.so";
+  const runs = [await runCli(["create", "C:", "--json", `--simulator=${missing}`], { bare: true })];
+  // Outside Windows the environment variable still chooses the library, as in the library.
+  if (!windows) {
+    runs.push(
+      await runCli(["create", "C:", "--json"], {
+        bare: true,
+        env: { VSS_LIBRARY_PATH: missing },
+      }),
+    );
+  }
+  for (const r of runs) {
+    assertEquals(r.code, 2, r.stderr);
+    const error = r.json().error as { name: string; message: string; hint: string };
+    assertEquals(error.name, "VssUnavailableError");
+    assert(error.message.includes(missing), error.message);
+    assert(error.hint.length > 0);
+  }
 });

@@ -6,13 +6,13 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { simulatorPath } from "../support/simulator.ts";
 import type { Report, Setup } from "./sim_hook.ts";
 
 export type { Report, Setup };
 
-const here = (relative: string) =>
-  decodeURIComponent(new URL(relative, import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, "$1");
+const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 /** The CLI's entry module. */
 export const MAIN: string = here("../../cli/main.ts");
@@ -37,20 +37,37 @@ export interface RunOptions {
 export interface RunResult {
   code: number;
   stdout: string;
+  /** Standard error without the leading `vss: using ... VSS ...` line (see `notice`). */
   stderr: string;
+  /** That line, which the CLI prints first whenever the VSS in use is not the system's. */
+  notice: string | null;
   /** Standard output parsed as JSON (throws when it is not JSON). */
   json(): Record<string, unknown> & { [key: string]: unknown };
   /** What the simulator saw (null with `bare` or when the process wrote none). */
   report: Report | null;
 }
 
-/** The environment a CLI run gets by default: the simulator as the VSS library. */
+/**
+ * The environment a CLI run gets by default. Outside Windows VSS_LIBRARY_PATH
+ * names the simulator; on Windows no variable loads it (the preload hook
+ * opens it explicitly, or a run passes `--simulator`).
+ */
 export function baseEnv(): Record<string, string> {
   return {
-    VSS_LIBRARY_PATH: simulatorPath,
-    ...(Deno.build.os === "windows" ? { VSS_COM_RUNTIME_PATH: simulatorPath } : {}),
+    ...(Deno.build.os === "windows" ? {} : { VSS_LIBRARY_PATH: simulatorPath }),
     NO_COLOR: "1",
   };
+}
+
+/** The line the CLI prints first on stderr when the VSS in use is not the system's. */
+export const NOTICE: RegExp = /^vss: using (simulator|custom) VSS (.+)\r?\n/;
+
+/** Splits the CLI's stderr into the leading notice (if any) and the rest. */
+export function splitNotice(stderr: string): { notice: string | null; rest: string } {
+  const m = NOTICE.exec(stderr);
+  return m === null
+    ? { notice: null, rest: stderr }
+    : { notice: m[0].trimEnd(), rest: stderr.slice(m[0].length) };
 }
 
 /** The `deno` arguments that start the CLI (with the hook unless `bare`). */
@@ -94,7 +111,7 @@ export async function runCli(
     }
     const output = await child.output();
     const stdout = new TextDecoder().decode(output.stdout);
-    const stderr = new TextDecoder().decode(output.stderr);
+    const { notice, rest: stderr } = splitNotice(new TextDecoder().decode(output.stderr));
     let report: Report | null = null;
     try {
       report = JSON.parse(await Deno.readTextFile(reportPath));
@@ -103,6 +120,7 @@ export async function runCli(
       code: output.code,
       stdout,
       stderr,
+      notice,
       json() {
         try {
           return JSON.parse(stdout);

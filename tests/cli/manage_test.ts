@@ -6,6 +6,7 @@
 
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
+import { VSS_OBJECT_TYPE } from "../../ffi/generated/enums.ts";
 import { callsOf, runCli, type Setup, workDir } from "./helpers.ts";
 
 type Listed = Record<string, unknown> & { id: string; setId: string };
@@ -76,6 +77,48 @@ Deno.test("delete --id, --set and --oldest", async () => {
   assertMatch(two.stderr, /cannot be used together/);
   const none = await runCli(["delete"]);
   assertEquals(none.code, 1);
+});
+
+Deno.test("delete --oldest is the requester's deleteShadowCopies({ oldest }): any name of the volume", async () => {
+  const listedCopies = await runCli(["list", "--json"], { setup: THREE });
+  const guidName = (listedCopies.json().shadowCopies as Listed[])[0].originalVolumeName as string;
+  assertMatch(guidName, /^\\\\\?\\Volume\{/);
+  for (const name of [guidName, guidName.toUpperCase().replace(/\\$/, ""), "c:", "C:\\"]) {
+    const r = await runCli(["delete", "--oldest", name, "--json"], { setup: THREE });
+    assertEquals(r.code, 0, r.stdout);
+    assertEquals(r.json().deleted, 1, name);
+    const calls = callsOf(r.report, "IVssBackupComponents::DeleteSnapshots");
+    assertEquals(
+      calls.map((c) => [c.args.SourceObjectId, c.args.eSourceObjectType]),
+      [[SNAP(1), VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT]],
+      `one DeleteSnapshots call for the oldest shadow copy of ${name}`,
+    );
+  }
+  const onlyD = await runCli(["delete", "--oldest", "d:", "--json"], { setup: THREE });
+  assertEquals(onlyD.json(), { target: { oldest: "D:\\" }, deleted: 1 });
+  assertEquals(
+    onlyD.report!.snapshots.map((s) => s.id ?? s.snapshotId).includes(SNAP(4)),
+    false,
+    "D:'s only shadow copy (the newest of all) is gone",
+  );
+  const none = await runCli(["delete", "--oldest", "E:"], { setup: THREE });
+  assertEquals(none.code, 0, none.stderr);
+  assertEquals(none.stdout, "E:\\ has no shadow copies; nothing was deleted.\n");
+  assertEquals(callsOf(none.report, "IVssBackupComponents::DeleteSnapshots"), []);
+  assertEquals(none.report!.snapshots.length, 4);
+});
+
+Deno.test("list --volume takes any name of the volume (the requester resolves it)", async () => {
+  const byGuid = await runCli(
+    ["list", "--volume", "\\\\?\\VOLUME{00000003-0000-0000-0000-000000000002}", "--json"],
+    { setup: THREE },
+  );
+  assertEquals(byGuid.code, 0, byGuid.stderr);
+  const copies = byGuid.json().shadowCopies as Listed[];
+  assertEquals(copies.map((s) => s.id), [SNAP(4)]);
+  assertEquals(copies[0].volumeDisplayName, "D:\\");
+  const unknown = await runCli(["list", "--volume", "E:", "--json"], { setup: THREE });
+  assertEquals(unknown.json(), { shadowCopies: [] });
 });
 
 Deno.test("delete --all asks first: no keeps everything (exit 7), yes or --yes deletes", async () => {

@@ -5,13 +5,14 @@
 
 import { assert, assertEquals, assertMatch, assertThrows } from "../assert.ts";
 import {
-  normalizeVolume,
+  Options,
   parseArgs,
   parseDuration,
   parseSize,
   parseWriterSelector,
   UNBOUNDED,
 } from "../../cli/args.ts";
+import { normalizeVolume } from "../../cli/volumes.ts";
 import { UsageError } from "../../cli/errors.ts";
 import { toJson } from "../../cli/output.ts";
 import { baseEnv, cliArgs, runCli } from "./helpers.ts";
@@ -101,6 +102,21 @@ Deno.test("argument parsing: forms of options, repeats, --, and mistakes", () =>
   assertThrows(() => parseArgs(["--persistent=yes"], specs), UsageError, "takes no value");
   assertThrows(() => parseArgs(["--type", "c"], specs), UsageError, "does not accept");
   assertThrows(() => parseArgs(["-x"], specs), UsageError, "unknown option -x");
+  // An optional value is given with `=` only; alone it is a flag, and the next word stays.
+  const optional = [{
+    name: "simulator",
+    kind: "optional",
+    value: "PATH",
+    description: "",
+  }] as const;
+  assertEquals(parseArgs(["--simulator", "C:"], optional), {
+    options: { simulator: true },
+    positionals: ["C:"],
+  });
+  assertEquals(parseArgs(["--simulator=/x/lib.so"], optional).options, { simulator: "/x/lib.so" });
+  assertEquals(new Options(parseArgs(["--simulator=/y"], optional)).optional("simulator"), "/y");
+  assertEquals(new Options(parseArgs([], optional)).optional("simulator"), undefined);
+  assertThrows(() => parseArgs(["--simulator="], optional), UsageError, "needs a value after");
 });
 
 Deno.test("durations, sizes, writer selectors and volume names", () => {
@@ -110,6 +126,14 @@ Deno.test("durations, sizes, writer selectors and volume names", () => {
   assertEquals(parseDuration("--t", "1.5h"), 5_400_000);
   assertThrows(() => parseDuration("--t", "0s"), UsageError);
   assertThrows(() => parseDuration("--t", "-1"), UsageError);
+  assertEquals(parseDuration("--t", "2147483647ms"), 2 ** 31 - 1);
+  assertThrows(
+    () => parseDuration("--timeout", "600h"),
+    UsageError,
+    "--timeout 600h is out of range",
+  );
+  assertThrows(() => parseDuration("--timeout-gather", "720h"), UsageError, "--timeout-gather");
+  assertThrows(() => parseDuration("--t", "2147483648ms"), UsageError, "out of range");
   assertEquals(parseSize("--max", "320MB"), 320n * 2n ** 20n);
   assertEquals(parseSize("--max", "1.5 GiB"), 3n * 2n ** 29n);
   assertEquals(parseSize("--max", "4096"), 4096n);

@@ -16,8 +16,10 @@ import {
   createShadowCopySet,
   diffAreaManagement,
   exposeShadowCopy,
+  openVss,
   type ShadowCopyContext,
 } from "../../mod.ts";
+import { warningText } from "../../cli/runtime.ts";
 
 /** A component file of a configured writer. */
 export interface SetupFile {
@@ -58,6 +60,12 @@ export interface Setup {
   diffAreas?: { volume: string; diffAreaVolume: string; maximumBytes: number }[];
   /** `vss_sim_set_protection_fault`. */
   protectionFault?: { volume: string; fault: number; offline: boolean }[];
+  /**
+   * Initialise COM on the main thread as single-threaded (COINIT_APARTMENTTHREADED)
+   * and leave VSS closed, so that the CLI opens it on an STA thread. Nothing
+   * else of the set-up that needs VSS may be given with it.
+   */
+  staThread?: boolean;
 }
 
 /** What the hook writes to `VSS_CLI_TEST_REPORT` at exit. */
@@ -67,9 +75,28 @@ export interface Report {
   calls: { method: string; args: Record<string, unknown>; hr?: number | null }[];
 }
 
-const library = Deno.env.get("VSS_LIBRARY_PATH") ?? simulatorPath;
+const windows = Deno.build.os === "windows";
+const library = (windows ? undefined : Deno.env.get("VSS_LIBRARY_PATH")) ?? simulatorPath;
 const sim = new Simulator(library);
 const setup: Setup = JSON.parse(Deno.env.get("VSS_CLI_TEST_SETUP") ?? "{}");
+
+if (setup.staThread) {
+  // ole32's CoInitializeEx on Windows; outside Windows the simulator is the COM runtime.
+  const com = Deno.dlopen(windows ? "ole32.dll" : library, {
+    CoInitializeEx: { parameters: ["pointer", "u32"], result: "i32" },
+  });
+  const hr = com.symbols.CoInitializeEx(null, 2 /* COINIT_APARTMENTTHREADED */);
+  if (hr !== 0) throw new Error(`CoInitializeEx(STA) failed: ${hr}`);
+} else {
+  // The simulator is opened explicitly (on Windows nothing else loads it); the CLI, opening
+  // VSS without --simulator, then gets this runtime. Warnings are printed as the CLI prints them.
+  openVss({
+    libraryPath: library,
+    comRuntimePath: windows ? library : undefined,
+    simulator: true,
+    onWarning: (w) => console.error(warningText(w)),
+  });
+}
 
 for (const v of setup.volumes ?? []) sim.addVolume(v.name, v.supported ?? true);
 for (const w of setup.writers ?? []) {
@@ -132,7 +159,7 @@ if (reportPath) {
       snapshots: sim.snapshots(),
       live: sim.live(),
       calls: sim.calls().map((c) => ({
-        method: c.interface ? `${c.interface}::${c.method}` : c.function ?? c.method,
+        method: c.interface ? `${c.interface}::${c.method}` : c.function ?? c.method ?? "",
         args: c.args,
         hr: c.hr,
       })),

@@ -94,10 +94,20 @@ Deno.test({
     const reverted = await m.run(["revert", revertId, "--yes", "--json"]);
     assertEquals(reverted.code, 0, reverted.stderr);
     assertEquals((await m.run(["list", "--json"])).json(), { shadowCopies: [] });
+    // A volume without a directory reverts at once (the revert state clears, as on Windows when
+    // RevertToSnapshot returns and QueryRevertStatus finishes), so C: can be reverted again by the
+    // next process; before, the simulator left C: "reverting" for ever (VSS_E_REVERT_IN_PROGRESS).
+    // VSS_E_REVERT_IN_PROGRESS itself maps to exit 6 (manage_test: "revert asks first").
     const again = await m.run(["create", "C:", "--persistent", "--json"]);
     assertEquals(again.code, 0, again.stderr);
-    const busy = await m.run(["revert", (again.json().snapshots as Listed[])[0].id, "--yes"]);
-    assertEquals(busy.code, 6, `revert while C: is still reverting: ${busy.stderr}`);
+    const secondId = (again.json().snapshots as Listed[])[0].id;
+    const second = await m.run(["revert", secondId, "--yes", "--json"]);
+    assertEquals(second.code, 0, `C: is no longer reverting: ${second.stderr}`);
+    assertEquals(second.json(), { id: secondId, reverted: true, forceDismount: false });
+    assertEquals((await m.run(["list", "--json"])).json(), { shadowCopies: [] });
+    const gone = await m.run(["revert", secondId, "--yes", "--json"]);
+    assertEquals(gone.code, 8, "the reverted shadow copy is gone, not busy");
+    assertEquals((gone.json().error as { code: string }).code, "VSS_E_OBJECT_NOT_FOUND");
   },
 });
 

@@ -163,7 +163,10 @@ Deno.test("restore --simulate runs the sequence, copies nothing and prints the p
     setup: { writers: WRITERS },
   });
   const phases = verbose.stderr.trim().split("\n").map((l) => l.replace(/^\[ *[\d.]+s\] /, ""));
+  // The restore runs in the requester's one session object now, which reports opening the
+  // session ("initialize") for a restore as it always did for a backup.
   assertEquals(phases.filter((p) => p.endsWith(" start")), [
+    "initialize start",
     "gather-metadata start",
     "pre-restore start",
     "copy start",

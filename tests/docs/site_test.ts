@@ -3,9 +3,12 @@
  * inputs have not changed), serves `dist/docs` on 127.0.0.1, and drives
  * Debian's headless Chromium over the DevTools protocol (Deno's WebSocket, no
  * browser download): the home page, the IVssBackupComponents page with its
- * reference link and summary, the main function's page, both search boxes;
- * then crawls every page for links that do not resolve, type-checks the
- * guides' examples, and saves a screenshot to `dist/docs-screenshot.png`.
+ * reference link and summary, the main function's page, the model's blocks
+ * (return codes of AddToSnapshotSet, the value of VSS_CTX_ALL, an HRESULT's
+ * value and meaning), the one search box (symbols, hex codes, "shadow
+ * copy"), pages at 375 px and in dark mode, the compressed weight of an API
+ * page; then crawls every page for links that do not resolve, type-checks the
+ * guides' examples, and saves screenshots to `dist/docs-screenshot*.png`.
  * Chromium and the server are stopped and no process is left behind.
  *
  * Needs `/usr/bin/chromium` (`apt-get install -y chromium`).
@@ -15,9 +18,16 @@
 
 import { assert, assertEquals } from "../assert.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
-import { parseDenoSearchIndex } from "../../scripts/docs/api_pages.ts";
-import { BUILD_INFO, buildSite, builtFingerprint } from "../../scripts/docs/build.ts";
-import { ccByUrl, defaultOutDir, projectRoot } from "../../scripts/docs/config.ts";
+import { BUILD_INFO, buildSite, builtFingerprint, SEARCH_INDEX } from "../../scripts/docs/build.ts";
+import {
+  ccByUrl,
+  defaultOutDir,
+  entryPoints,
+  packageVersion,
+  projectRoot,
+} from "../../scripts/docs/config.ts";
+import { formatHresult } from "../../ffi/hresult.ts";
+import { pathToFileURL } from "node:url";
 import { inputFingerprint } from "../../scripts/docs/fingerprint.ts";
 import { checkCodeSpan, codeExamples, readGuides } from "../../scripts/docs/guides.ts";
 import { decodeEntities } from "../../scripts/docs/html.ts";
@@ -46,6 +56,13 @@ const CHROMIUM_FLAGS = [
   "--disable-quic",
 ];
 const SCREENSHOT = `${projectRoot}/dist/docs-screenshot.png`;
+/** The enumeration and member whose value the enum page must show. */
+const ENUM = "VSS_SNAPSHOT_CONTEXT";
+const ENUM_MEMBER = "VSS_CTX_ALL";
+/** An HRESULT to find by its hex code. */
+const HEX_CODE = "VSS_E_UNEXPECTED_PROVIDER_ERROR";
+/** What an API page and its assets may weigh, compressed. */
+const PAGE_BUDGET = 300 * 1024;
 const ATTRIBUTION = "Summary from the Microsoft VSS documentation, CC-BY-4.0";
 
 // ---------------------------------------------------------------------------
@@ -207,6 +224,30 @@ class Page {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Sets the viewport; `mobile` also makes it a touch device. */
+  async viewport(width: number, mobile = false): Promise<void> {
+    await this.send("Emulation.setDeviceMetricsOverride", {
+      width,
+      height: 900,
+      deviceScaleFactor: 1,
+      mobile,
+    });
+  }
+
+  /** Emulates `prefers-color-scheme`. */
+  async colorScheme(value: "light" | "dark"): Promise<void> {
+    await this.send("Emulation.setEmulatedMedia", {
+      features: [{ name: "prefers-color-scheme", value }],
+    });
+  }
+
+  /** Clears the text of the focused input, then types `text`. */
+  async retype(selector: string, text: string): Promise<void> {
+    await this.eval(`(() => { const i = document.querySelector(${JSON.stringify(selector)});
+      i.value = ""; i.focus(); })()`);
+    await this.type(text);
   }
 
   /** Types `text` with real key events into the focused element. */
@@ -487,6 +528,45 @@ async function ensureBuilt(): Promise<string> {
   return `built dist/docs in ${report.ms} ms`;
 }
 
+/** The site search index as written by the build: name → site-relative address. */
+async function apiPages(): Promise<Map<string, string>> {
+  const index = JSON.parse(await Deno.readTextFile(`${defaultOutDir}/${SEARCH_INDEX}`)) as {
+    prefixes: string[];
+    entries: [string, number, number, string, string, string][];
+  };
+  const out = new Map<string, string>();
+  for (const [name, , prefix, path] of index.entries) {
+    if (!out.has(name)) out.set(name, index.prefixes[prefix] + (path || `${name}.html`));
+  }
+  return out;
+}
+
+/** Every same-origin stylesheet and script an HTML page loads up front. */
+function pageAssets(html: string, pageUrl: string): string[] {
+  const out: string[] = [];
+  for (
+    const m of html.matchAll(
+      /<(?:link[^>]*rel="stylesheet"[^>]*|script[^>]*)\s(?:href|src)="([^"]+)"/g,
+    )
+  ) {
+    const url = new URL(decodeEntities(m[1]), pageUrl);
+    if (url.origin === new URL(pageUrl).origin) out.push(url.href);
+  }
+  return out;
+}
+
+/** Bytes on the wire for `url` with `coding`, and the uncompressed size. */
+async function transfer(url: string, coding: string): Promise<{ wire: number; raw: number }> {
+  const response = await fetch(url, { headers: { "accept-encoding": coding } });
+  const wire = (await response.arrayBuffer()).byteLength;
+  assertEquals(response.status, 200, url);
+  const raw = (await (await fetch(url, { headers: { "accept-encoding": "identity" } }))
+    .arrayBuffer()).byteLength;
+  // fetch decodes the body: the wire size is the content-length header when compressed.
+  const length = Number(response.headers.get("content-length") ?? wire);
+  return { wire: response.headers.get("content-encoding") ? length : wire, raw };
+}
+
 function learnLink(entry: ReferenceEntry): string {
   return `href="${entry.url}"`;
 }
@@ -558,8 +638,14 @@ Deno.test({
         page.assertNoErrors("the home page");
       });
 
+      const pages = await apiPages();
+      const pageOf = (name: string) => {
+        const url = pages.get(name);
+        assert(url, `the site search index has no page for ${name}`);
+        return url;
+      };
       await t.step(`the ${MAIN_INTERFACE} page shows its Microsoft link and summary`, async () => {
-        await page.goto(`${origin}api/~/${MAIN_INTERFACE}.html`);
+        await page.goto(`${origin}${pageOf(MAIN_INTERFACE)}`);
         const own = entries.find((e) => e.label === MAIN_INTERFACE)!;
         const method = entries.find((e) => e.label === `${MAIN_INTERFACE}::${SEARCH_FOR}`)!;
         assert(own.summary && method.summary, "the corpus has both summaries");
@@ -606,14 +692,14 @@ Deno.test({
       });
 
       await t.step(`the page of ${MAIN_FUNCTION} renders`, async () => {
-        await page.goto(`${origin}api/~/${MAIN_FUNCTION}.html`);
+        await page.goto(`${origin}${pageOf(MAIN_FUNCTION)}`);
         const fn = await page.eval<
           { title: string; signature: string; doc: string; sitebar: boolean }
         >(`({
           title: document.querySelector(".symbolTitle")?.textContent.replace(/\\s+/g, " ").trim() ?? "",
           signature: document.querySelector("main code")?.textContent ?? "",
           doc: document.querySelector("main .markdown")?.textContent ?? "",
-          sitebar: !!document.querySelector(".vss-sitebar a[href$='index.html']"),
+          sitebar: !!document.querySelector(".vss-header a.vss-brand[href$='index.html']"),
         })`);
         assert(fn.title.includes(MAIN_FUNCTION), fn.title);
         assert(fn.signature.includes(MAIN_FUNCTION), fn.signature);
@@ -625,18 +711,18 @@ Deno.test({
       await t.step(
         "every generated interface and method links to learn.microsoft.com",
         async () => {
-          const pages = new Map<string, string>();
+          const seen = new Map<string, string>();
           const read = async (file: string) => {
-            if (!pages.has(file)) {
-              pages.set(file, await Deno.readTextFile(`${defaultOutDir}/api/~/${file}`));
+            if (!seen.has(file)) {
+              seen.set(file, await Deno.readTextFile(`${defaultOutDir}/${file}`));
             }
-            return pages.get(file)!;
+            return seen.get(file)!;
           };
           const missing: string[] = [];
           for (const entry of entries) {
-            const files = [`${entry.interfaceName}.html`];
+            const files = [pageOf(entry.interfaceName)];
             if (entry.method) {
-              files.push(`${entry.interfaceName}.prototype.${entry.method}.html`);
+              files.push(pageOf(`${entry.interfaceName}.prototype.${entry.method}`));
             }
             for (const file of files) {
               const html = await read(file);
@@ -652,30 +738,90 @@ Deno.test({
         },
       );
 
-      await t.step(`deno doc's search finds ${SEARCH_FOR}`, async () => {
-        await page.goto(`${origin}api/index.html`);
-        await page.eval(`document.querySelector("#searchbar").focus()`);
-        await page.type(SEARCH_FOR);
-        const wanted = `${MAIN_INTERFACE}.prototype.${SEARCH_FOR}`;
-        const href = await page.waitFor<string>(
-          `[...document.querySelectorAll("#searchResults a")].find((a) =>
-            a.pathname.endsWith(${JSON.stringify(`/${wanted}.html`)}) &&
-            a.textContent.includes(${JSON.stringify(wanted)}))?.href`,
-          `${wanted} among deno doc's search results`,
+      const methodPage = pageOf(`${MAIN_INTERFACE}.prototype.${SEARCH_FOR}`);
+      await t.step(`${SEARCH_FOR}'s page shows its slot, parameters and return codes`, async () => {
+        const abi = await readAbi();
+        const method = abi.interfaces[MAIN_INTERFACE].methods.find((m) => m.name === SEARCH_FOR)!;
+        await page.goto(`${origin}${methodPage}`);
+        const seen = await page.eval<{
+          slot: string;
+          signature: string;
+          params: string[][];
+          codes: string[][];
+          attribution: string;
+        }>(`(() => {
+          const block = document.querySelector('[data-vss-model="method"]');
+          const rows = (sel) => [...block.querySelectorAll(sel + " tbody tr")]
+            .map((tr) => [...tr.cells].map((c) => c.textContent.trim()));
+          return {
+            slot: block.querySelector("[data-vss-slot]").textContent,
+            signature: block.querySelector("pre.vss-c").textContent,
+            params: rows("table.vss-params"),
+            codes: rows("table.vss-codes"),
+            attribution: block.querySelector(".vss-ref-attribution")?.textContent ?? "",
+          };
+        })()`);
+        assertEquals(seen.slot, String(method.slot));
+        assert(seen.signature.startsWith(`HRESULT ${SEARCH_FOR}(`), seen.signature);
+        assertEquals(seen.params, method.params.map((p) => [p.name, p.type, p.direction]));
+        assertEquals(seen.codes.map((r) => r[0]), method.returnCodes);
+        assertEquals(
+          seen.codes.map((r) => r[1]),
+          method.returnCodes!.map((c) => formatHresult(HRESULT[c as keyof typeof HRESULT])),
         );
-        await page.loading(() =>
-          page.eval(
-            `[...document.querySelectorAll("#searchResults a")].find((a) => a.href === ${
-              JSON.stringify(href)
-            }).click()`,
-          )
-        );
-        const title = await page.eval<string>(
-          `document.querySelector(".symbolTitle")?.textContent ?? ""`,
-        );
-        assert(title.includes(wanted), title);
-        page.assertNoErrors("deno doc's search");
+        assert(seen.codes.every((r) => r[2].length > 0), "every code has its meaning");
+        assert(seen.attribution.includes("CC-BY-4.0"), seen.attribution);
+        page.assertNoErrors(`the ${SEARCH_FOR} page`);
       });
+
+      await t.step(`the ${ENUM} page shows every member's value`, async () => {
+        const abi = await readAbi();
+        await page.goto(`${origin}${pageOf(ENUM)}`);
+        const rows = await page.eval<string[][]>(
+          `[...document.querySelectorAll('[data-vss-model="enum"] tbody tr')].map((tr) =>
+            [...tr.cells].map((c) => c.textContent.trim()))`,
+        );
+        const members = abi.enums[ENUM].members;
+        assertEquals(rows.map((r) => r[0]), Object.keys(members));
+        const all = rows.find((r) => r[0] === ENUM_MEMBER)!;
+        assertEquals(all[1], `${members[ENUM_MEMBER]} (0xFFFFFFFF)`);
+        page.assertNoErrors(`the ${ENUM} page`);
+      });
+
+      await t.step(`the page of ${HEX_CODE} shows its value and meaning`, async () => {
+        await page.goto(`${origin}${pageOf(`HRESULT.${HEX_CODE}`)}`);
+        const seen = await page.eval<{ hex: string; meaning: string; attribution: string }>(`({
+          hex: document.querySelector("[data-vss-hex]")?.textContent ?? "",
+          meaning: document.querySelector(".vss-meaning")?.textContent ?? "",
+          attribution: document.querySelector('[data-vss-model="hresult"] .vss-ref-attribution')?.textContent ?? "",
+        })`);
+        assertEquals(seen.hex, formatHresult(HRESULT[HEX_CODE]));
+        assert(seen.meaning.length > 10, "the HRESULT has a meaning");
+        assert(seen.attribution.includes("CC-BY-4.0"), "a quoted meaning is attributed");
+        page.assertNoErrors(`the ${HEX_CODE} page`);
+      });
+
+      await t.step(
+        "every API page names the package's entry points, not deno doc's modules",
+        async () => {
+          const offenders: string[] = [];
+          const usages = new Set<string>();
+          for (const file of await htmlFilesUnder(`${defaultOutDir}/api`)) {
+            const html = await Deno.readTextFile(`${defaultOutDir}/api/${file}`);
+            if (
+              /contextLink">(default|binding|simulator)</.test(html) ||
+              /from &quot;(\.|binding|simulator|\.\/mod\.ts)&quot;/.test(html)
+            ) offenders.push(file);
+            for (const m of html.matchAll(/import \{ \w+ \} from &quot;([^&]+)&quot;/g)) {
+              usages.add(m[1]);
+            }
+          }
+          assertEquals(offenders.slice(0, 10), [], `${offenders.length} pages`);
+          for (const entry of entryPoints) {
+            assert(usages.has(entry.specifier), `no usage box imports from ${entry.specifier}`);
+          }
+        },
+      );
 
       await t.step(`the site search finds ${SEARCH_FOR} and Enter opens it`, async () => {
         await page.goto(`${origin}index.html`);
@@ -688,9 +834,207 @@ Deno.test({
         assertEquals(first, `${MAIN_INTERFACE}.${SEARCH_FOR}`);
         await page.screenshot(SCREENSHOT);
         await page.loading(() => page.press("Enter"));
-        const url = await page.eval<string>("location.pathname");
-        assertEquals(url, `/api/~/${MAIN_INTERFACE}.prototype.${SEARCH_FOR}.html`);
+        const url = await page.eval<string>("decodeURIComponent(location.pathname)");
+        assertEquals(url, `/${methodPage}`);
         page.assertNoErrors("the site search");
+      });
+
+      const firstResult = (what: string) =>
+        page.waitFor<string>(
+          `!document.querySelector("#site-search-results").hidden &&
+           document.querySelector("#site-search-results li .result-name")?.textContent`,
+          what,
+        );
+
+      await t.step(
+        "the search index loads on first use of the search box, not with the page",
+        async () => {
+          await page.goto(`${origin}${methodPage}`);
+          const before = await page.eval<string[]>(
+            `performance.getEntriesByType("resource").map((e) => e.name)`,
+          );
+          assert(!before.some((n) => n.includes(SEARCH_INDEX)), "the index loads with the page");
+          assert(!before.some((n) => n.includes("search_index.js")), "deno doc's index is gone");
+          await page.eval(`document.querySelector("#site-search").focus()`);
+          await page.waitFor<boolean>(
+            `performance.getEntriesByType("resource").some((e) => e.name.includes(${
+              JSON.stringify(SEARCH_INDEX)
+            }))`,
+            "the index to load on focus",
+          );
+          assertEquals(
+            await page.eval<number>(
+              `[...document.querySelectorAll("input")].filter((i) => i.offsetParent !== null).length`,
+            ),
+            1,
+            "one visible search box",
+          );
+          page.assertNoErrors("the lazy index");
+        },
+      );
+
+      await t.step("the search finds an HRESULT by its hex code, with and without 0x", async () => {
+        for (
+          const query of [
+            formatHresult(HRESULT[HEX_CODE]).toLowerCase(),
+            formatHresult(HRESULT[HEX_CODE]).slice(2),
+          ]
+        ) {
+          await page.retype("#site-search", query);
+          await page.waitFor<boolean>(
+            `document.querySelector("#site-search-results li .result-name")?.textContent === ${
+              JSON.stringify(`HRESULT.${HEX_CODE}`)
+            }`,
+            `HRESULT.${HEX_CODE} first for ${query}`,
+          );
+        }
+        page.assertNoErrors("the hex search");
+      });
+
+      await t.step(`"shadow copy" ranks ${MAIN_FUNCTION} first`, async () => {
+        await page.retype("#site-search", "shadow copy");
+        await page.waitFor<boolean>(
+          `document.querySelector("#site-search-results li .result-name")?.textContent === ${
+            JSON.stringify(MAIN_FUNCTION)
+          }`,
+          `${MAIN_FUNCTION} first for "shadow copy"`,
+        ).catch(async (error) => {
+          throw new Error(`${error.message}; first was ${await firstResult("results")}`);
+        });
+        await page.retype("#site-search", "Retrying safely");
+        await page.waitFor<boolean>(
+          `document.querySelector("#site-search-results li .result-name")?.textContent ===
+            "Retrying safely"`,
+          "the guide section first for its title",
+        ).catch(async (error) => {
+          throw new Error(`${error.message}; first was ${await firstResult("results")}`);
+        });
+        page.assertNoErrors("the phrase search");
+      });
+
+      await t.step("at 375 px no page scrolls sideways and the navigation collapses", async () => {
+        await page.viewport(375, true);
+        try {
+          const checked = [
+            "index.html",
+            "guides/errors.html",
+            methodPage,
+            pageOf(ENUM),
+            pageOf(MAIN_FUNCTION),
+            pageOf(MAIN_INTERFACE),
+          ];
+          for (const [i, path] of checked.entries()) {
+            await page.goto(`${origin}${path}`);
+            const m = await page.eval<
+              { scroll: number; width: number; menu: boolean; links: boolean }
+            >(`({
+              scroll: document.documentElement.scrollWidth,
+              width: document.documentElement.clientWidth,
+              menu: getComputedStyle(document.querySelector(".vss-menu")).display !== "none",
+              links: getComputedStyle(document.querySelector(".vss-links")).display !== "none",
+            })`);
+            assert(m.scroll <= m.width, `${path} is ${m.scroll} px wide at ${m.width} px`);
+            assert(
+              m.menu && !m.links,
+              `${path}: the navigation is not collapsed behind the menu button`,
+            );
+            if (i === 1) {
+              await page.eval(`document.querySelector(".vss-menu").click()`);
+              const open = await page.eval<boolean>(
+                `getComputedStyle(document.querySelector(".vss-links")).display !== "none" &&
+                 getComputedStyle(document.querySelector(".sidebar")).display !== "none"`,
+              );
+              assert(open, "the menu button opens the site links and the sidebar");
+            }
+            if (path === methodPage) await page.screenshot(SCREENSHOT.replace(".png", "-375.png"));
+          }
+        } finally {
+          await page.viewport(1280);
+        }
+        page.assertNoErrors("the pages at 375 px");
+      });
+
+      await t.step("dark mode holds on a guide and an API page alike", async () => {
+        await page.colorScheme("dark");
+        try {
+          const colours: string[] = [];
+          for (const path of ["guides/backup.html", methodPage]) {
+            await page.goto(`${origin}${path}`);
+            const seen = await page.eval<
+              { dark: boolean; body: string; header: string; code: string }
+            >(`({
+              dark: document.documentElement.classList.contains("dark"),
+              body: getComputedStyle(document.body).backgroundColor,
+              header: getComputedStyle(document.querySelector(".vss-header")).backgroundColor,
+              code: getComputedStyle(document.querySelector("pre") ?? document.body).backgroundColor,
+            })`);
+            assert(seen.dark, `${path} is not dark`);
+            const [r, g, b] = seen.body.match(/\d+/g)!.map(Number);
+            assert(r + g + b < 150, `${path} background ${seen.body} is not dark`);
+            const [cr, cg, cb] = seen.code.match(/\d+/g)!.map(Number);
+            assert(cr + cg + cb < 250, `${path} code background ${seen.code} is not dark`);
+            colours.push(seen.header);
+          }
+          assertEquals(colours[0], colours[1], "the header looks the same on guides and API pages");
+          await page.screenshot(SCREENSHOT.replace(".png", "-dark.png"));
+          await page.eval(`localStorage.setItem("theme", "light")`);
+          await page.goto(`${origin}${methodPage}`);
+          assert(
+            !(await page.eval<boolean>(`document.documentElement.classList.contains("dark")`)),
+            "the saved choice wins over the system",
+          );
+          await page.eval(`localStorage.removeItem("theme")`);
+        } finally {
+          await page.colorScheme("light");
+        }
+        page.assertNoErrors("dark mode");
+      });
+
+      await t.step("every page shows the version, its source and the licence links", async () => {
+        for (const path of ["guides/errors.html", methodPage, pageOf(MAIN_FUNCTION)]) {
+          await page.goto(`${origin}${path}`);
+          const seen = await page.eval<
+            { version: string; source: string; licence: boolean; cc: boolean }
+          >(`({
+            version: document.querySelector(".vss-footer-version")?.textContent ?? "",
+            source: document.querySelector("a.vss-source")?.getAttribute("href") ?? "",
+            licence: !!document.querySelector("a.vss-licence"),
+            cc: [...document.querySelectorAll(".vss-footer a")].some((a) => a.href === ${
+            JSON.stringify(ccByUrl)
+          }),
+          })`);
+          assertEquals(seen.version, packageVersion, path);
+          assert(seen.source.includes("source/"), `${path} links no source file`);
+          assert(seen.licence && seen.cc, `${path} does not link the licences`);
+        }
+      });
+
+      await t.step(`an API page weighs under ${PAGE_BUDGET / 1024} KB compressed`, async () => {
+        const lines: string[] = [];
+        for (const path of [methodPage, pageOf(ENUM), "guides/backup.html"]) {
+          const url = `${origin}${path}`;
+          const html = await (await fetch(url)).text();
+          for (const coding of ["br", "gzip"]) {
+            let wire = 0;
+            let raw = 0;
+            for (const asset of [url, ...pageAssets(html, url)]) {
+              const size = await transfer(asset, coding);
+              wire += size.wire;
+              raw += size.raw;
+            }
+            lines.push(
+              `${path} (${coding}): ${Math.round(wire / 1024)} KB of ${Math.round(raw / 1024)} KB`,
+            );
+            assert(wire < PAGE_BUDGET, `${path} weighs ${wire} bytes with ${coding}`);
+          }
+        }
+        const index = await transfer(`${origin}${SEARCH_INDEX}`, "br");
+        lines.push(
+          `${SEARCH_INDEX} (br, on first search): ${Math.round(index.wire / 1024)} KB of ${
+            Math.round(index.raw / 1024)
+          } KB`,
+        );
+        console.log(`docs site: page weights\n  ${lines.join("\n  ")}`);
       });
 
       await t.step(
@@ -717,15 +1061,7 @@ Deno.test({
       );
 
       await t.step("every internal link of the site resolves", async () => {
-        const index = await Deno.readTextFile(`${defaultOutDir}/search-index.js`);
-        const entries = JSON.parse(index.slice(index.indexOf("{"), index.lastIndexOf("}") + 1))
-          .entries as (string | null)[][];
-        const denoIndex = await Deno.readTextFile(`${defaultOutDir}/api/search_index.js`);
-        const nodes = parseDenoSearchIndex(denoIndex);
-        const targets = [
-          ...entries.map((e) => String(e[2]).split("#")[0]),
-          ...nodes.map((n) => `api/${n.file}/~/${n.name}.html`),
-        ];
+        const targets = [...new Set([...pages.values()].map((url) => url.split("#")[0]))];
         const report = await crawl(origin, defaultOutDir, targets);
         console.log(`docs site: crawled ${report.pages} pages, ${report.checked} addresses`);
         assertEquals(report.broken.slice(0, 20), [], `${report.broken.length} broken links`);
@@ -763,9 +1099,16 @@ Deno.test("the guides' TypeScript examples type-check against mod.ts", async () 
     for (const guide of await readGuides()) {
       for (const example of codeExamples(guide)) {
         if (example.info !== "ts") continue;
-        const code = example.code
-          .replaceAll('from "@vss/requester"', `from "file://${projectRoot}/mod.ts"`)
-          .replace(/from "\.\/([^"]+)"/g, (_, path) => `from "file://${projectRoot}/${path}"`);
+        let code = example.code.replace(
+          /from "\.\/([^"]+)"/g,
+          (_, path) => `from "${pathToFileURL(`${projectRoot}/${path}`)}"`,
+        );
+        for (const entry of entryPoints) {
+          code = code.replaceAll(
+            `from "${entry.specifier}"`,
+            `from "${pathToFileURL(`${projectRoot}/${entry.file}`)}"`,
+          );
+        }
         const file = `${dir}/${guide.slug}-line-${example.line}.ts`;
         await Deno.writeTextFile(file, code);
         files.push(file);

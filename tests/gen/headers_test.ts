@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import type { HeaderInterface, HeaderModel } from "../../gen/model.ts";
 import {
   checkVtblInheritance,
@@ -304,7 +305,7 @@ Deno.test("readHeaders: missing directory throws HeaderSourceError with the hint
 
 Deno.test("readHeaders: missing header file throws HeaderSourceError naming it", async () => {
   // An existing directory without the headers: this test's own directory.
-  const dir = new URL(".", import.meta.url).pathname;
+  const dir = fileURLToPath(new URL(".", import.meta.url));
   await assert.rejects(readHeaders({ dir }), (e: unknown) => {
     assert.ok(e instanceof HeaderSourceError);
     assert.match(e.message, /SDK header not found: .*\/vss\.h;/);

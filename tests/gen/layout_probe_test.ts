@@ -5,6 +5,7 @@
  * struct) and every enum value; the model must agree on each number.
  */
 
+import { fileURLToPath } from "node:url";
 import { assertEquals } from "../assert.ts";
 import type { AbiModel } from "../../gen/model.ts";
 import { runWindowsProgram } from "../support/wine.ts";
@@ -60,7 +61,7 @@ ${lines.join("\n")}
 
 Deno.test("every struct, field, vtable slot and enum value matches the compiler under Wine", async () => {
   const { source, expected } = probe(abi);
-  const dir = decodeURIComponent(new URL(".cache/layout-probe/", root).pathname);
+  const dir = fileURLToPath(new URL(".cache/layout-probe/", root));
   await Deno.mkdir(dir, { recursive: true });
   const exe = `${dir}probe.exe`;
   let previous = "";

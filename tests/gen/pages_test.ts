@@ -21,7 +21,7 @@ Deno.test("a method page gives parameters, directions and the return-code table"
   );
   assertEquals(m.interface, "IVssBackupComponents");
   assertEquals(m.name, "AddToSnapshotSet");
-  assertEquals(m.params, [
+  assertEquals(m.params.map(({ name, direction }) => ({ name, direction })), [
     { name: "pwszVolumeName", direction: "in" },
     { name: "ProviderId", direction: "in" },
     { name: "pidSnapshot", direction: "out" },
@@ -40,7 +40,22 @@ Deno.test("a method page gives parameters, directions and the return-code table"
 
 Deno.test("an [in, out] parameter keeps both directions", () => {
   const m = parseMethodPage(page(`${SDK}/vss/nf-vss-ivssenumobject-clone.md`));
-  assertEquals(m.params, [{ name: "ppenum", direction: "in, out" }]);
+  assertEquals(m.params, [{ name: "ppenum", direction: "in, out", mentions: [] }]);
+});
+
+Deno.test("a method page gives its ownership statements and which parameters they name", () => {
+  const next = parseMethodPage(page(`${SDK}/vss/nf-vss-ivssenumobject-next.md`));
+  assertEquals(next.params.find((p) => p.name === "rgelt")?.mentions, ["celt"]);
+  assertEquals(next.params.find((p) => p.name === "pceltFetched")?.mentions, ["rgelt"]);
+  assertEquals(next.frees[0], { freeWith: "CoTaskMemFree", params: [] });
+  const info = parseMethodPage(
+    page(`${SDK}/vsbackup/nf-vsbackup-ivsswmcomponent-getcomponentinfo.md`),
+  );
+  assertEquals(info.frees, [{ freeWith: "FreeComponentInfo", params: [] }]);
+  const expose = parseMethodPage(
+    page(`${SDK}/vsbackup/nf-vsbackup-ivssbackupcomponents-exposesnapshot.md`),
+  );
+  assertEquals(expose.frees, [{ freeWith: "CoTaskMemFree", params: ["pwszExposed"] }]);
 });
 
 Deno.test("a return section written as a sentence still yields its codes", () => {

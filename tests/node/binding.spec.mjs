@@ -10,8 +10,6 @@ import { test } from "node:test";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
-  backend,
-  bufferPointer,
   createBackupComponents,
   IVssBackupComponentsEx3,
   queryInterface,
@@ -19,10 +17,21 @@ import {
   VssArgumentError,
   VssRuntime,
   VssUnavailableError,
-} from "@vss/requester";
-import { nothingLeft, openSimulator, simulatorPath } from "./simulator.mjs";
+} from "@vss/requester/binding";
+import { openSimulator, simulatorPath } from "@vss/requester/simulator";
+
+// The backend is internal (no entry point exports it): its module in the
+// installed package, the same instance the binding uses.
+const { backend, bufferPointer } = await import(
+  new URL("./ffi/backend/mod.js", import.meta.resolve("@vss/requester/binding")).href
+);
 
 const { runtime, sim } = openSimulator();
+/** Asserts the simulator holds no object, BSTR or task memory and saw no bad free. */
+function nothingLeft() {
+  assert.deepStrictEqual(sim.live(), { objects: 0, bstrs: 0, cotaskmem: 0 });
+  assert.strictEqual(sim.unknownFrees(), 0);
+}
 const releases = () => sim.calls().filter((c) => c.method === "Release").length;
 
 test("the koffi backend is in use and no Deno global exists", () => {
@@ -53,7 +62,7 @@ test("BSTRs and task strings cross the boundary with every UTF-16 unit", () => {
   const bstr = runtime.allocBstr(text, "text");
   assert.equal(runtime.takeBstr(backend.address(bstr)), text);
   assert.throws(() => runtime.allocBstr(42, "n"), VssArgumentError);
-  nothingLeft(sim, assert);
+  nothingLeft();
 });
 
 test("an object is released exactly once, by release() or Release()", () => {
@@ -100,8 +109,8 @@ test("AddRef gives a second owner; QueryInterface hands a typed reference over",
 
 test("a dropped wrapper is released by the finalization backstop", () => {
   const child = `
-    import { createBackupComponents } from "@vss/requester";
-    import { openSimulator } from "./simulator.mjs";
+    import { createBackupComponents } from "@vss/requester/binding";
+    import { openSimulator } from "@vss/requester/simulator";
     const { runtime, sim } = openSimulator();
     (() => { for (let i = 0; i < 5; i++) createBackupComponents(runtime).InitializeForBackup(null); })();
     const before = sim.live().objects;
@@ -120,29 +129,45 @@ test("a dropped wrapper is released by the finalization backstop", () => {
   assert.deepEqual(JSON.parse(out.stdout.trim()), { before: 5, after: 0 });
 });
 
-test("openVss() without VSS_LIBRARY_PATH finds the simulator bundled in the package", {
-  skip: process.platform !== "linux" || process.arch !== "x64"
-    ? "the package bundles the Linux x64 simulator only"
-    : false,
-}, () => {
-  const child = `
-    import { createBackupComponents, isSimulated, openVss } from "@vss/requester";
+test(
+  "without VSS_LIBRARY_PATH and VSS_SIM_PATH, openVss() and the control find the bundled simulator",
+  {
+    skip: process.platform !== "linux" || process.arch !== "x64"
+      ? "the package bundles the Linux x64 simulator only"
+      : false,
+  },
+  () => {
+    const child = `
+    import { isSimulated, openVss } from "@vss/requester";
+    import { createBackupComponents } from "@vss/requester/binding";
+    import { Simulator, simulatorPath } from "@vss/requester/simulator";
     const runtime = openVss();
+    const sim = new Simulator();
+    sim.clearCalls();
     createBackupComponents(runtime).release();
-    console.log(JSON.stringify({ path: runtime.libs.paths.vss, simulated: isSimulated(runtime) }));
+    console.log(JSON.stringify({
+      path: runtime.libs.paths.vss,
+      simulated: isSimulated(runtime),
+      control: simulatorPath,
+      seen: sim.calls().map((c) => c.function ?? c.method),
+    }));
   `;
-  const env = { ...process.env };
-  delete env.VSS_LIBRARY_PATH;
-  const out = spawnSync(process.execPath, ["--input-type=module", "--eval", child], {
-    cwd: fileURLToPath(new URL(".", import.meta.url)),
-    encoding: "utf8",
-    env,
-  });
-  assert.equal(out.status, 0, out.stderr);
-  const { path, simulated } = JSON.parse(out.stdout.trim());
-  assert.equal(simulated, true);
-  assert.match(path, /node_modules\/@vss\/requester\/build\/simulator\/linux\/libvss_sim\.so$/);
-});
+    const env = { ...process.env };
+    delete env.VSS_LIBRARY_PATH;
+    delete env.VSS_SIM_PATH;
+    const out = spawnSync(process.execPath, ["--input-type=module", "--eval", child], {
+      cwd: fileURLToPath(new URL(".", import.meta.url)),
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(out.status, 0, out.stderr);
+    const { path, simulated, control, seen } = JSON.parse(out.stdout.trim());
+    assert.equal(simulated, true);
+    assert.match(path, /node_modules\/@vss\/requester\/build\/simulator\/linux\/libvss_sim\.so$/);
+    assert.equal(control, path, "the control loads the library the runtime loaded");
+    assert.deepEqual(seen, ["CreateVssBackupComponentsInternal", "Release"]);
+  },
+);
 
 test("loading failures are typed and say what to do", () => {
   assert.throws(
@@ -157,7 +182,7 @@ test("loading failures are typed and say what to do", () => {
 });
 
 test("nothing is left allocated at the end", () => {
-  nothingLeft(sim, assert);
+  nothingLeft();
   runtime.close();
   sim.close();
 });

@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { Simulator, simulatorPath } from "../support/simulator.ts";
 import { VssRuntime } from "../../ffi/runtime.ts";
-import { VssAsyncAbortedError, VssError } from "../../ffi/errors.ts";
+import { OperationAbortedError, VssError } from "../../ffi/errors.ts";
 import {
   breakShadowCopySet,
   createShadowCopySet,
@@ -216,7 +216,7 @@ for (const c of CASES) {
           const where = `${c.api} ← ${m.name} ${mode} ${code}`;
           assert(
             error instanceof VssError || error instanceof RequesterError ||
-              error instanceof VssAsyncAbortedError,
+              error instanceof OperationAbortedError,
             `${where}: typed error, got ${error}`,
           );
           assertEquals(hresultOf(error), value, `${where}: the HRESULT is carried`);

@@ -9,7 +9,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { Simulator, simulatorPath } from "../support/simulator.ts";
 import { VssRuntime } from "../../ffi/runtime.ts";
-import { VssAsyncAbortedError, VssError } from "../../ffi/errors.ts";
+import { OperationAbortedError, VssError } from "../../ffi/errors.ts";
 import { createShadowCopySet, RequesterError } from "../../requester/mod.ts";
 import type { AbiModel } from "../../gen/model.ts";
 
@@ -79,8 +79,14 @@ for (const step of STEPS) {
             const set = await createShadowCopySet(["C:\\"], {
               runtime,
               persistent,
-              retry: { attempts: 1 },
-              deadlines: { gatherMetadata: 5000, prepare: 5000, snapshot: 5000, complete: 5000 },
+              retry: { inProgressMs: 0, transientAttempts: 0 },
+              deadlines: {
+                gatherMetadata: 5000,
+                prepare: 5000,
+                snapshot: 5000,
+                writerStatus: 5000,
+                complete: 5000,
+              },
             });
             assert(step.completion, `${step.name} ${code}: creation should have failed`);
             await set.complete().catch((e) => (error = e));
@@ -98,7 +104,7 @@ for (const step of STEPS) {
           assert(error !== null, `${step.name} ${code}: an error`);
           assert(
             error instanceof VssError || error instanceof RequesterError ||
-              error instanceof VssAsyncAbortedError,
+              error instanceof OperationAbortedError,
             `${step.name} ${code}: typed error, got ${error}`,
           );
           assertEquals(hresultOf(error), value, `${step.name} ${code}: the HRESULT is carried`);

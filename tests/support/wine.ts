@@ -5,7 +5,9 @@
  * @module
  */
 
-const script = decodeURIComponent(new URL("../../scripts/wine/run.sh", import.meta.url).pathname);
+import { fileURLToPath } from "node:url";
+
+const script = fileURLToPath(new URL("../../scripts/wine/run.sh", import.meta.url));
 
 /** Runs a Windows console program and returns its standard output; a non-zero exit throws. */
 export async function runWindowsProgram(exe: string, args: string[] = []): Promise<string> {

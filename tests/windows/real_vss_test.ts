@@ -39,13 +39,22 @@ Deno.test({
       backup.SetContext(VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP);
       backup.SetBackupState(false, false, VSS_BACKUP_TYPE.VSS_BT_COPY, false);
       using gather = backup.GatherWriterMetadata().pAsync!;
-      await settle(gather, { operation: "GatherWriterMetadata", timeoutMs: 120_000 });
+      await settle(gather, {
+        operation: "GatherWriterMetadata",
+        signal: AbortSignal.timeout(120_000),
+      });
       const { pSnapshotSetId } = backup.StartSnapshotSet();
       snapshotId = backup.AddToSnapshotSet(systemDrive, GUID_NULL).pidSnapshot;
       using prepare = backup.PrepareForBackup().ppAsync!;
-      await settle(prepare, { operation: "PrepareForBackup", timeoutMs: 120_000 });
+      await settle(prepare, {
+        operation: "PrepareForBackup",
+        signal: AbortSignal.timeout(120_000),
+      });
       using doSnapshot = backup.DoSnapshotSet().ppAsync!;
-      await settle(doSnapshot, { operation: "DoSnapshotSet", timeoutMs: 300_000 });
+      await settle(doSnapshot, {
+        operation: "DoSnapshotSet",
+        signal: AbortSignal.timeout(300_000),
+      });
       const { pProp } = backup.GetSnapshotProperties(snapshotId);
       assertEquals(pProp.m_SnapshotSetId, pSnapshotSetId);
       const device = pProp.m_pwszSnapshotDeviceObject!;
@@ -54,7 +63,7 @@ Deno.test({
       assert(text.length > 0);
       console.log(`read ${text.length} characters of Windows\\win.ini through ${device}`);
       using complete = backup.BackupComplete().ppAsync!;
-      await settle(complete, { operation: "BackupComplete", timeoutMs: 120_000 });
+      await settle(complete, { operation: "BackupComplete", signal: AbortSignal.timeout(120_000) });
     } finally {
       if (snapshotId !== null) {
         const deleted = backup.DeleteSnapshots(

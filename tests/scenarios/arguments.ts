@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { AbiModel, AbiParam } from "../../gen/model.ts";
+import type { ParamInfo } from "../../ffi/mod.ts";
 
 /** A value to pass and what the call record must show for it. */
 export interface Argument {
@@ -25,12 +25,13 @@ export function guidFor(seed: string): string {
 
 /**
  * The arguments for a method's inputs (outputs are allocated by the wrapper
- * and must be recorded as non-null pointers).
+ * and must be recorded as non-null pointers). `enumMembers` gives the values
+ * of an enumeration by name.
  */
 export function argumentsFor(
-  abi: AbiModel,
   where: string,
-  params: readonly AbiParam[],
+  params: readonly ParamInfo[],
+  enumMembers: (name: string) => readonly number[],
   overrides: Record<string, unknown> = {},
 ): { values: unknown[]; recorded: Record<string, unknown> } {
   const values: unknown[] = [];
@@ -43,7 +44,7 @@ export function argumentsFor(
       return;
     }
     if (p.direction !== "in") {
-      recorded[p.name] = "ptr";
+      recorded[p.name] = p.passNull ? null : "ptr"; // reserved: the wrapper passes NULL
       return;
     }
     let value: unknown;
@@ -94,7 +95,7 @@ export function argumentsFor(
           break;
         default:
           if (p.enum) {
-            const members = Object.values(abi.enums[p.enum].members);
+            const members = enumMembers(p.enum);
             value = members.find((m) => m > 0) ?? members[0];
           } else {
             value = 3 + (where.length % 5);

@@ -1,0 +1,239 @@
+/**
+ * One backup or restore session (internal): the runtime, an initialised
+ * IVssBackupComponents, the caller's signal and deadlines, progress reports,
+ * the waits for asynchronous steps, gathering writer metadata and status,
+ * aborting on failure, and the release at the end. Every requester function
+ * that talks to IVssBackupComponents goes through it.
+ *
+ * @module
+ */
+
+import { settle } from "../ffi/async.ts";
+import { VssError } from "../ffi/errors.ts";
+import { HRESULT } from "../ffi/generated/hresults.ts";
+import {
+  type VSS_BACKUP_TYPE,
+  VSS_OBJECT_TYPE,
+  VSS_SNAPSHOT_CONTEXT,
+} from "../ffi/generated/enums.ts";
+import type { IVssAsync, IVssBackupComponents } from "../ffi/generated/wrappers.ts";
+import type { VssRuntime } from "../ffi/runtime.ts";
+import { createBackupComponents } from "../ffi/vss.ts";
+import { openVss } from "./connection.ts";
+import { type Deadlines, resolveDeadlines, withDeadline } from "./deadlines.ts";
+import { explain } from "./errors.ts";
+import type { Phase, ProgressEvent } from "./options.ts";
+import {
+  readAllWriterMetadata,
+  readWriterStatus,
+  type WriterMetadata,
+  type WriterStatus,
+} from "./writers.ts";
+
+/** What every session-backed function accepts: the runtime, a signal, deadlines, progress. */
+export interface SessionOptions {
+  /** The VSS runtime (default: {@linkcode openVss}). */
+  runtime?: VssRuntime;
+  /** Cancels the waiting steps (IVssAsync::Cancel). */
+  signal?: AbortSignal;
+  /** Per-step deadlines in ms; missing fields keep the defaults. */
+  deadlines?: Partial<Deadlines>;
+  /** Called as each phase starts and ends. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** The runtime a function uses: the one it was given, or the process's (the one place that decides). */
+export function runtimeOf(options: { runtime?: VssRuntime }): VssRuntime {
+  return options.runtime ?? openVss();
+}
+
+/** How the session's IVssBackupComponents is initialised. */
+export type SessionInit =
+  | {
+    kind: "backup";
+    /** SetContext; left at VSS's default when missing. */
+    context?: number;
+    document?: string | null;
+    /** SetBackupState: whether components are selected, and the VSS backup type. */
+    state?: { selectComponents: boolean; backupType: VSS_BACKUP_TYPE };
+  }
+  | { kind: "restore"; document: string };
+
+/** A session for management calls: initialised for backup, in every context. */
+export const ALL_CONTEXTS: SessionInit = {
+  kind: "backup",
+  context: VSS_SNAPSHOT_CONTEXT.VSS_CTX_ALL,
+};
+
+/** One IVssBackupComponents with the caller's signal, deadlines and progress. */
+export class Session implements Disposable {
+  readonly runtime: VssRuntime;
+  readonly backup: IVssBackupComponents;
+  readonly deadlines: Deadlines;
+  /** The signal of the operation running now (a completion may bring its own). */
+  signal: AbortSignal | undefined;
+  readonly #started: number;
+  readonly #onProgress?: (event: ProgressEvent) => void;
+  #released = false;
+
+  private constructor(runtime: VssRuntime, options: SessionOptions, deadlines: Deadlines) {
+    this.runtime = runtime;
+    this.deadlines = deadlines;
+    this.signal = options.signal;
+    this.#onProgress = options.onProgress;
+    this.#started = performance.now();
+    this.backup = createBackupComponents(runtime);
+  }
+
+  /**
+   * A new session, initialised for backup (context set) or for restore. The
+   * deadlines are checked first (RangeError); a failure releases the object
+   * and comes back explained.
+   */
+  static open(options: SessionOptions, init: SessionInit): Session {
+    const deadlines = resolveDeadlines(options.deadlines);
+    const session = new Session(runtimeOf(options), options, deadlines);
+    try {
+      session.progress("initialize", "start");
+      if (init.kind === "restore") {
+        session.backup.InitializeForRestore(init.document);
+      } else {
+        session.backup.InitializeForBackup(init.document ?? null);
+        if (init.context !== undefined) session.backup.SetContext(init.context);
+        const state = init.state;
+        if (state) {
+          session.backup.SetBackupState(state.selectComponents, false, state.backupType, false);
+        }
+      }
+      session.progress("initialize", "end");
+      return session;
+    } catch (error) {
+      session.release();
+      throw explain(error);
+    }
+  }
+
+  /** Reports that `phase` started or ended. */
+  progress(
+    phase: Phase,
+    state: "start" | "end",
+    detail?: string,
+    retry?: ProgressEvent["retry"],
+  ): void {
+    const elapsedMs = performance.now() - this.#started;
+    this.#onProgress?.({ phase, state, elapsedMs, detail, ...(retry ? { retry } : {}) });
+  }
+
+  /** Runs `step` between the start and end reports of `phase`. */
+  async phase<T>(phase: Phase, step: () => T | Promise<T>): Promise<T> {
+    this.progress(phase, "start");
+    const result = await step();
+    this.progress(phase, "end");
+    return result;
+  }
+
+  /**
+   * Waits for `op` (which the session then releases) under the caller's
+   * signal and the `deadline` named; a missing IVssAsync is E_UNEXPECTED.
+   */
+  async wait(
+    op: IVssAsync | null,
+    operation: string,
+    deadline: keyof Deadlines,
+    phase: Phase | null,
+  ): Promise<number> {
+    if (op === null) {
+      throw new VssError(HRESULT.E_UNEXPECTED, "IVssBackupComponents", operation, null);
+    }
+    let abandoned: Promise<unknown> | null = null;
+    try {
+      return await settle(op, {
+        operation,
+        interfaceName: "IVssBackupComponents",
+        signal: withDeadline(this.signal, this.deadlines[deadline]),
+        phase: phase ?? undefined,
+        cancelGraceMs: this.deadlines.afterCancel,
+        onAbandon: (finished) => (abandoned = finished),
+      });
+    } finally {
+      // A wait thread still inside the IVssAsync keeps it until VSS ends the operation.
+      if (abandoned === null) op.release();
+      else (abandoned as Promise<unknown>).finally(() => op.release());
+    }
+  }
+
+  /**
+   * GatherWriterMetadata, then every writer's metadata as plain data.
+   * `use` runs while the metadata is still held (to add components), before
+   * FreeWriterMetadata.
+   */
+  async gatherMetadata(
+    use: (writers: WriterMetadata[]) => void = () => {},
+  ): Promise<WriterMetadata[]> {
+    const op = this.backup.GatherWriterMetadata().pAsync;
+    await this.wait(op, "GatherWriterMetadata", "gatherMetadata", "gather-metadata");
+    const writers = readAllWriterMetadata(this.backup);
+    use(writers);
+    this.backup.FreeWriterMetadata();
+    return writers;
+  }
+
+  /** GatherWriterStatus (under the `writerStatus` deadline), then every writer's status. */
+  async gatherStatus(phase: Phase | null): Promise<WriterStatus[]> {
+    await this.wait(
+      this.backup.GatherWriterStatus().pAsync,
+      "GatherWriterStatus",
+      "writerStatus",
+      phase,
+    );
+    return readWriterStatus(this.backup);
+  }
+
+  /**
+   * After a failure once a set was started: AbortBackup, and for persistent
+   * shadow copies, deleting what was made. Errors here would hide the
+   * original failure, so they are dropped.
+   */
+  abort(setId: string, persistent: boolean): void {
+    try {
+      this.backup.AbortBackup();
+    } catch { /* the original error matters more */ }
+    if (!persistent) return;
+    try {
+      this.backup.DeleteSnapshots(setId, VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT_SET, true);
+    } catch { /* nothing was created */ }
+  }
+
+  /** Whether {@linkcode Session.release} was called. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Releases the IVssBackupComponents (once). */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.backup.release();
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/**
+ * Runs `fn` in a fresh session and releases it; VSS failures come back
+ * explained. The management functions are built on it.
+ */
+export async function withSession<T>(
+  options: SessionOptions,
+  init: SessionInit,
+  fn: (session: Session) => T | Promise<T>,
+): Promise<T> {
+  using session = Session.open(options, init);
+  try {
+    return await fn(session);
+  } catch (error) {
+    throw explain(error);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Benchmark of the two call paths (native thunks / UnsafeFnPointer) on the
+ * simulator: one COM call through the generated wrapper, a GUID-by-value call,
+ * Query → 10,000 shadow copies as objects and writer metadata 100 × 100 × 10,
+ * each the median of several runs with a GC between them, next to the C floor
+ * (simulator/bench/c_loop and simulator/bench/scale, built by simulator/build.sh).
+ *
+ *   deno run -A --v8-flags=--expose-gc scripts/bench/thunks.ts [--json]
+ *
+ * @module
+ */
+
+import { openSimulator, simulatorPath } from "../../simulator/control.ts";
+import { createBackupComponents, createSnapshotManagement, queryInterface } from "../../ffi/vss.ts";
+import { IVssDifferentialSoftwareSnapshotMgmt2 } from "../../ffi/generated/wrappers.ts";
+import { IID } from "../../ffi/generated/guids.ts";
+import { SYSTEM_PROVIDER_ID } from "../../requester/providers.ts";
+import { GUID_NULL } from "../../ffi/guid.ts";
+import { VSS_OBJECT_TYPE } from "../../ffi/generated/enums.ts";
+import { setCallPath } from "../../ffi/thunks/mod.ts";
+import { readAllObjects } from "../../ffi/thunks/bulk.ts";
+import { getWriters, listShadowCopies } from "../../mod.ts";
+
+const json = Deno.args.includes("--json");
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const { runtime, sim } = openSimulator();
+sim.recording(false);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function perCall(fn: () => void, calls = 1_000_000): number {
+  for (let i = 0; i < 100_000; i++) fn();
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    gc();
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    runs.push((performance.now() - start) * 1e6 / calls);
+  }
+  return median(runs);
+}
+
+/** Warms `fn` up on both paths, then interleaves rounds of the two paths; medians in ms. */
+async function msBoth(
+  fn: () => unknown,
+  rounds = 7,
+): Promise<{ thunks: number; pointers: number }> {
+  const paths = ["thunks", "pointers"] as const;
+  const out = { thunks: [] as number[], pointers: [] as number[] };
+  for (const path of paths) {
+    setCallPath(path);
+    for (let i = 0; i < 4; i++) await fn(); // the JIT needs a few runs of a large section
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const path of paths) {
+      setCallPath(path);
+      gc();
+      const start = performance.now();
+      await fn();
+      out[path].push(performance.now() - start);
+    }
+  }
+  return { thunks: median(out.thunks), pointers: median(out.pointers) };
+}
+
+const backup = createBackupComponents(runtime);
+backup.InitializeForBackup(null);
+backup.SetContext(-1);
+const op = backup.GatherWriterMetadata().pAsync!;
+op.Wait(0xffffffff);
+
+// A cheap GUID-by-value call: SetSnapshotPriority of the only shadow copy (the
+// simulator finds it and returns), next to the pointer-only QueryStatus.
+sim.generateSnapshots(1, "C:\\");
+const queryAll = () => {
+  using list = backup.Query(
+    GUID_NULL,
+    VSS_OBJECT_TYPE.VSS_OBJECT_NONE,
+    VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT,
+  ).ppEnum!;
+  return readAllObjects(list);
+};
+const onlyId = (queryAll()[0] as { Snap: { m_SnapshotId: string } }).Snap.m_SnapshotId;
+const mgmt = createSnapshotManagement(runtime);
+const unknown = mgmt.GetProviderMgmtInterface(
+  SYSTEM_PROVIDER_ID,
+  IID.IVssDifferentialSoftwareSnapshotMgmt,
+).ppItf!;
+const diff2 = queryInterface(unknown, IVssDifferentialSoftwareSnapshotMgmt2)!;
+
+const figures: Record<string, number | string | null> = {};
+for (const path of ["thunks", "pointers"] as const) {
+  setCallPath(path);
+  const suffix = path === "thunks" ? "" : "Pointers";
+  figures[`denoCallNs${suffix}`] = perCall(() => op.QueryStatus());
+  figures[`guidByValueCallNs${suffix}`] = perCall(() => diff2.SetSnapshotPriority(onlyId, 0));
+}
+sim.reset();
+sim.recording(false);
+sim.generateSnapshots(10_000, "C:\\");
+const someId = (queryAll()[0] as { Snap: { m_SnapshotId: string } }).Snap.m_SnapshotId;
+for (const path of ["thunks", "pointers"] as const) {
+  setCallPath(path);
+  // GetSnapshotProperties among 10,000 (the simulator searches them; a struct comes back).
+  figures[`getSnapshotPropertiesNs${path === "thunks" ? "" : "Pointers"}`] = perCall(
+    () => backup.GetSnapshotProperties(someId),
+    100_000,
+  );
+}
+const query = await msBoth(queryAll);
+figures.query10kMs = query.thunks;
+figures.query10kMsPointers = query.pointers;
+const list = await msBoth(() => listShadowCopies({ runtime }));
+figures.listShadowCopies10kMs = list.thunks;
+figures.listShadowCopies10kMsPointers = list.pointers;
+sim.reset();
+sim.recording(false);
+sim.generateWriters(100, 100, 10);
+const metadata = await msBoth(() => getWriters({ runtime }), 3);
+figures.metadataMs = metadata.thunks;
+figures.metadataMsPointers = metadata.pointers;
+setCallPath("auto");
+
+// The C floor: the same calls made from C inside the simulator.
+const dir = simulatorPath.replace(/[^/\\]+$/, "");
+const exe = (name: string) => `${dir}${name}${Deno.build.os === "windows" ? ".exe" : ""}`;
+const run = (file: string, args: string[] = []) => {
+  try {
+    return new TextDecoder().decode(
+      new Deno.Command(file, { args, stdout: "piped" }).outputSync().stdout,
+    );
+  } catch {
+    return "";
+  }
+};
+const loop = run(exe("c_loop"), ["10000000"]);
+const cCall = /recording off\s+IVssAsync::QueryStatus\s+([\d.]+)/.exec(loop);
+figures.cCallNs = cCall ? Number(cCall[1]) : null;
+const scale = run(exe("scale"));
+const q = /Query ([\d.]+) ms, Next\(celt=10000\) ([\d.]+) ms, 10000 frees ([\d.]+) ms/.exec(scale);
+figures.cFloorQueryMs = q ? Number(q[1]) + Number(q[2]) + Number(q[3]) : null;
+const m = /GatherWriterMetadata ([\d.]+) ms, walk \([^)]*\) ([\d.]+) ms/.exec(scale);
+figures.cFloorMetadataMs = m ? Number(m[1]) + Number(m[2]) : null;
+figures.koffiCallNs = null;
+figures.koffiNote = "not measured here: run `deno task bench:node` (Node + koffi)";
+
+const rounded = Object.fromEntries(
+  Object.entries(figures).map(([k, v]) => [k, typeof v === "number" ? Math.round(v * 10) / 10 : v]),
+);
+if (json) {
+  console.log(JSON.stringify(rounded));
+} else {
+  for (const [k, v] of Object.entries(rounded)) console.log(`${k.padEnd(30)} ${v}`);
+}
+diff2.release();
+unknown.release();
+mgmt.release();
+op.release();
+backup.release();
+runtime.close();
