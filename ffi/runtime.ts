@@ -54,11 +54,11 @@ const SECURITY_PAGE =
  * Options for {@linkcode VssRuntime.initializeCom}.
  *
  * @example The host process already set COM security
- * ```ts
- * import type { ComInitOptions } from "./runtime.ts";
+ * ```ts ignore
+ * import { VssRuntime } from "./runtime.ts";
  *
- * const options: ComInitOptions = { security: false };
- * console.log(options);
+ * const runtime = VssRuntime.load();
+ * runtime.initializeCom({ security: false }); // keep the host's CoInitializeSecurity
  * ```
  */
 export interface ComInitOptions {
@@ -290,7 +290,7 @@ export class VssRuntime {
   /**
    * Loads VSS (see {@linkcode loadLibraries}) and decides the call path:
    * `callPath` when given (process-wide: it applies to every runtime), else
-   * `VSS_CALL_PATH`, else `auto` (see {@link ./thunks/mod.ts}).
+   * `VSS_CALL_PATH`, else `auto` (see `ffi/thunks/mod.ts`).
    */
   static load(options: RuntimeLoadOptions = {}): VssRuntime {
     const { callPath, ...load } = options;

@@ -41,7 +41,7 @@ const GUID_PTR: NativePointer[] = [];
 
 /**
  * Computes the slot pointers once, and decides the call path (native thunks
- * or function pointers, see {@link ./thunks/mod.ts}); later calls do nothing.
+ * or function pointers, see `ffi/thunks/mod.ts`); later calls do nothing.
  */
 export function prepareScratch(): void {
   ensureCallPath();

@@ -55,9 +55,10 @@ export interface PrivilegeResult {
  *
  * @example Also read security descriptors, and do not throw when missing
  * ```ts
- * import type { EnablePrivilegesOptions } from "./privileges.ts";
- * const options: EnablePrivilegesOptions = { security: true, require: false };
- * console.log(options);
+ * import { enableBackupPrivileges } from "./privileges.ts";
+ *
+ * const result = enableBackupPrivileges({ security: true, require: false });
+ * if (result.missing.length > 0) console.warn(`not held: ${result.missing.join(", ")}`);
  * ```
  */
 export interface EnablePrivilegesOptions {

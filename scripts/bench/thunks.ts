@@ -93,8 +93,18 @@ for (const path of ["thunks", "pointers"] as const) {
   setCallPath(path);
   const suffix = path === "thunks" ? "" : "Pointers";
   figures[`denoCallNs${suffix}`] = perCall(() => op.QueryStatus());
-  figures[`guidByValueCallNs${suffix}`] = perCall(() => diff2.SetSnapshotPriority(onlyId, 0));
+  try {
+    figures[`guidByValueCallNs${suffix}`] = perCall(() => diff2.SetSnapshotPriority(onlyId, 0));
+  } catch (error) {
+    // Under Wine the management object may come from the registered COM server, another copy of
+    // the simulator that does not see this one's shadow copies.
+    figures[`guidByValueCallNs${suffix}`] = null;
+    figures.guidByValueReason = `SetSnapshotPriority of the only shadow copy failed: ${
+      error instanceof Error ? error.message.split(";")[0] : error
+    }`;
+  }
 }
+figures.guidByValueReason ??= null;
 sim.reset();
 sim.recording(false);
 sim.generateSnapshots(10_000, "C:\\");
@@ -141,8 +151,138 @@ const q = /Query ([\d.]+) ms, Next\(celt=10000\) ([\d.]+) ms, 10000 frees ([\d.]
 figures.cFloorQueryMs = q ? Number(q[1]) + Number(q[2]) + Number(q[3]) : null;
 const m = /GatherWriterMetadata ([\d.]+) ms, walk \([^)]*\) ([\d.]+) ms/.exec(scale);
 figures.cFloorMetadataMs = m ? Number(m[1]) + Number(m[2]) : null;
-figures.koffiCallNs = null;
-figures.koffiNote = "not measured here: run `deno task bench:node` (Node + koffi)";
+figures.cFloorReason = figures.cCallNs !== null && figures.cFloorQueryMs !== null &&
+    figures.cFloorMetadataMs !== null
+  ? null
+  : `the C floor programs (c_loop, scale next to ${simulatorPath}) did not run or printed ` +
+    `no figures: build them with simulator/build.sh${
+      Deno.build.os === "windows" ? " windows" : ""
+    }`;
+
+/** The Node side of a bench, in a scratch project with the npm package installed. */
+const NODE_BENCH = `
+import { createBackupComponents } from "@vss/requester/binding";
+import { openSimulator } from "@vss/requester/simulator";
+const [calls, runs] = [Number(process.argv[2]), Number(process.argv[3])];
+const gc = globalThis.gc ?? (() => {});
+const { runtime, sim } = openSimulator();
+sim.recording(false);
+const backup = createBackupComponents(runtime);
+backup.InitializeForBackup(null);
+backup.SetContext(-1);
+const op = backup.GatherWriterMetadata().pAsync;
+op.Wait(0xffffffff);
+const fn = () => op.QueryStatus();
+for (let i = 0; i < 100000; i++) fn();
+const times = [];
+for (let r = 0; r < runs; r++) {
+  gc();
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) fn();
+  times.push((performance.now() - start) * 1e6 / calls);
+}
+op.release();
+backup.release();
+runtime.close();
+const { readFileSync } = await import("node:fs");
+let koffi = "?";
+try {
+  koffi = JSON.parse(readFileSync(new URL("./node_modules/koffi/package.json", import.meta.url))).version;
+} catch { /* nested elsewhere: the version is only a label */ }
+console.log(JSON.stringify({
+  ns: times.sort((a, b) => a - b)[Math.floor(runs / 2)],
+  runtime: \`Node \${process.version}, koffi \${koffi}\`,
+}));
+`;
+
+/**
+ * One IVssAsync::QueryStatus through the generated wrapper under Node (koffi)
+ * against the Linux simulator, as {@linkcode perCall} measures it: the npm
+ * tarball in dist/npm (built by `deno task build:npm --no-test` only when
+ * there is none) installed into a scratch project, then `node --expose-gc`.
+ * Null with the reason when a piece is missing.
+ */
+async function koffiCall(
+  calls = 1_000_000,
+  runs = 5,
+): Promise<{ ns: number | null; reason: string | null; runtime: string | null }> {
+  const none = (reason: string) => ({ ns: null, reason, runtime: null });
+  if (Deno.build.os !== "linux") {
+    return none(
+      `not measured on ${Deno.build.os}: the koffi figure is Node on Linux against the Linux ` +
+        "simulator (run this bench on Linux; the Windows lane tests koffi with " +
+        "`deno task build:npm --wine` but does not time it)",
+    );
+  }
+  const root = new URL("../../", import.meta.url).pathname;
+  const exec = async (cmd: string, args: string[], cwd = root, env?: Record<string, string>) => {
+    try {
+      const out = await new Deno.Command(cmd, { args, cwd, env, stdin: "null" }).output();
+      const text = (b: Uint8Array) => new TextDecoder().decode(b).trim();
+      return { ok: out.success, stdout: text(out.stdout), stderr: text(out.stderr) };
+    } catch (error) {
+      return { ok: false, stdout: "", stderr: String(error) };
+    }
+  };
+  const node = await exec("node", ["--version"]);
+  if (!node.ok) return none(`node is not available: ${node.stderr.split("\n").at(-1)}`);
+  const tarball = () => {
+    try {
+      const name = [...Deno.readDirSync(`${root}dist/npm`)]
+        .map((e) => e.name).filter((n) => n.endsWith(".tgz")).sort().at(-1);
+      return name ? `${root}dist/npm/${name}` : null;
+    } catch {
+      return null;
+    }
+  };
+  if (!tarball()) {
+    const build = await exec(Deno.execPath(), ["task", "build:npm", "--no-test"]);
+    if (!build.ok || !tarball()) {
+      return none(
+        `no npm tarball in dist/npm and \`deno task build:npm --no-test\` failed: ${
+          (build.stderr || build.stdout).split("\n").slice(-3).join(" ")
+        }`,
+      );
+    }
+  }
+  const dir = await Deno.makeTempDir({ prefix: "vss-bench-koffi-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/package.json`,
+      JSON.stringify({ name: "vss-bench-koffi", private: true, type: "module" }),
+    );
+    const install = await exec(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball()!],
+      dir,
+    );
+    if (!install.ok) {
+      return none(`npm install of ${tarball()} failed: ${install.stderr.split("\n").at(-1)}`);
+    }
+    await Deno.writeTextFile(`${dir}/bench.mjs`, NODE_BENCH);
+    const bench = await exec(
+      "node",
+      ["--expose-gc", "bench.mjs", String(calls), String(runs)],
+      dir,
+      { VSS_SIM_PATH: simulatorPath },
+    );
+    if (!bench.ok) {
+      const lines = bench.stderr.split("\n");
+      return none(`the Node bench failed: ${lines.find((l) => /Error/.test(l)) ?? lines.at(-1)}`);
+    }
+    const result = JSON.parse(bench.stdout.split("\n").at(-1)!);
+    return { ns: result.ns, reason: null, runtime: result.runtime };
+  } catch (error) {
+    return none(`the Node bench failed: ${error}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+const koffi = await koffiCall();
+figures.koffiCallNs = koffi.ns;
+figures.koffiReason = koffi.reason;
+figures.koffiRuntime = koffi.runtime;
 
 const rounded = Object.fromEntries(
   Object.entries(figures).map(([k, v]) => [k, typeof v === "number" ? Math.round(v * 10) / 10 : v]),
