@@ -25,7 +25,11 @@ import {
 } from "../ffi/generated/enums.ts";
 import { hresultName, toUnsigned } from "../ffi/hresult.ts";
 import { queryInterface } from "../ffi/vss.ts";
-import { readComponentFiles, takeFileDescriptor } from "../ffi/thunks/bulk.ts";
+import {
+  readComponentDependencies,
+  readComponentFiles,
+  takeFileDescriptor,
+} from "../ffi/thunks/bulk.ts";
 import type { WriterFailure } from "./errors.ts";
 import type { ManageOptions } from "./options.ts";
 import { withSession } from "./session.ts";
@@ -186,7 +190,6 @@ export function componentPath(logicalPath: string | null, name: string): string 
 function component(c: IVssWMComponent): WriterComponent {
   const info = c.GetComponentInfo().ppInfo;
   if (info === null) throw new Error("VSS returned no component information");
-  const list = <T>(n: number, get: (i: number) => T) => Array.from({ length: n }, (_, i) => get(i));
   return {
     type: componentTypeName(info.type),
     logicalPath: info.bstrLogicalPath,
@@ -197,18 +200,11 @@ function component(c: IVssWMComponent): WriterComponent {
     restoreMetadata: info.bRestoreMetadata,
     notifyOnBackupComplete: info.bNotifyOnBackupComplete,
     flags: info.dwComponentFlags,
-    // One native call per list when the thunk library is loaded.
+    // One native call per list (dependencies too) when the thunk library is loaded.
     files: readComponentFiles(c, 0, info.cFileCount),
     databases: readComponentFiles(c, 1, info.cDatabases),
     logs: readComponentFiles(c, 2, info.cLogFiles),
-    dependencies: list(info.cDependencies, (i) => {
-      using d = c.GetDependency(i).ppDependency!;
-      return {
-        writerId: d.GetWriterId().pWriterId,
-        logicalPath: d.GetLogicalPath().pbstrLogicalPath,
-        componentName: d.GetComponentName().pbstrComponentName ?? "",
-      };
-    }),
+    dependencies: readComponentDependencies(c, info.cDependencies),
   };
 }
 

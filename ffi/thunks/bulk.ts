@@ -1,6 +1,6 @@
 /**
  * Bulk readers: one native call where the generated wrappers make thousands
- * (enumerations, writer component files, BSTRs). Each returns exactly what
+ * (enumerations, writer component files and dependencies, BSTRs). Each returns exactly what
  * the wrapper calls would return, and falls back to them when the thunk
  * library is not loaded (pointer path, Node).
  *
@@ -25,9 +25,11 @@ import type {
   IVssWMComponent,
   IVssWMFiledesc,
 } from "../generated/wrappers.ts";
+import { readGuidBytes } from "../guid.ts";
 import * as vt from "../generated/vtables.ts";
 import { decodeUnits } from "../wide_string.ts";
 import { thunkLibrary } from "./mod.ts";
+import { HRESULT } from "../generated/hresults.ts";
 
 /** Reusable native-visible buffers (grown on demand, never shrunk). */
 let units = new Uint16Array(1 << 16);
@@ -306,6 +308,91 @@ export function takeFileDescriptor(desc: IVssWMFiledesc | null): FileDescriptor 
 }
 
 /**
+ * A dependency of a writer component, as the requester reads it through the
+ * three `IVssWMDependency` getters (a null component name reads as "").
+ */
+export interface ComponentDependency {
+  writerId: string;
+  logicalPath: string | null;
+  componentName: string;
+}
+
+const DEPENDENCY_GETTERS = ["GetWriterId", "GetLogicalPath", "GetComponentName"] as const;
+
+/**
+ * Dependencies `0..count-1` of a writer component in one native call: for
+ * each, `GetDependency` and the same getters, frees and Release the wrapper
+ * path makes. The wrapper path is used when the thunk library is not loaded.
+ *
+ * @example All dependencies of a component
+ * ```ts ignore
+ * const info = component.GetComponentInfo().ppInfo!;
+ * const dependencies = readComponentDependencies(component, info.cDependencies);
+ * ```
+ */
+export function readComponentDependencies(
+  component: IVssWMComponent,
+  count: number,
+): ComponentDependency[] {
+  const lib = thunkLibrary();
+  const frees = lib && freesOf(component.runtime);
+  if (!lib || !frees) return slowDependencies(component, count);
+  const self = selfOf(component, "GetDependency");
+  const out: ComponentDependency[] = [];
+  let first = 0;
+  while (first < count) {
+    const batch = Math.min(count - first, 4096);
+    if (records.length < batch * 32) records = new Uint8Array(batch * 32);
+    const rc = lib.vss_component_dependencies(
+      self,
+      first,
+      batch,
+      pointerOf(records),
+      pointerOf(units),
+      units.length,
+      pointerOf(state),
+      pointerOf(frees),
+    );
+    const done = state[0];
+    const read = codeReader(state[1]);
+    const view = new DataView(records.buffer);
+    for (let i = 0; i < done; i++) {
+      const at = i * 32;
+      out.push({
+        writerId: readGuidBytes(records, at),
+        logicalPath: read(view.getBigUint64(at + 16, true)),
+        componentName: read(view.getBigUint64(at + 24, true)) ?? "",
+      });
+    }
+    first += done;
+    if (rc < 0) {
+      const table = state[4] === 0 ? vt.IVssWMComponent : vt.IVssWMDependency;
+      const method = state[4] === 0 ? "GetDependency" : DEPENDENCY_GETTERS[state[4] - 1];
+      const m = (table.methods as Record<string, vt.VtableSlot>)[method];
+      throw new VssError(rc, m.declaredBy, method, m.doc);
+    }
+    if (state[5] === 1) throw noDependency();
+    if (rc === 2) units = new Uint16Array(Math.max(state[3], units.length * 2));
+  }
+  return out;
+}
+
+function slowDependencies(component: IVssWMComponent, count: number): ComponentDependency[] {
+  const out: ComponentDependency[] = [];
+  for (let i = 0; i < count; i++) {
+    const dependency = component.GetDependency(i).ppDependency;
+    if (dependency === null) throw noDependency();
+    using d = dependency;
+    out.push({
+      writerId: d.GetWriterId().pWriterId,
+      logicalPath: d.GetLogicalPath().pbstrLogicalPath,
+      componentName: d.GetComponentName().pbstrComponentName ?? "",
+    });
+  }
+  return out;
+}
+
+/**
  * Reads and frees a BSTR in one native call (embedded NULs kept); null for
  * address 0. Uses the runtime's `takeBstr` without the thunk library.
  *
@@ -340,4 +427,10 @@ export function takeBstrNative(runtime: VssRuntime, address: bigint): string | n
     n = lib.vss_bstr_take(bstr, pointerOf(units), units.length, pointerOf(frees));
   }
   return decodeUnits(units.subarray(0, n));
+}
+
+/** GetDependency succeeded but handed back no object: the call's result is unusable. */
+function noDependency(): VssError {
+  const m = vt.IVssWMComponent.methods.GetDependency;
+  return new VssError(HRESULT.E_POINTER, m.declaredBy, "GetDependency", m.doc);
 }

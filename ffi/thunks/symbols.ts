@@ -19,7 +19,7 @@ const ENUMERATE = {
  * @example List the bulk readers
  * ```ts
  * import { BULK_SYMBOLS } from "./symbols.ts";
- * console.log(Object.keys(BULK_SYMBOLS).length); // 4
+ * console.log(Object.keys(BULK_SYMBOLS).length); // 5
  * ```
  */
 export const BULK_SYMBOLS = {
@@ -40,6 +40,11 @@ export const BULK_SYMBOLS = {
       "pointer",
       "pointer",
     ],
+    result: "i32",
+  },
+  // component, first, count, records, units, unit capacity, state, frees
+  vss_component_dependencies: {
+    parameters: ["pointer", "u32", "u32", "pointer", "pointer", "u32", "pointer", "pointer"],
     result: "i32",
   },
 } as const satisfies ForeignLibraryInterface;

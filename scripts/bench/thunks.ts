@@ -101,6 +101,10 @@ for (const path of ["thunks", "pointers"] as const) {
     figures[`guidByValueCallNs${suffix}`] = null;
     figures.guidByValueReason = `SetSnapshotPriority of the only shadow copy failed: ${
       error instanceof Error ? error.message.split(";")[0] : error
+    }${
+      Deno.build.os === "windows"
+        ? ` (is ${simulatorPath} the registered COM server? simulator/register_wine.sh)`
+        : ""
     }`;
   }
 }

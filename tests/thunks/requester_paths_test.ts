@@ -2,7 +2,8 @@
  * The requester returns the same objects on both call paths: with the thunk
  * library its listings and writer metadata go through the bulk readers, on
  * the pointer path through the generated wrappers. Compared on a large
- * simulated machine with non-ASCII names, with no VSS
+ * simulated machine with non-ASCII names (component files and dependencies
+ * included), with no VSS
  * memory left behind. Also: a query that matches nothing (S_FALSE and an
  * empty enumerator, as Windows answers) reads as "none" everywhere, and the
  * reserved parameter of IVssAsync::QueryStatus is passed as NULL.
@@ -73,6 +74,32 @@ function bigMachine(): void {
     sim.addComponentFile(writer, component, "log", `E:\\lög${i}`, "*.log", true);
   }
   sim.addExcludeFile(writer, `C:\\${NAMES}`, "*.tmp", true);
+  // Dependencies: non-ASCII names, null logical paths, and more text than the
+  // bulk reader's first string buffer holds (it grows and resumes).
+  const dependent = sim.addComponent(writer, {
+    name: `Dëpendent ${NAMES}`,
+    logicalPath: "Lögical",
+  });
+  const long = "Ωmega😀".repeat(40);
+  for (let i = 0; i < 400; i++) {
+    const id = `{C0FFEE${(i % 16).toString(16).toUpperCase()}0-1234-ABCD-EF01-23456789ABC${
+      i % 10
+    }}`;
+    sim.addDependency(
+      writer,
+      dependent,
+      id,
+      i % 3 === 0 ? null : `Pâth\\${NAMES}${i}`,
+      `${long}${i}`,
+    );
+  }
+  sim.addDependency(
+    writer,
+    component,
+    "6f5b15b5-da24-4d88-b737-63063e3a1f86",
+    null,
+    "Ünïcødé 日本",
+  );
 }
 
 Deno.test("listings and writer metadata are the same on both call paths", async () => {
@@ -92,7 +119,20 @@ Deno.test("listings and writer metadata are the same on both call paths", async 
   assertEquals(mine.components[0].files.length, 300);
   assertEquals(mine.components[0].databases[299].alternateLocation, "F:\\alt😀299");
   assertEquals(mine.components[0].logs[7].path, "E:\\lög7");
-  assertEquals(writers.metadata.reduce((n, w) => n + w.components.length, 0), 6 * 30 + 1);
+  assertEquals(mine.components[0].dependencies, [{
+    writerId: "6f5b15b5-da24-4d88-b737-63063e3a1f86",
+    logicalPath: null,
+    componentName: "Ünïcødé 日本",
+  }]);
+  const dependencies = mine.components[1].dependencies;
+  assertEquals(dependencies.length, 400);
+  assertEquals(dependencies[7], {
+    writerId: "c0ffee70-1234-abcd-ef01-23456789abc7",
+    logicalPath: `Pâth\\${NAMES}7`,
+    componentName: `${"Ωmega😀".repeat(40)}7`,
+  });
+  assertEquals(dependencies[399].logicalPath, null);
+  assertEquals(writers.metadata.reduce((n, w) => n + w.components.length, 0), 6 * 30 + 2);
   const live = sim.live();
   assertEquals([live.bstrs, live.cotaskmem], [0, 0]);
 });

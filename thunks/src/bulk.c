@@ -253,3 +253,65 @@ THUNK_EXPORT int32_t vss_component_files(IVssWMComponent *c, uint32_t which, uin
     state[1] = b.used;
     return DONE;
 }
+
+/*
+ * The dependencies `first`.. of a writer component: for each, GetDependency,
+ * then GetWriterId, GetLogicalPath, GetComponentName and Release, as the
+ * JavaScript reader calls them. Records are 32 bytes: the writer id (GUID,
+ * 16 bytes), then the logical path and component name codes (u64 each). On a
+ * failure state[4] is the failing call: 0 GetDependency, 1 GetWriterId,
+ * 2 GetLogicalPath, 3 GetComponentName; state[5] is 1 when the dependency
+ * pointer was null.
+ */
+THUNK_EXPORT int32_t vss_component_dependencies(IVssWMComponent *c, uint32_t first, uint32_t count,
+                                                uint8_t *records, uint16_t *units,
+                                                uint32_t cap_units, uint32_t *state,
+                                                void *const *frees) {
+    strbuf b = {units, cap_units, 0};
+    free_fn free_bstr = (free_fn)frees[1];
+    state[5] = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        IVssWMDependency *d = NULL;
+        HRESULT hr = c->lpVtbl->GetDependency(c, first + i, &d);
+        state[0] = i;
+        state[1] = b.used;
+        if (hr < 0) {
+            state[4] = 0;
+            return hr;
+        }
+        if (!d) {
+            state[4] = 0;
+            state[5] = 1;
+            return hr;
+        }
+        VSS_ID id;
+        BSTR path = NULL, name = NULL;
+        int step = 1;
+        for (size_t k = 0; k < sizeof id; k++) ((uint8_t *)&id)[k] = 0;
+        hr = d->lpVtbl->GetWriterId(d, &id);
+        if (hr >= 0) step = 2, hr = d->lpVtbl->GetLogicalPath(d, &path);
+        if (hr >= 0) step = 3, hr = d->lpVtbl->GetComponentName(d, &name);
+        d->lpVtbl->Release(d);
+        uint32_t lp = bstr_length(path), ln = bstr_length(name);
+        int full = hr >= 0 && b.used + lp + ln > b.cap;
+        if (hr < 0 || full) {
+            if (path) free_bstr(path);
+            if (name) free_bstr(name);
+            if (hr < 0) {
+                state[4] = (uint32_t)step;
+                return hr;
+            }
+            state[3] = lp + ln;
+            return NEED_UNITS;
+        }
+        uint8_t *r = records + (size_t)i * 32;
+        for (size_t k = 0; k < sizeof id; k++) r[k] = ((const uint8_t *)&id)[k];
+        *(uint64_t *)(void *)(r + 16) = put(&b, path, lp);
+        *(uint64_t *)(void *)(r + 24) = put(&b, name, ln);
+        if (path) free_bstr(path);
+        if (name) free_bstr(name);
+    }
+    state[0] = count;
+    state[1] = b.used;
+    return DONE;
+}
