@@ -103,7 +103,7 @@ export async function runCli(
       stdout: "piped",
       stderr: "piped",
     });
-    const child = command.spawn();
+    const child = spawnRetryingWineFlake(command);
     if (options.stdin !== undefined) {
       const writer = child.stdin.getWriter();
       await writer.write(new TextEncoder().encode(options.stdin));
@@ -212,3 +212,19 @@ export const WRITERS: Setup["writers"] = [
     }],
   },
 ];
+
+/**
+ * Under Wine, CreateProcess now and then fails with ERROR_INTERNAL_ERROR
+ * (os error 1359) before the child runs; nothing of ours has happened yet, so
+ * the spawn is tried again (at most twice). Any other failure is thrown.
+ */
+function spawnRetryingWineFlake(command: Deno.Command): Deno.ChildProcess {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return command.spawn();
+    } catch (error) {
+      const wineFlake = Deno.build.os === "windows" && /os error 1359\b/.test(String(error));
+      if (!wineFlake || attempt === 3) throw error;
+    }
+  }
+}
