@@ -230,14 +230,48 @@ export function readComponentFiles(
   const frees = lib && freesOf(component.runtime);
   if (!lib || !frees) return slowFiles(component, which, count);
   const self = selfOf(component, FILE_GETTERS[which]);
-  const out: FileDescriptor[] = [];
+  return readRecordBatches<FileDescriptor>(
+    count,
+    frees,
+    (first, batch, ...buffers) => lib.vss_component_files(self, which, first, batch, ...buffers),
+    (view, at, read) => ({
+      path: read(view.getBigUint64(at, true)) ?? "",
+      filespec: read(view.getBigUint64(at + 8, true)) ?? "",
+      recursive: records[at + 24] !== 0,
+      alternateLocation: read(view.getBigUint64(at + 16, true)),
+      backupTypeMask: view.getUint32(at + 28, true),
+    }),
+    (failedCall) =>
+      failedCall === 0
+        ? [vt.IVssWMComponent, FILE_GETTERS[which]]
+        : [vt.IVssWMFiledesc, DESC_GETTERS[failedCall - 1]],
+    () => noObject(FILE_GETTERS[which]),
+  );
+}
+
+/** What every per-component reader takes after its own arguments: records, strings, state, frees. */
+type RecordBuffers = [NativePointer, NativePointer, number, NativePointer, NativePointer];
+
+/**
+ * The loop both per-component readers share: ask the native reader for up to
+ * 4,096 records of 32 bytes at a time, decode them, grow the string buffer
+ * and resume when it says so (rc 2), and turn a failure into the VssError of
+ * the call that failed (`state[4]` names it) or a missing object (`state[5]`).
+ */
+function readRecordBatches<T>(
+  count: number,
+  frees: BigUint64Array,
+  call: (first: number, batch: number, ...buffers: RecordBuffers) => number,
+  decode: (view: DataView, at: number, read: (code: bigint) => string | null) => T,
+  failedMethod: (failedCall: number) => readonly [{ methods: object }, string],
+  missing: () => Error,
+): T[] {
+  const out: T[] = [];
   let first = 0;
   while (first < count) {
     const batch = Math.min(count - first, 4096);
     if (records.length < batch * 32) records = new Uint8Array(batch * 32);
-    const rc = lib.vss_component_files(
-      self,
-      which,
+    const rc = call(
       first,
       batch,
       pointerOf(records),
@@ -249,24 +283,14 @@ export function readComponentFiles(
     const done = state[0];
     const read = codeReader(state[1]);
     const view = new DataView(records.buffer);
-    for (let i = 0; i < done; i++) {
-      const at = i * 32;
-      out.push({
-        path: read(view.getBigUint64(at, true)) ?? "",
-        filespec: read(view.getBigUint64(at + 8, true)) ?? "",
-        recursive: records[at + 24] !== 0,
-        alternateLocation: read(view.getBigUint64(at + 16, true)),
-        backupTypeMask: view.getUint32(at + 28, true),
-      });
-    }
+    for (let i = 0; i < done; i++) out.push(decode(view, i * 32, read));
     first += done;
     if (rc < 0) {
-      const table = state[4] === 0 ? vt.IVssWMComponent : vt.IVssWMFiledesc;
-      const method = state[4] === 0 ? FILE_GETTERS[which] : DESC_GETTERS[state[4] - 1];
+      const [table, method] = failedMethod(state[4]);
       const m = (table.methods as Record<string, vt.VtableSlot>)[method];
       throw new VssError(rc, m.declaredBy, method, m.doc);
     }
-    if (state[5] === 1) throw new Error("VSS returned no file descriptor");
+    if (state[5] === 1) throw missing();
     if (rc === 2) units = new Uint16Array(Math.max(state[3], units.length * 2));
   }
   return out;
@@ -338,50 +362,28 @@ export function readComponentDependencies(
   const frees = lib && freesOf(component.runtime);
   if (!lib || !frees) return slowDependencies(component, count);
   const self = selfOf(component, "GetDependency");
-  const out: ComponentDependency[] = [];
-  let first = 0;
-  while (first < count) {
-    const batch = Math.min(count - first, 4096);
-    if (records.length < batch * 32) records = new Uint8Array(batch * 32);
-    const rc = lib.vss_component_dependencies(
-      self,
-      first,
-      batch,
-      pointerOf(records),
-      pointerOf(units),
-      units.length,
-      pointerOf(state),
-      pointerOf(frees),
-    );
-    const done = state[0];
-    const read = codeReader(state[1]);
-    const view = new DataView(records.buffer);
-    for (let i = 0; i < done; i++) {
-      const at = i * 32;
-      out.push({
-        writerId: readGuidBytes(records, at),
-        logicalPath: read(view.getBigUint64(at + 16, true)),
-        componentName: read(view.getBigUint64(at + 24, true)) ?? "",
-      });
-    }
-    first += done;
-    if (rc < 0) {
-      const table = state[4] === 0 ? vt.IVssWMComponent : vt.IVssWMDependency;
-      const method = state[4] === 0 ? "GetDependency" : DEPENDENCY_GETTERS[state[4] - 1];
-      const m = (table.methods as Record<string, vt.VtableSlot>)[method];
-      throw new VssError(rc, m.declaredBy, method, m.doc);
-    }
-    if (state[5] === 1) throw noDependency();
-    if (rc === 2) units = new Uint16Array(Math.max(state[3], units.length * 2));
-  }
-  return out;
+  return readRecordBatches<ComponentDependency>(
+    count,
+    frees,
+    (first, batch, ...buffers) => lib.vss_component_dependencies(self, first, batch, ...buffers),
+    (view, at, read) => ({
+      writerId: readGuidBytes(records, at),
+      logicalPath: read(view.getBigUint64(at + 16, true)),
+      componentName: read(view.getBigUint64(at + 24, true)) ?? "",
+    }),
+    (failedCall) =>
+      failedCall === 0
+        ? [vt.IVssWMComponent, "GetDependency"]
+        : [vt.IVssWMDependency, DEPENDENCY_GETTERS[failedCall - 1]],
+    () => noObject("GetDependency"),
+  );
 }
 
 function slowDependencies(component: IVssWMComponent, count: number): ComponentDependency[] {
   const out: ComponentDependency[] = [];
   for (let i = 0; i < count; i++) {
     const dependency = component.GetDependency(i).ppDependency;
-    if (dependency === null) throw noDependency();
+    if (dependency === null) throw noObject("GetDependency");
     using d = dependency;
     out.push({
       writerId: d.GetWriterId().pWriterId,
@@ -429,8 +431,8 @@ export function takeBstrNative(runtime: VssRuntime, address: bigint): string | n
   return decodeUnits(units.subarray(0, n));
 }
 
-/** GetDependency succeeded but handed back no object: the call's result is unusable. */
-function noDependency(): VssError {
-  const m = vt.IVssWMComponent.methods.GetDependency;
-  return new VssError(HRESULT.E_POINTER, m.declaredBy, "GetDependency", m.doc);
+/** An IVssWMComponent getter succeeded but handed back no object: its result is unusable. */
+function noObject(method: string): VssError {
+  const m = (vt.IVssWMComponent.methods as Record<string, vt.VtableSlot>)[method];
+  return new VssError(HRESULT.E_POINTER, m.declaredBy, method, m.doc);
 }
