@@ -75,7 +75,7 @@ tests scripts/wine/deno.sh test --allow-all tests/cli/
 step "tests, Windows ABI lane: Wine's own stub vssapi.dll"
 VSS_EXPECT_WINE_STUB=1 tests scripts/wine/deno.sh test --allow-all tests/ffi/loading_test.ts
 
-step "npm package: deno pack, tarball, Node tests (Linux; Windows x64 with Windows Node under Wine)"
+step "npm package: ES modules + CommonJS build, tarball checks, Node tests (Linux; Windows x64 with Windows Node under Wine)"
 tests deno task build:npm --wine
 
 summarize
