@@ -76,13 +76,22 @@ cache_ready() {
 
 # For deno.sh and run.sh: runs setup.sh unless wine and the cache are in place.
 ensure_ready() {
-  if find_wine; then
-    wine_env
-    cache_ready && return 0
+  if find_wine && wine_env && cache_ready; then
+    sweep_node_shims
+    return 0
   fi
   "$WINE_DIR/setup.sh"
   find_wine || die "wine not found"
   wine_env
+}
+
+# Windows Deno writes its node shim as node.exe.tmp-<pid> and renames it over
+# node.exe; while another deno.exe runs that shim, the rename fails and the
+# ~95 MB temporary file stays. A test run leaves dozens; remove those no
+# running deno.exe can still be writing (older than ten minutes).
+sweep_node_shims() {
+  find "$PREFIX"/drive_c/users/*/AppData/Local/deno/node_compat_bin -maxdepth 1 \
+    -name 'node.exe.tmp-*' -mmin +10 -delete 2>/dev/null || true
 }
 
 # The first Wine process of a session spawns wineserver and the session's
