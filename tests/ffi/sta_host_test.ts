@@ -97,3 +97,11 @@ Deno.test({
     }
   },
 });
+
+Deno.test("the deadline these tests rely on: a child that never exits is killed and reported", async () => {
+  const started = Date.now();
+  const r = await runChild("setInterval(() => {}, 1000); console.log('up');", { timeoutMs: 3_000 });
+  assertEquals(r.code, null);
+  assertMatch(r.hung ?? "", /did not exit within 3000 ms/);
+  assert(Date.now() - started < 30_000, "the wait ended soon after the deadline");
+});
