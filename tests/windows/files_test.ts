@@ -101,6 +101,10 @@ Deno.test({
   ignore: !enabled,
   sanitizeResources: false,
   async fn() {
+    // Listing folders only SYSTEM may read (System Volume Information) needs the backup privilege,
+    // as it would for a backup tool walking the whole volume.
+    const privileges = enableBackupPrivileges();
+    assert(privileges.enabled.includes("SeBackupPrivilege"), privileges.note);
     const set = await createShadowCopySet([drive], { writers: false });
     let ok = false;
     await withCleanup(async () => {
