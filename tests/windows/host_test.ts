@@ -9,6 +9,8 @@
 
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { createShadowCopySet, listShadowCopies, openVss } from "../../mod.ts";
+import { runChild } from "../support/child_process.ts";
+import { withCleanup } from "../support/cleanup.ts";
 
 const enabled = Deno.build.os === "windows" && Deno.env.get("VSS_REAL_WINDOWS") === "1";
 if (!enabled) {
@@ -37,20 +39,19 @@ function processFigures(): { handles: number; privateBytes: number } {
   }
 }
 
-/** A child Deno running `code`, for hosts that change process-wide COM state first. */
+/**
+ * A child Deno running `code`, for hosts that change process-wide COM state
+ * first. A child that has not finished within 5 minutes is killed and fails
+ * the test (a hang, e.g. an STA host thread that VSS cannot call back).
+ */
 async function child(code: string): Promise<string> {
-  const script = await Deno.makeTempFile({ suffix: ".ts" });
-  await Deno.writeTextFile(script, code);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-config", "--allow-ffi", "--allow-read", "--allow-env", script],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  await Deno.remove(script);
-  const d = new TextDecoder();
-  const text = d.decode(out.stdout) + d.decode(out.stderr);
-  assert(out.success, text);
-  return text;
+  const r = await runChild(code, {
+    flags: ["--allow-ffi", "--allow-read", "--allow-env"],
+    timeoutMs: 300_000,
+  });
+  assertEquals(r.hung, null, r.out);
+  assert(r.code === 0, r.out);
+  return r.out;
 }
 
 Deno.test({
@@ -64,14 +65,12 @@ Deno.test({
     const iteration = async () => {
       const set = await createShadowCopySet([drive], { runtime, writers: false });
       let ok = false;
-      try {
+      await withCleanup(async () => {
         const root = set.mapPath(drive);
         assert(root.endsWith("\\"), root);
         assert((await Deno.readTextFile(`${root}Windows\\win.ini`)).length > 0);
         ok = true;
-      } finally {
-        await set.complete({ succeeded: ok });
-      }
+      }, [() => set.complete({ succeeded: ok })]);
     };
     await iteration(); // warm-up: COM, VSS and Deno caches
     const before = processFigures();

@@ -15,6 +15,7 @@ import {
   VSS_SNAPSHOT_CONTEXT,
 } from "../../ffi/generated/enums.ts";
 import { GUID_NULL } from "../../ffi/guid.ts";
+import { withCleanup } from "../support/cleanup.ts";
 
 const enabled = Deno.build.os === "windows" && Deno.env.get("VSS_REAL_WINDOWS") === "1";
 if (!enabled) {
@@ -34,7 +35,7 @@ Deno.test({
     const systemDrive = (Deno.env.get("SystemDrive") ?? "C:") + "\\";
     const backup = CreateVssBackupComponentsInternal(runtime).ppBackup!;
     let snapshotId: string | null = null;
-    try {
+    await withCleanup(async () => {
       backup.InitializeForBackup(null);
       backup.SetContext(VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP);
       backup.SetBackupState(false, false, VSS_BACKUP_TYPE.VSS_BT_COPY, false);
@@ -64,18 +65,19 @@ Deno.test({
       console.log(`read ${text.length} characters of Windows\\win.ini through ${device}`);
       using complete = backup.BackupComplete().ppAsync!;
       await settle(complete, { operation: "BackupComplete", signal: AbortSignal.timeout(120_000) });
-    } finally {
-      if (snapshotId !== null) {
+    }, [
+      () => {
+        if (snapshotId === null) return;
         const deleted = backup.DeleteSnapshots(
           snapshotId,
           VSS_OBJECT_TYPE.VSS_OBJECT_SNAPSHOT,
           true,
         );
         console.log(`deleted ${deleted.plDeletedSnapshots} snapshot(s)`);
-      }
-      backup.release();
-      runtime.close();
-    }
+      },
+      () => backup.release(),
+      () => runtime.close(),
+    ]);
   },
 });
 
@@ -98,7 +100,8 @@ Deno.test({
       onProgress: (e) =>
         e.state === "end" && console.log(`${e.phase} done at ${e.elapsedMs.toFixed(0)} ms`),
     });
-    try {
+    let ok = false;
+    await withCleanup(async () => {
       const path = set.mapPath(`${systemDrive}Windows\\win.ini`);
       assert((await Deno.readTextFile(path)).length > 0);
       const listed = await listShadowCopies({ setId: set.id });
@@ -106,11 +109,8 @@ Deno.test({
       console.log(
         `degraded writers: ${set.degradedWriters.map((w) => w.name).join(", ") || "none"}`,
       );
-      await set.complete();
-    } catch (error) {
-      await set.complete({ succeeded: false }).catch(() => {});
-      throw error;
-    }
+      ok = true;
+    }, [() => set.complete({ succeeded: ok })]);
     assertEquals(
       (await listShadowCopies({ setId: set.id })).length,
       0,
