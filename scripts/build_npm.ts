@@ -286,7 +286,7 @@ function patchSimulatorLookup(module: string, code: string, format: "esm" | "cjs
 /**
  * The CommonJS build next to the ES modules: `x.cjs` (with its map) for each
  * `x.js`, and `x.d.cts` for each `x.d.ts`, so relative paths to files in the
- * package (the bundled simulator) are the same in both builds. `import.meta.url`
+ * package are the same in both builds. `import.meta.url`
  * becomes the module's file URL.
  */
 async function compileCommonJs(pkg: string, modules: string[]): Promise<void> {
@@ -387,7 +387,7 @@ async function checkExports(pkg: string, exports: Record<string, unknown>): Prom
   }
 }
 
-/** The glibc the bundled Linux simulator needs: the newest GLIBC_ symbol version it imports. */
+/** The glibc the Linux simulator needs: the newest GLIBC_ symbol version it imports. */
 async function requiredGlibc(library: string): Promise<string> {
   const { stdout } = await run("objdump", ["-T", library], { quiet: true });
   const versions = [...stdout.matchAll(/\(GLIBC_([\d.]+)\)/g)].map((m) => m[1]);
@@ -396,16 +396,20 @@ async function requiredGlibc(library: string): Promise<string> {
 }
 
 /**
- * The oldest glibc the bundled simulator may need: 2.34 is the glibc of
+ * The oldest glibc the packaged simulator may need: 2.34 is the glibc of
  * RHEL 9 and Amazon Linux 2023, older than Debian 12 (2.36) and Ubuntu
  * 22.04 (2.35). A build that needs more fails here.
  */
 export const GLIBC_BASELINE = "2.34";
 
+/** A README template with its placeholders filled in; an unknown placeholder fails the build. */
 function packageReadme(name: string, version: string, template: string): string {
-  return template.replaceAll("{{NAME}}", name).replaceAll("{{VERSION}}", version)
+  const text = template.replaceAll("{{NAME}}", name).replaceAll("{{VERSION}}", version)
     .replaceAll("{{SIMULATOR_PACKAGE}}", SIMULATOR_PACKAGE)
     .replaceAll("{{GLIBC_BASELINE}}", GLIBC_BASELINE);
+  const left = /\{\{\w*\}\}/.exec(text);
+  if (left) throw new Error(`a README template has the unknown placeholder ${left[0]}`);
+  return text;
 }
 
 /**
