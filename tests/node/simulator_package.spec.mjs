@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -270,5 +271,41 @@ console.log(JSON.stringify({ vss: runtime.libs.paths.vss }));
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("npm installs the platform package only on Linux x64 with glibc (os, cpu, libc)", {
+  skip: tarballs.every(Boolean) ? false : "runs on the Linux lane, which passes the tarballs",
+}, () => {
+  // As an optional dependency, the way the main package names it; npm's --os, --cpu and
+  // --libc stand for other machines.
+  const cases = [
+    { args: [], installed: true },
+    { args: ["--cpu=arm64"], installed: false },
+    { args: ["--libc=musl"], installed: false },
+    { args: ["--os=win32", "--cpu=x64"], installed: false },
+    { args: ["--os=darwin", "--cpu=arm64"], installed: false },
+  ];
+  for (const { args, installed } of cases) {
+    const dir = mkdtempSync(join(tmpdir(), "vss-platform-"));
+    try {
+      writeFileSync(
+        join(dir, "package.json"),
+        JSON.stringify({
+          private: true,
+          optionalDependencies: { [SIMULATOR_PACKAGE]: `file:${tarballs[1]}` },
+        }),
+      );
+      const npm = spawnSync(
+        "npm",
+        ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", ...args],
+        { cwd: dir, encoding: "utf8", timeout: 120_000 },
+      );
+      assert.equal(npm.status, 0, `${npm.stdout}${npm.stderr}`);
+      const present = existsSync(join(dir, "node_modules", ...SIMULATOR_PACKAGE.split("/")));
+      assert.equal(present, installed, `npm install ${args.join(" ")}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });
