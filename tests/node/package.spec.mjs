@@ -2,7 +2,7 @@
  * The package as a Node user meets it, installed from the tarball: loading
  * with `require`, a CommonJS TypeScript consumer that compiles and runs,
  * Node's permission model without `--allow-addons`, a missing koffi, the
- * load-time checks of the bundled simulator, and the README's examples run
+ * load-time checks of the simulator, and the README's examples run
  * as written. Each case runs in a child Node process (the working directory
  * is the scratch project the build installed the package into).
  *
@@ -219,7 +219,7 @@ vss.listShadowCopies().then(
   }
 });
 
-test("the bundled simulator's load-time checks: another CPU, an older glibc", async () => {
+test("the simulator's load-time checks: another CPU, an older glibc", async () => {
   const { explainLoadFailure } = await import(
     new URL(`file:///${join(installed, "ffi", "backend", "node.js").replace(/^\//, "")}`).href
   );
@@ -266,7 +266,7 @@ for (const example of readmeExamples()) {
       ? "on Windows this example calls the system's VSS (the Windows lane has only the simulator)"
       : false,
   }, () => {
-    // As a user runs it: no VSS_LIBRARY_PATH, so outside Windows the bundled simulator loads.
+    // As a user runs it: no VSS_LIBRARY_PATH, so outside Windows the simulator package loads.
     const env = { VSS_LIBRARY_PATH: "", VSS_SIM_PATH: windows ? process.env.VSS_SIM_PATH : "" };
     const result = node(`readme_${example.index}.${example.format}`, example.code, { env });
     assert.equal(result.status, 0, result.output);
