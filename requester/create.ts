@@ -226,11 +226,13 @@ async function prepareAndSnapshot(
     await prepare(session, selection, useWriters);
   }
   return await session.phase("snapshot", async () => {
-    await session.wait(
+    // A veto ends DoSnapshotSet's IVssAsync: the set is not made, whatever the backup type.
+    await session.waitForWriters(
       session.backup.DoSnapshotSet().ppAsync,
       "DoSnapshotSet",
       "snapshot",
       "snapshot",
+      useWriters,
     );
     return useWriters ? await checkWriters(session, selection, "DoSnapshotSet", "snapshot") : none;
   });
@@ -243,11 +245,12 @@ async function prepare(
   useWriters: boolean,
 ): Promise<void> {
   await session.phase("prepare", async () => {
-    await session.wait(
+    await session.waitForWriters(
       session.backup.PrepareForBackup().ppAsync,
       "PrepareForBackup",
       "prepare",
       "prepare",
+      useWriters,
     );
     if (useWriters) await checkWriters(session, selection, "PrepareForBackup", "prepare");
   });
@@ -347,6 +350,7 @@ async function createOnce(
       transportable: plan.transportable,
       writerContext: plan.writerContext,
       components,
+      neededWriters: selection.needed,
       privileges,
     });
   } catch (error) {
