@@ -39,6 +39,12 @@ export interface Command {
   positionals: { min: number; max: number };
   /** Command lines (after `vss `) with what each does. */
   examples: [string, string][];
+  /**
+   * Checks what the option parsers cannot (options that exclude each other,
+   * files to write): called before VSS is opened, so its usage errors come
+   * before any VSS work or notice.
+   */
+  check?(opts: Options): void | Promise<void>;
   /** Runs the command; returns the exit code (default 0). */
   run(ctx: Context): Promise<ExitCode | void>;
 }

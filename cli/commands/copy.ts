@@ -11,6 +11,7 @@ import {
   type CopyProgress,
   type CopySummary,
 } from "../../requester/files/mod.ts";
+import { parseWholeNumber } from "../args.ts";
 import type { Command, Context } from "../command.ts";
 import { EXIT, type ExitCode, UsageError } from "../errors.ts";
 
@@ -31,11 +32,7 @@ export function progressLine(p: CopyProgress): string {
 function concurrencyOf(ctx: Context): number | undefined {
   const text = ctx.opts.string("concurrency");
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new UsageError(`--concurrency needs a whole number from 1 to 64, not ${text}`);
-  }
-  return n;
+  return parseWholeNumber("--concurrency", text, 1, 64);
 }
 
 function printSummary(ctx: Context, s: CopySummary): void {
@@ -179,6 +176,7 @@ export const copyCommand: Command = {
       kind: "string",
       value: "N",
       description: "Files copied at once (default 4).",
+      parse: (text) => parseWholeNumber("--concurrency", text, 1, 64),
     },
   ],
   positionals: { min: 2, max: Infinity },

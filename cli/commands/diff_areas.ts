@@ -53,6 +53,7 @@ const maxOption = (description: string): OptionSpec => ({
   kind: "string",
   value: "SIZE",
   description,
+  parse: (text) => parseSize("--max", text),
 });
 
 /** A VSS_PROTECTION_FAULT value as a short name (`diff_area_full`). */
