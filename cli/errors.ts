@@ -222,8 +222,6 @@ function fileFailure(error: unknown): Failure | null {
     return {
       exitCode: EXIT.notElevated,
       ...fields(error),
-      hint: "Run elevated (Run as administrator) or as a member of Backup Operators (a token " +
-        "filtered by UAC lacks the backup privilege), or leave out --require-privileges.",
       details: { privileges: error.privileges },
     };
   }

@@ -11,7 +11,7 @@ import {
   type CopyProgress,
   type CopySummary,
 } from "../../requester/files/mod.ts";
-import { parseWholeNumber } from "../args.ts";
+import { type Options, parseWholeNumber } from "../args.ts";
 import type { Command, Context } from "../command.ts";
 import { EXIT, type ExitCode, UsageError } from "../errors.ts";
 
@@ -55,8 +55,8 @@ function printSummary(ctx: Context, s: CopySummary): void {
 }
 
 /** Each SOURCE must exist now, when its volume is about to be snapshotted. */
-async function checkSources(sources: readonly string[]): Promise<void> {
-  for (const source of sources) {
+async function checkSources(opts: Options): Promise<void> {
+  for (const source of opts.positionals.slice(0, -1)) {
     try {
       await Deno.lstat(source);
     } catch (error) {
@@ -74,7 +74,6 @@ async function run(ctx: Context): Promise<ExitCode> {
   const positionals = opts.positionals;
   const destination = positionals[positionals.length - 1];
   const sources = positionals.slice(0, -1);
-  await checkSources(sources);
   const progress = out.progress();
   let lastLine = 0;
   const onProgress = (p: CopyProgress) => {
@@ -185,5 +184,6 @@ export const copyCommand: Command = {
     ["copy --incremental --exclude '*.tmp' C:\\data D:\\projects E:\\backup", "update a backup"],
     ["copy --json C:\\data E:\\backup", "print the summary as JSON"],
   ],
+  check: checkSources,
   run,
 };
