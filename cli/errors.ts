@@ -200,7 +200,9 @@ function hresultIn(error: unknown): number | null {
 }
 
 function details(error: RequesterError): Record<string, unknown> | undefined {
-  if (error instanceof WriterFailureError) return { writers: error.writers };
+  if (error instanceof WriterFailureError) {
+    return { writers: error.writers, retryable: error.retryable };
+  }
   if (error instanceof VolumeNotSupportedError) {
     return { volume: error.volume, providerId: error.providerId };
   }

@@ -373,6 +373,10 @@ export const createCommand: Command = {
     "component only). Excluded writers take no part; when writers are included, only they do.",
     "Ctrl-C while the set is being created cancels the running step and aborts the backup: " +
     "nothing is left behind, the exit code is 7.",
+    "A writer that vetoes PrepareForBackup or DoSnapshotSet stops the set: exit 4, naming the " +
+    "writers, their state and failure codes. A veto of BackupComplete exits with 4 when the " +
+    "writer is needed (included, or with data on the set in a full, incremental, differential " +
+    "or log backup); otherwise the writer is listed as failed after BackupComplete.",
   ],
   options: [
     {
@@ -448,7 +452,8 @@ export const createCommand: Command = {
       name: "save-document",
       kind: "string",
       value: "FILE",
-      description: "Write the backup components document (for `vss restore` and `vss import`).",
+      description: "Write the backup components document (for `vss restore` and `vss import`) " +
+        "once the backup is complete; a write failure then exits with 8.",
     },
     {
       name: "exec",

@@ -2,11 +2,13 @@
  * `vss create --save-document`: the document is written after completion (it
  * records what was backed up), a path that cannot be written is a usage error
  * before any VSS work, and a failed write after completion says what was
- * kept. And for every command: bad option values are usage errors reported
+ * kept. A writer veto is exit 4 naming the writer. And for every command: bad option values are usage errors reported
  * before VSS is opened (no notice, no VSS call).
  */
 
 import { assert, assertEquals, assertMatch } from "../assert.ts";
+import { HRESULT } from "../../ffi/generated/hresults.ts";
+import { VSS_WRITER_STATE } from "../../ffi/generated/enums.ts";
 import { methods, runCli, workDir, WRITERS } from "./helpers.ts";
 
 const sh = Deno.build.os === "windows";
@@ -148,4 +150,38 @@ Deno.test("bad option values are usage errors before VSS is opened: no notice, n
     assertEquals(r.notice, null, `${what}: the usage error comes before the notice`);
     assertEquals(methods(r.report), [], `${what}: no VSS call`);
   }
+});
+
+Deno.test("a writer veto of DoSnapshotSet: exit 4, the writer named with its state and code, retryable in --json", async () => {
+  const [sql, files] = WRITERS!;
+  const r = await runCli(["create", "C:", "--json"], {
+    setup: {
+      writers: [
+        {
+          ...sql,
+          veto: {
+            state: VSS_WRITER_STATE.VSS_WS_FAILED_AT_FREEZE,
+            failure: HRESULT.VSS_E_WRITERERROR_TIMEOUT,
+            message: "log busy",
+          },
+        },
+        files,
+      ],
+    },
+  });
+  assertEquals(r.code, 4, r.stdout);
+  const error = r.json().error as {
+    name: string;
+    message: string;
+    code: string;
+    details: { retryable: boolean; writers: { name: string; stateName: string }[] };
+  };
+  assertEquals(error.name, "WriterFailureError");
+  assertMatch(error.message, /^DoSnapshotSet was vetoed by 1 writer/);
+  assertEquals(error.code, "VSS_E_WRITERERROR_RETRYABLE");
+  assertEquals(error.details.retryable, true);
+  assertEquals(error.details.writers.map((w) => [w.name, w.stateName]), [
+    ["SQL Sim", "VSS_WS_FAILED_AT_FREEZE"],
+  ]);
+  assertEquals(r.report!.snapshots.length, 0, "nothing left");
 });
