@@ -11,9 +11,9 @@
  * @module
  */
 
-import { OperationAbortedError } from "../ffi/errors.ts";
-import { GUID_NULL } from "../ffi/guid.ts";
-import { VSS_VOLUME_SNAPSHOT_ATTRIBUTES } from "../ffi/generated/enums.ts";
+import { OperationAbortedError, type VssError } from "../ffi/errors.ts";
+import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
+import { VSS_VOLUME_SNAPSHOT_ATTRIBUTES, VSS_WRITER_STATE } from "../ffi/generated/enums.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
 import { type Deadlines, throwIfAborted } from "./deadlines.ts";
 import { explain, WriterFailureError } from "./errors.ts";
@@ -213,6 +213,42 @@ async function checkWriters(
   return { status, degraded: failed };
 }
 
+/** Whether `selectors` name writer `s` by name, class id or instance id (component paths cannot). */
+function names(s: WriterStatus, selectors: readonly WriterSelector[]): boolean {
+  return selectors.some((sel) =>
+    sel.componentPath === undefined &&
+    (sel.name === undefined || sel.name === s.name) &&
+    (sel.classId === undefined || normalizeGuid(sel.classId) === s.writerId) &&
+    (sel.instanceId === undefined || normalizeGuid(sel.instanceId) === s.instanceId)
+  );
+}
+
+/**
+ * After writers vetoed GatherWriterMetadata (they failed at Identify and
+ * are missing from the metadata): a failed writer the backup needs stops
+ * it — one named in `writers.include`, or, without an include list, any one
+ * in a `full`, `incremental`, `differential` or `log` backup, since where
+ * its data lies is unknown (failing safe, as for paths that cannot be
+ * placed). Otherwise the backup goes on and the writer ends up among the
+ * degraded ones. A veto no failed writer accounts for stops it too.
+ */
+async function checkIdentify(session: Session, plan: Plan, veto: VssError): Promise<void> {
+  const { failed, unnamed } = await session.failedWriters("gather-metadata", true);
+  const atIdentify = failed.filter((s) =>
+    s.state === VSS_WRITER_STATE.VSS_WS_FAILED_AT_IDENTIFY && !names(s, plan.exclude)
+  );
+  const fatal = atIdentify.filter((s) =>
+    plan.include.length > 0 ? names(s, plan.include) : plan.strictWriters
+  );
+  if (fatal.length > 0 || failed.length === 0) {
+    throw new WriterFailureError("GatherWriterMetadata", fatal, {
+      veto: veto.code,
+      cause: veto,
+      unnamed,
+    });
+  }
+}
+
 /** The "prepare" and "snapshot" phases, each followed by a writer check when writers take part. */
 async function prepareAndSnapshot(
   session: Session,
@@ -314,6 +350,7 @@ async function createOnce(
   let setId: string | null = null;
   try {
     const selection = await selectWriters(session, plan, options.previousBackupStamps);
+    if (session.identifyVeto !== null) await checkIdentify(session, plan, session.identifyVeto);
     setId = await session.phase(
       "start-set",
       () =>

@@ -99,6 +99,13 @@ export class Session implements Disposable {
   readonly #started: number;
   readonly #onProgress?: (event: ProgressEvent) => void;
   #released = false;
+  /**
+   * The writer veto GatherWriterMetadata ended with, if any: the writers
+   * that failed at Identify are missing from the metadata, the others are
+   * there (simulator/README.md "Writer failures"), and a requester may go on
+   * without a writer it does not need (writer-errors-and-vetoes.md).
+   */
+  identifyVeto: VssError | null = null;
 
   private constructor(runtime: VssRuntime, options: SessionOptions, deadlines: Deadlines) {
     this.runtime = runtime;
@@ -238,13 +245,19 @@ export class Session implements Disposable {
   /**
    * GatherWriterMetadata, then every writer's metadata as plain data.
    * `use` runs while the metadata is still held (to add components), before
-   * FreeWriterMetadata.
+   * FreeWriterMetadata. A writer veto is kept in
+   * {@linkcode Session.identifyVeto}: the other writers' metadata is read.
    */
   async gatherMetadata(
     use: (writers: WriterMetadata[]) => void = () => {},
   ): Promise<WriterMetadata[]> {
     const op = this.backup.GatherWriterMetadata().pAsync;
-    await this.wait(op, "GatherWriterMetadata", "gatherMetadata", "gather-metadata");
+    try {
+      await this.wait(op, "GatherWriterMetadata", "gatherMetadata", "gather-metadata");
+    } catch (error) {
+      if (!isWriterVeto(error)) throw error;
+      this.identifyVeto = error;
+    }
     const writers = readAllWriterMetadata(this.backup);
     use(writers);
     this.backup.FreeWriterMetadata();

@@ -4,7 +4,9 @@
  * BackupComplete, PreRestore and PostRestore end with VSS_E_WRITERERROR_*,
  * and the requester turns that into a WriterFailureError naming the writers
  * (from GatherWriterStatus after the failure), with `retryable` from the
- * classification (writer-errors-and-vetoes.md).
+ * classification (writer-errors-and-vetoes.md). A veto of
+ * GatherWriterMetadata (a writer failing at Identify) stops only a backup
+ * that needs the writer; otherwise it is degraded.
  */
 
 import { assert, assertEquals, assertMatch, assertRejects } from "../assert.ts";
@@ -16,6 +18,7 @@ import { VSS_WRITER_STATE } from "../../ffi/generated/enums.ts";
 import {
   type BackupKind,
   createShadowCopySet,
+  getWriters,
   restore,
   WriterFailureError,
 } from "../../requester/mod.ts";
@@ -226,4 +229,48 @@ Deno.test("a veto of PreRestore or PostRestore is a WriterFailureError naming th
     assertEquals(copied, operation === "PostRestore", "no copy after a vetoed PreRestore");
     clean();
   }
+});
+
+Deno.test("a writer that fails at Identify: a copy backup goes on with it degraded; a full backup stops, naming it", async () => {
+  const ID = S.VSS_WS_FAILED_AT_IDENTIFY;
+  sim.reset();
+  writer("Ok");
+  sim.failWriterAt(writer("Db"), ID, HRESULT.VSS_E_WRITERERROR_NONRETRYABLE);
+  const copy = await createShadowCopySet(["C:\\"], { runtime, backupType: "copy" });
+  assertEquals(copy.writers.map((w) => w.name), ["Ok"], "missing from the metadata");
+  assertEquals(copy.degradedWriters.map((w) => [w.name, w.stateName]), [
+    ["Db", "VSS_WS_FAILED_AT_IDENTIFY"],
+  ]);
+  await copy.complete();
+  clean();
+
+  sim.reset();
+  writer("Ok");
+  sim.failWriterAt(writer("Db"), ID, HRESULT.VSS_E_WRITERERROR_NONRETRYABLE);
+  const error = await assertRejects(
+    () => createShadowCopySet(["C:\\"], { runtime, backupType: "full" }),
+    WriterFailureError,
+  );
+  assertMatch(error.message, /^GatherWriterMetadata was vetoed by 1 writer.*Db/);
+  assert(!methods().includes("StartSnapshotSet"), "stopped before the set was started");
+  clean();
+
+  sim.reset();
+  writer("Ok");
+  sim.failWriterAt(writer("Db"), ID, HRESULT.VSS_E_WRITERERROR_NONRETRYABLE);
+  const other = await createShadowCopySet(["C:\\"], {
+    runtime,
+    backupType: "full",
+    writers: { include: [{ name: "Ok" }] },
+  });
+  assertEquals(other.degradedWriters.map((w) => w.name), ["Db"], "not needed: only Ok is");
+  await other.complete();
+  clean();
+
+  sim.reset();
+  sim.failWriterAt(writer("Db"), ID, HRESULT.VSS_E_WRITERERROR_NONRETRYABLE);
+  const { metadata, status } = await getWriters({ runtime });
+  assertEquals(metadata.map((w) => w.name), []);
+  assertEquals(status.map((s) => [s.name, s.failed]), [["Db", true]]);
+  clean();
 });
