@@ -61,7 +61,7 @@ export const EXIT_TABLE: readonly (readonly [ExitCode, string])[] = [
   ],
   [
     EXIT.vss,
-    "another VSS error (names the call and HRESULT); a file not read/written (copy, --save-document)",
+    "another VSS error (names the call, HRESULT); a file not read/written (copy, document)",
   ],
   [EXIT.exec, "the --exec command failed"],
   [EXIT.internal, "internal error (a bug: rerun with --debug and report it)"],
