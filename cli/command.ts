@@ -79,7 +79,11 @@ export function onePositional(ctx: Context, what: string): string {
 }
 
 /** Options given together that exclude each other. */
-export function exclusive(ctx: Context, names: string[], required: boolean): string | null {
+export function exclusive(
+  ctx: { opts: Options },
+  names: string[],
+  required: boolean,
+): string | null {
   const given = names.filter((n) => ctx.opts.has(n));
   if (given.length > 1) {
     throw new UsageError(

@@ -59,6 +59,9 @@ export const deleteCommand: Command = {
     ["delete --all --yes", "Delete every shadow copy without asking."],
     ["delete --oldest D:", "Make room on D: by deleting its oldest shadow copy."],
   ],
+  check(opts) {
+    exclusive({ opts }, ["id", "set", "all", "oldest"], true);
+  },
   async run(ctx) {
     const which = exclusive(ctx, ["id", "set", "all", "oldest"], true);
     const target: DeleteTarget = which === "id"

@@ -7,11 +7,25 @@
 
 import { breakShadowCopySet, revertToShadowCopy } from "../../mod.ts";
 import { VSS_HARDWARE_OPTIONS } from "../../ffi/mod.ts";
-import { guidOption, parseGuid, parseWholeNumber } from "../args.ts";
+import { guidOption, type Options, parseGuid, parseWholeNumber } from "../args.ts";
 import type { Command } from "../command.ts";
 import { deadlinesFrom, timeoutOptions } from "../deadlines.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
 import { confirm } from "../prompt.ts";
+
+/** The set `break` names, by `--set ID` or as its argument (once). */
+function breakSetId(opts: Options): string {
+  const given = opts.string("set");
+  const positional = opts.positionals[0];
+  if (given !== undefined && positional !== undefined) {
+    throw new UsageError("give the set id once", "Write `vss break --set ID`.");
+  }
+  const text = given ?? positional;
+  if (text === undefined) {
+    throw new UsageError("break needs --set ID", "Write `vss break --set ID`.");
+  }
+  return parseGuid("--set", text);
+}
 
 /** `--flags`: raw VSS_HARDWARE_OPTIONS bits (a DWORD). */
 function parseFlags(text: string): number {
@@ -61,17 +75,9 @@ export const breakCommand: Command = {
       "Break it into read-write volumes (BreakSnapshotSetEx).",
     ],
   ],
+  check: (opts) => void breakSetId(opts),
   async run(ctx) {
-    const given = ctx.opts.string("set");
-    const positional = ctx.opts.positionals[0];
-    if (given !== undefined && positional !== undefined) {
-      throw new UsageError("give the set id once", "Write `vss break --set ID`.");
-    }
-    const text = given ?? positional;
-    if (text === undefined) {
-      throw new UsageError("break needs --set ID", "Write `vss break --set ID`.");
-    }
-    const setId = parseGuid("--set", text);
+    const setId = breakSetId(ctx.opts);
     let flags: number | undefined;
     const raw = ctx.opts.string("flags");
     if (raw !== undefined) {

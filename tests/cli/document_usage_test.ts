@@ -139,6 +139,15 @@ const BAD_VALUES: [string, string[], RegExp][] = [
   ],
   ["diff-areas", ["resize", "C:", "C:", "--max", "lots"], /--max needs a size/],
   ["writers", ["status", "--timeout", "0"], /--timeout 0 is out of range/],
+  // Checks across options and of input files come before VSS too.
+  ["delete", [], /one of --id, --set, --all, --oldest is required/],
+  ["delete", ["--all", "--oldest", "C:"], /--all and --oldest cannot be used together/],
+  ["restore", ["missing.xml", "--list"], /cannot read missing\.xml/],
+  ["restore", ["missing.xml", "--list", "--simulate"], /--list cannot be combined with --simulate/],
+  ["expose", ["7a1f0000-0000-0000-0000-000000000000"], /expose needs a TARGET/],
+  ["break", [], /break needs --set ID/],
+  ["diff-areas", ["resize", "C:", "C:"], /--max SIZE is required/],
+  ["copy", ["missing-source", "dest"], /the source missing-source does not exist/],
 ];
 
 Deno.test("bad option values are usage errors before VSS is opened: no notice, no VSS call", async () => {
