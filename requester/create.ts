@@ -299,7 +299,10 @@ async function prepare(
  * step; bad options are a RangeError before anything is done. The service's
  * retry rules apply (see {@linkcode RetryOptions}); for `full`,
  * `incremental`, `differential` and `log` backups a failed writer with data
- * on one of the volumes fails the set ({@linkcode WriterFailureError}).
+ * on one of the volumes fails the set ({@linkcode WriterFailureError}). A
+ * writer that vetoes PrepareForBackup or DoSnapshotSet fails it whatever the
+ * backup type (the set is not made); one that fails at Identify only when
+ * the backup needs it (see the writer policy in writer-errors-and-vetoes.md).
  *
  * @example Back up from a consistent copy
  * ```ts ignore
