@@ -32,11 +32,86 @@ export interface OptionSpec {
   description: string;
   /** Allowed values, checked by the parser. */
   choices?: readonly string[];
+  /**
+   * Reads one value (a {@linkcode UsageError} when it is wrong). Every given
+   * value is read before VSS is opened ({@linkcode checkValues}), so a bad
+   * value is reported before any VSS work or notice.
+   */
+  parse?: (text: string) => unknown;
+}
+
+/**
+ * Reads every given value of the options that have a parser
+ * ({@linkcode OptionSpec.parse}): the first bad one is a {@linkcode UsageError}.
+ *
+ * @example
+ * ```ts ignore
+ * checkValues(opts, command.options); // before openRuntime
+ * ```
+ */
+export function checkValues(opts: Options, specs: readonly OptionSpec[]): void {
+  for (const spec of specs) {
+    if (spec.parse === undefined || spec.kind === "boolean" || spec.kind === "optional") continue;
+    for (const text of opts.list(spec.name)) spec.parse(text);
+  }
+}
+
+/** An option whose value is a GUID (`value: "ID"`), read by {@linkcode parseGuid}. */
+export function guidOption(name: string, description: string): OptionSpec {
+  return {
+    name,
+    kind: "string",
+    value: "ID",
+    description,
+    parse: (text) => parseGuid(`--${name}`, text),
+  };
+}
+
+/** An option whose value is a duration; with `zero`, `0` means "do not wait". */
+export function durationOption(
+  name: string,
+  description: string,
+  options: { zero?: boolean } = {},
+): OptionSpec {
+  return {
+    name,
+    kind: "string",
+    value: "DURATION",
+    description,
+    parse: (text) => parseDurationValue(`--${name}`, text, options),
+  };
+}
+
+/**
+ * A whole number from `min` to `max` for `option`; anything else is a
+ * {@linkcode UsageError} that says the range.
+ *
+ * @example
+ * ```ts ignore
+ * parseWholeNumber("--concurrency", "4", 1, 64); // 4
+ * ```
+ */
+export function parseWholeNumber(option: string, text: string, min: number, max: number): number {
+  const n = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(
+      `${option} needs a whole number ${range}, not ${JSON.stringify(text)}`,
+      `Write ${option} followed by a whole number ${range}.`,
+    );
+  }
+  return n;
+}
+
+/** `parseDuration`, accepting `0` (any unit) when `zero` is set. */
+function parseDurationValue(option: string, text: string, options: { zero?: boolean }): number {
+  if (options.zero && /^0+(?:\.0+)?(?:ms|s|m|h)?$/i.test(text.trim())) return 0;
+  return parseDuration(option, text);
 }
 
 /** The `--provider ID` option, described for the command at hand. */
 export function providerOption(description: string): OptionSpec {
-  return { name: "provider", kind: "string", value: "ID", description };
+  return guidOption("provider", description);
 }
 
 /** The outcome of parsing: option values by long name, and the positional arguments. */
@@ -221,9 +296,7 @@ export class Options {
    */
   duration(name: string, options: { zero?: boolean } = {}): number | undefined {
     const text = this.string(name);
-    if (text === undefined) return undefined;
-    if (options.zero && /^0+(?:\.0+)?(?:ms|s|m|h)?$/i.test(text.trim())) return 0;
-    return parseDuration(`--${name}`, text);
+    return text === undefined ? undefined : parseDurationValue(`--${name}`, text, options);
   }
 }
 

@@ -39,6 +39,12 @@ export interface Command {
   positionals: { min: number; max: number };
   /** Command lines (after `vss `) with what each does. */
   examples: [string, string][];
+  /**
+   * Checks what the option parsers cannot (options that exclude each other,
+   * files to write): called before VSS is opened, so its usage errors come
+   * before any VSS work or notice.
+   */
+  check?(opts: Options): void | Promise<void>;
   /** Runs the command; returns the exit code (default 0). */
   run(ctx: Context): Promise<ExitCode | void>;
 }
@@ -73,7 +79,11 @@ export function onePositional(ctx: Context, what: string): string {
 }
 
 /** Options given together that exclude each other. */
-export function exclusive(ctx: Context, names: string[], required: boolean): string | null {
+export function exclusive(
+  ctx: { opts: Options },
+  names: string[],
+  required: boolean,
+): string | null {
   const given = names.filter((n) => ctx.opts.has(n));
   if (given.length > 1) {
     throw new UsageError(

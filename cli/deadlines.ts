@@ -7,7 +7,7 @@
  */
 
 import type { Deadlines } from "../mod.ts";
-import type { Options, OptionSpec } from "./args.ts";
+import { durationOption, type Options, type OptionSpec } from "./args.ts";
 
 /** A step with a deadline of its own (a key of the requester's `Deadlines`). */
 export type DeadlinePhase = keyof Deadlines;
@@ -71,11 +71,9 @@ const PHASE_OPTIONS: Readonly<
 export function timeoutOptions(phases: readonly DeadlinePhase[], all: string): OptionSpec[] {
   const own = phases.flatMap((p): OptionSpec[] => {
     const { option, description } = PHASE_OPTIONS[p];
-    return option === null
-      ? []
-      : [{ name: option, kind: "string", value: "DURATION", description }];
+    return option === null ? [] : [durationOption(option, description)];
   });
-  return [{ name: "timeout", kind: "string", value: "DURATION", description: all }, ...own];
+  return [durationOption("timeout", all), ...own];
 }
 
 /**

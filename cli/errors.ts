@@ -200,7 +200,9 @@ function hresultIn(error: unknown): number | null {
 }
 
 function details(error: RequesterError): Record<string, unknown> | undefined {
-  if (error instanceof WriterFailureError) return { writers: error.writers };
+  if (error instanceof WriterFailureError) {
+    return { writers: error.writers, retryable: error.retryable };
+  }
   if (error instanceof VolumeNotSupportedError) {
     return { volume: error.volume, providerId: error.providerId };
   }
@@ -222,8 +224,6 @@ function fileFailure(error: unknown): Failure | null {
     return {
       exitCode: EXIT.notElevated,
       ...fields(error),
-      hint: "Run elevated (Run as administrator) or as a member of Backup Operators (a token " +
-        "filtered by UAC lacks the backup privilege), or leave out --require-privileges.",
       details: { privileges: error.privileges },
     };
   }

@@ -26,7 +26,10 @@ export const EXIT = {
   inProgress: 6,
   /** Aborted (Ctrl-C, a declined confirmation) or a deadline passed. */
   aborted: 7,
-  /** Any other VSS error, or a file `vss copy` could not read or write. */
+  /**
+   * Any other VSS error, a file `vss copy` could not read or write, or the
+   * `create --save-document` file that could not be written after completion.
+   */
   vss: 8,
   /** The `--exec` command failed (non-zero exit or could not be started). */
   exec: 9,
@@ -56,7 +59,10 @@ export const EXIT_TABLE: readonly (readonly [ExitCode, string])[] = [
     EXIT.aborted,
     "aborted (Ctrl-C, confirmation declined), a deadline passed, or VSS gave up waiting",
   ],
-  [EXIT.vss, "another VSS error (names the call and HRESULT); copy: a file not read/written"],
+  [
+    EXIT.vss,
+    "another VSS error (names the call, HRESULT); a file not read/written (copy, document)",
+  ],
   [EXIT.exec, "the --exec command failed"],
   [EXIT.internal, "internal error (a bug: rerun with --debug and report it)"],
 ];

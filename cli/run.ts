@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Options, parseArgs, suggest } from "./args.ts";
+import { checkValues, Options, parseArgs, suggest } from "./args.ts";
 import { type Context, type Entry, isGroup } from "./command.ts";
 import { ENTRIES } from "./commands/mod.ts";
 import { classify, EXIT, type ExitCode, InterruptedError, UsageError } from "./errors.ts";
@@ -172,6 +172,9 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
         `Usage: ${TOOL} ${command.name} ${command.usage[0] ?? ""}`.trimEnd(),
       );
     }
+    // Every usage error before VSS is opened (and before the notice that says which VSS).
+    checkValues(opts, command.options);
+    await command.check?.(opts);
     const runtime = openRuntime(opts, out);
     const ctx: Context = { opts, out, signal: interrupts.controller.signal, runtime };
     const code = (await command.run(ctx)) ?? EXIT.ok;

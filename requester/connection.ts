@@ -13,6 +13,7 @@ import { arch, isFile, isPermissionError, os, readEnv } from "../ffi/platform.ts
 import { backend } from "../ffi/backend/mod.ts";
 import { RuntimeConflictError, UnsupportedProcessError } from "./errors.ts";
 import { fileURLToPath } from "node:url";
+import { win32 } from "node:path";
 
 /** The process's runtime and what it was opened with. */
 let shared: { runtime: VssRuntime; opened: ResolvedOptions } | null = null;
@@ -85,6 +86,37 @@ export interface OpenOptions extends LoadOptions {
   onWarning?: (warning: ComWarning) => void;
 }
 
+/**
+ * A library path as it is loaded, reported and compared. On Windows: an
+ * absolute path with backslashes only (`C:/x\y/vss_sim.dll` becomes
+ * `C:\x\y\vss_sim.dll`; LoadLibraryExW's page asks for backslashes, and a
+ * relative path would go through the DLL search order), resolved against
+ * `cwd` (default: the process's). Elsewhere the path is kept as given.
+ *
+ * @example The same DLL, however it is spelled
+ * ```ts
+ * import { normalizeLibraryPath } from "./connection.ts";
+ *
+ * const a = normalizeLibraryPath("C:/x\\y/vss_sim.dll", "windows");
+ * const b = normalizeLibraryPath("C:\\x\\y\\vss_sim.dll", "windows");
+ * console.log(a === b, a); // true C:\x\y\vss_sim.dll
+ * ```
+ */
+export function normalizeLibraryPath(
+  path: string,
+  platform: string = os,
+  cwd?: string,
+): string {
+  if (platform !== "windows") return path;
+  return cwd === undefined ? win32.resolve(path) : win32.resolve(cwd, path);
+}
+
+/** Whether two normalised library paths name the same file (case-insensitively on Windows). */
+function sameLibrary(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return os === "windows" ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
 /** What a runtime was opened with, after the environment and the bundled simulator are applied. */
 interface ResolvedOptions {
   libraryPath: string | undefined;
@@ -114,7 +146,10 @@ function resolve(options: OpenOptions): ResolvedOptions {
     libraryPath = bundledSimulatorPath();
     simulator = true;
   }
-  let comRuntimePath = options.comRuntimePath;
+  if (libraryPath !== undefined) libraryPath = normalizeLibraryPath(libraryPath);
+  let comRuntimePath = options.comRuntimePath === undefined
+    ? undefined
+    : normalizeLibraryPath(options.comRuntimePath);
   if (windows && simulator && comRuntimePath === undefined) comRuntimePath = libraryPath;
   return { libraryPath, comRuntimePath, simulator, security: !options.skipComSecurity, bundled };
 }
@@ -173,8 +208,9 @@ export function openVss(options: OpenOptions = {}): VssRuntime {
     const { opened, runtime } = shared;
     if (!choosesLibrary(options)) return runtime;
     const wanted = resolve(options);
-    const same = opened.libraryPath === wanted.libraryPath &&
-      opened.comRuntimePath === wanted.comRuntimePath && opened.security === wanted.security;
+    const same = sameLibrary(opened.libraryPath, wanted.libraryPath) &&
+      sameLibrary(opened.comRuntimePath, wanted.comRuntimePath) &&
+      opened.security === wanted.security;
     if (same) return runtime;
     throw new RuntimeConflictError(
       `openVss was called with ${describe(wanted)}, but VSS is already open with ${

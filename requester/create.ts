@@ -11,9 +11,9 @@
  * @module
  */
 
-import { OperationAbortedError } from "../ffi/errors.ts";
-import { GUID_NULL } from "../ffi/guid.ts";
-import { VSS_VOLUME_SNAPSHOT_ATTRIBUTES } from "../ffi/generated/enums.ts";
+import { OperationAbortedError, type VssError } from "../ffi/errors.ts";
+import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
+import { VSS_VOLUME_SNAPSHOT_ATTRIBUTES, VSS_WRITER_STATE } from "../ffi/generated/enums.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
 import { type Deadlines, throwIfAborted } from "./deadlines.ts";
 import { explain, WriterFailureError } from "./errors.ts";
@@ -213,6 +213,42 @@ async function checkWriters(
   return { status, degraded: failed };
 }
 
+/** Whether `selectors` name writer `s` by name, class id or instance id (component paths cannot). */
+function names(s: WriterStatus, selectors: readonly WriterSelector[]): boolean {
+  return selectors.some((sel) =>
+    sel.componentPath === undefined &&
+    (sel.name === undefined || sel.name === s.name) &&
+    (sel.classId === undefined || normalizeGuid(sel.classId) === s.writerId) &&
+    (sel.instanceId === undefined || normalizeGuid(sel.instanceId) === s.instanceId)
+  );
+}
+
+/**
+ * After writers vetoed GatherWriterMetadata (they failed at Identify and
+ * are missing from the metadata): a failed writer the backup needs stops
+ * it — one named in `writers.include`, or, without an include list, any one
+ * in a `full`, `incremental`, `differential` or `log` backup, since where
+ * its data lies is unknown (failing safe, as for paths that cannot be
+ * placed). Otherwise the backup goes on and the writer ends up among the
+ * degraded ones. A veto no failed writer accounts for stops it too.
+ */
+async function checkIdentify(session: Session, plan: Plan, veto: VssError): Promise<void> {
+  const { failed, unnamed } = await session.failedWriters("gather-metadata", true);
+  const atIdentify = failed.filter((s) =>
+    s.state === VSS_WRITER_STATE.VSS_WS_FAILED_AT_IDENTIFY && !names(s, plan.exclude)
+  );
+  const fatal = atIdentify.filter((s) =>
+    plan.include.length > 0 ? names(s, plan.include) : plan.strictWriters
+  );
+  if (fatal.length > 0 || failed.length === 0) {
+    throw new WriterFailureError("GatherWriterMetadata", fatal, {
+      veto: veto.code,
+      cause: veto,
+      unnamed,
+    });
+  }
+}
+
 /** The "prepare" and "snapshot" phases, each followed by a writer check when writers take part. */
 async function prepareAndSnapshot(
   session: Session,
@@ -226,11 +262,13 @@ async function prepareAndSnapshot(
     await prepare(session, selection, useWriters);
   }
   return await session.phase("snapshot", async () => {
-    await session.wait(
+    // A veto ends DoSnapshotSet's IVssAsync: the set is not made, whatever the backup type.
+    await session.waitForWriters(
       session.backup.DoSnapshotSet().ppAsync,
       "DoSnapshotSet",
       "snapshot",
       "snapshot",
+      useWriters,
     );
     return useWriters ? await checkWriters(session, selection, "DoSnapshotSet", "snapshot") : none;
   });
@@ -243,11 +281,12 @@ async function prepare(
   useWriters: boolean,
 ): Promise<void> {
   await session.phase("prepare", async () => {
-    await session.wait(
+    await session.waitForWriters(
       session.backup.PrepareForBackup().ppAsync,
       "PrepareForBackup",
       "prepare",
       "prepare",
+      useWriters,
     );
     if (useWriters) await checkWriters(session, selection, "PrepareForBackup", "prepare");
   });
@@ -260,7 +299,10 @@ async function prepare(
  * step; bad options are a RangeError before anything is done. The service's
  * retry rules apply (see {@linkcode RetryOptions}); for `full`,
  * `incremental`, `differential` and `log` backups a failed writer with data
- * on one of the volumes fails the set ({@linkcode WriterFailureError}).
+ * on one of the volumes fails the set ({@linkcode WriterFailureError}). A
+ * writer that vetoes PrepareForBackup or DoSnapshotSet fails it whatever the
+ * backup type (the set is not made); one that fails at Identify only when
+ * the backup needs it (see the writer policy in writer-errors-and-vetoes.md).
  *
  * @example Back up from a consistent copy
  * ```ts ignore
@@ -311,6 +353,7 @@ async function createOnce(
   let setId: string | null = null;
   try {
     const selection = await selectWriters(session, plan, options.previousBackupStamps);
+    if (session.identifyVeto !== null) await checkIdentify(session, plan, session.identifyVeto);
     setId = await session.phase(
       "start-set",
       () =>
@@ -347,6 +390,7 @@ async function createOnce(
       transportable: plan.transportable,
       writerContext: plan.writerContext,
       components,
+      neededWriters: selection.needed,
       privileges,
     });
   } catch (error) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type ErrorDetails, VssError, VssLibraryError } from "../ffi/errors.ts";
+import { type ErrorDetails, isRetryableHresult, VssError, VssLibraryError } from "../ffi/errors.ts";
 import { HRESULT } from "../ffi/generated/hresults.ts";
 import { describeHresult } from "../ffi/hresult.ts";
 
@@ -137,8 +137,14 @@ export interface WriterFailure {
 }
 
 /**
- * A writer the backup depends on (one named in `writers.include`, or any
- * writer during a restore) failed during a phase.
+ * A writer the backup depends on failed during a phase: one named in
+ * `writers.include`, one with data on the set in a `full`, `incremental`,
+ * `differential` or `log` backup, any writer during a restore — or a writer
+ * vetoed the operation itself (its IVssAsync ended with a
+ * VSS_E_WRITERERROR_* code), which then did not take place. `writers` lists
+ * the failed writers as GatherWriterStatus reported them after the phase;
+ * `retryable` comes from the failure codes (VSS_E_WRITERERROR_RETRYABLE,
+ * _TIMEOUT, _OUTOFRESOURCES: trying again can work; writer-errors-and-vetoes.md).
  *
  * @example List the writers that failed
  * ```ts ignore
@@ -152,22 +158,48 @@ export interface WriterFailure {
  * } catch (error) {
  *   if (!(error instanceof WriterFailureError)) throw error;
  *   for (const w of error.writers) console.error(w.name, w.stateName, w.failureName);
+ *   if (error.retryable) console.error("trying again later can work");
  * }
  * ```
  */
 export class WriterFailureError extends RequesterError {
-  /** The failed writers. */
+  /** The failed writers (empty when VSS reported a veto but no writer status could be read). */
   readonly writers: WriterFailure[];
-  /** `phase` names the step after which the writers were found failed. */
-  constructor(phase: string, writers: WriterFailure[], options?: ErrorOptions) {
+  /**
+   * `phase` names the step (a VSS method) after which the writers were
+   * found failed. `veto` is the VSS_E_WRITERERROR_* code the step's
+   * IVssAsync ended with, when the writers vetoed it: it is the `hresult`
+   * and decides `retryable`. `unnamed` says why no writer could be named.
+   */
+  constructor(
+    phase: string,
+    writers: WriterFailure[],
+    options: ErrorOptions & { veto?: number; unnamed?: string } = {},
+  ) {
     const list = writers.map((w) =>
       `${w.name} (${w.stateName}, ${w.failureName ?? describeHresult(w.failure)})`
     );
-    super(`${writers.length} writer(s) failed during ${phase}: ${list.join(", ")}`, {
-      hint: "Check the application behind each writer (its event log), or exclude the writer " +
-        "and accept a crash-consistent copy of its data.",
-      retryable: writers.every((w) => w.retryable),
-      cause: options?.cause,
+    const veto = options.veto === undefined ? null : options.veto;
+    const retryable = veto !== null
+      ? isRetryableHresult(veto)
+      : writers.length > 0 && writers.every((w) => w.retryable);
+    const what = veto === null
+      ? `${writers.length} writer(s) failed during ${phase}`
+      : `${phase} was vetoed by ${writers.length || "a"} writer(s) (${describeHresult(veto)})`;
+    const named = writers.length > 0
+      ? `: ${list.join(", ")}`
+      : options.unnamed
+      ? `; ${options.unnamed}`
+      : "";
+    super(`${what}${named}`, {
+      hint: retryable
+        ? "Trying the backup again can work, once the system is less busy; if the writer keeps " +
+          "failing, restart the application or service that hosts it (its event log says more)."
+        : "Check the application behind each writer (its event log), or exclude the writer " +
+          "and accept a crash-consistent copy of its data.",
+      hresult: veto,
+      retryable,
+      cause: options.cause,
     });
     this.writers = writers;
   }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { VssError } from "../ffi/errors.ts";
 import { VSS_FILE_RESTORE_STATUS } from "../ffi/generated/enums.ts";
 import { type IVssBackupComponents, IVssBackupComponentsEx } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
@@ -14,7 +15,7 @@ import { queryInterface } from "../ffi/vss.ts";
 import type { Deadlines } from "./deadlines.ts";
 import { explain, WriterFailureError } from "./errors.ts";
 import type { ProgressEvent } from "./options.ts";
-import { Session } from "./session.ts";
+import { isWriterVeto, Session } from "./session.ts";
 import {
   componentPath,
   componentTypeName,
@@ -346,11 +347,12 @@ export async function restore(document: string, options: RestoreOptions): Promis
     const writers = await session.phase("gather-metadata", () => session.gatherMetadata());
     const components = selectForRestore(session.backup, options.select);
     await session.phase("pre-restore", async () => {
-      await session.wait(
+      await session.waitForWriters(
         session.backup.PreRestore().ppAsync,
         "PreRestore",
         "preRestore",
         "pre-restore",
+        true,
       );
       const failed = (await session.gatherStatus("pre-restore")).filter((s) => s.failed);
       if (failed.length > 0) throw new WriterFailureError("PreRestore", failed);
@@ -358,14 +360,28 @@ export async function restore(document: string, options: RestoreOptions): Promis
     const { results, copyError } = await runCopy(session, options.copy, { components, writers });
     reportRestored(session.backup, components, results);
     session.progress("post-restore", "start");
-    await session.wait(
-      session.backup.PostRestore().ppAsync,
-      "PostRestore",
-      "postRestore",
-      "post-restore",
-    );
+    let veto: VssError | null = null;
+    try {
+      await session.wait(
+        session.backup.PostRestore().ppAsync,
+        "PostRestore",
+        "postRestore",
+        "post-restore",
+      );
+    } catch (error) {
+      if (!isWriterVeto(error)) throw error;
+      veto = error;
+    }
     const after = await session.gatherStatus("post-restore");
     if (copyError !== null) throw copyError;
+    if (veto !== null) {
+      const failed = after.filter((s) => s.failed);
+      throw new WriterFailureError("PostRestore", failed, {
+        veto: veto.code,
+        cause: veto,
+        unnamed: "GatherWriterStatus reported no writer in a failed state",
+      });
+    }
     session.progress("post-restore", "end");
     return after;
   } catch (error) {

@@ -21,7 +21,7 @@ import type { VssRuntime } from "../ffi/runtime.ts";
 import { createBackupComponents } from "../ffi/vss.ts";
 import { openVss } from "./connection.ts";
 import { type Deadlines, resolveDeadlines, withDeadline } from "./deadlines.ts";
-import { explain } from "./errors.ts";
+import { explain, WriterFailureError } from "./errors.ts";
 import type { Phase, ProgressEvent } from "./options.ts";
 import {
   readAllWriterMetadata,
@@ -29,6 +29,30 @@ import {
   type WriterMetadata,
   type WriterStatus,
 } from "./writers.ts";
+
+/**
+ * The codes an operation's IVssAsync ends with when writers vetoed it or
+ * failed in it (writer-errors-and-vetoes.md; simulator/README.md "Writer
+ * failures"): the operation did not take place, and GatherWriterStatus
+ * names the writers.
+ */
+export const WRITER_VETO_CODES: ReadonlySet<number> = new Set<number>([
+  HRESULT.VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT,
+  HRESULT.VSS_E_WRITERERROR_NONRETRYABLE,
+  HRESULT.VSS_E_WRITERERROR_OUTOFRESOURCES,
+  HRESULT.VSS_E_WRITERERROR_PARTIAL_FAILURE,
+  HRESULT.VSS_E_WRITERERROR_RECOVERY_FAILED,
+  HRESULT.VSS_E_WRITERERROR_RETRYABLE,
+  HRESULT.VSS_E_WRITERERROR_TIMEOUT,
+  HRESULT.VSS_E_WRITER_NOT_RESPONDING,
+  HRESULT.VSS_E_UNEXPECTED_WRITER_ERROR,
+  HRESULT.VSS_E_WRITER_STATUS_NOT_AVAILABLE,
+]);
+
+/** Whether `error` is a VssError with one of {@linkcode WRITER_VETO_CODES}. */
+export function isWriterVeto(error: unknown): error is VssError {
+  return error instanceof VssError && WRITER_VETO_CODES.has(error.code);
+}
 
 /** What every session-backed function accepts: the runtime, a signal, deadlines, progress. */
 export interface SessionOptions {
@@ -75,6 +99,13 @@ export class Session implements Disposable {
   readonly #started: number;
   readonly #onProgress?: (event: ProgressEvent) => void;
   #released = false;
+  /**
+   * The writer veto GatherWriterMetadata ended with, if any: the writers
+   * that failed at Identify are missing from the metadata, the others are
+   * there (simulator/README.md "Writer failures"), and a requester may go on
+   * without a writer it does not need (writer-errors-and-vetoes.md).
+   */
+  identifyVeto: VssError | null = null;
 
   private constructor(runtime: VssRuntime, options: SessionOptions, deadlines: Deadlines) {
     this.runtime = runtime;
@@ -163,15 +194,70 @@ export class Session implements Disposable {
   }
 
   /**
+   * {@linkcode Session.wait} for an operation writers take part in: when
+   * its IVssAsync ends with a writer veto ({@linkcode isWriterVeto}), the
+   * writers' status is gathered (when `statusReadable`: metadata was
+   * gathered in this session) and the failure is a
+   * {@linkcode WriterFailureError} naming the failed writers.
+   */
+  async waitForWriters(
+    op: IVssAsync | null,
+    operation: string,
+    deadline: keyof Deadlines,
+    phase: Phase,
+    statusReadable: boolean,
+  ): Promise<void> {
+    try {
+      await this.wait(op, operation, deadline, phase);
+    } catch (error) {
+      if (!isWriterVeto(error)) throw error;
+      const { failed, unnamed } = await this.failedWriters(phase, statusReadable);
+      throw new WriterFailureError(operation, failed, { veto: error.code, unnamed, cause: error });
+    }
+  }
+
+  /**
+   * The writers GatherWriterStatus reports failed, after a veto; when they
+   * cannot be read, `unnamed` says why (the veto matters more than that).
+   */
+  async failedWriters(
+    phase: Phase,
+    statusReadable: boolean,
+  ): Promise<{ failed: WriterStatus[]; unnamed?: string }> {
+    if (!statusReadable) {
+      return {
+        failed: [],
+        unnamed: "the writers were not asked for their status (no writer metadata was " +
+          "gathered in this session: writers were left out of the selection)",
+      };
+    }
+    try {
+      const failed = (await this.gatherStatus(phase)).filter((s) => s.failed);
+      return failed.length > 0
+        ? { failed }
+        : { failed, unnamed: "GatherWriterStatus reported no writer in a failed state" };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return { failed: [], unnamed: `the writers' status could not be read (${why})` };
+    }
+  }
+
+  /**
    * GatherWriterMetadata, then every writer's metadata as plain data.
    * `use` runs while the metadata is still held (to add components), before
-   * FreeWriterMetadata.
+   * FreeWriterMetadata. A writer veto is kept in
+   * {@linkcode Session.identifyVeto}: the other writers' metadata is read.
    */
   async gatherMetadata(
     use: (writers: WriterMetadata[]) => void = () => {},
   ): Promise<WriterMetadata[]> {
     const op = this.backup.GatherWriterMetadata().pAsync;
-    await this.wait(op, "GatherWriterMetadata", "gatherMetadata", "gather-metadata");
+    try {
+      await this.wait(op, "GatherWriterMetadata", "gatherMetadata", "gather-metadata");
+    } catch (error) {
+      if (!isWriterVeto(error)) throw error;
+      this.identifyVeto = error;
+    }
     const writers = readAllWriterMetadata(this.backup);
     use(writers);
     this.backup.FreeWriterMetadata();

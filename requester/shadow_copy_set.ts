@@ -8,8 +8,9 @@
 import { VSS_OBJECT_TYPE } from "../ffi/generated/enums.ts";
 import type { IVssBackupComponents } from "../ffi/generated/wrappers.ts";
 import { os } from "../ffi/platform.ts";
-import { explain, SessionFinishedError } from "./errors.ts";
-import type { Session } from "./session.ts";
+import type { VssError } from "../ffi/errors.ts";
+import { explain, SessionFinishedError, WriterFailureError } from "./errors.ts";
+import { isWriterVeto, type Session } from "./session.ts";
 import type { ShadowCopy } from "./shadow_copies.ts";
 import type { SelectedComponent } from "./writer_selection.ts";
 import type { WriterMetadata, WriterStatus } from "./writers.ts";
@@ -29,6 +30,8 @@ export interface SetInit {
   /** Whether the context takes writers (BackupComplete is an error otherwise). */
   writerContext: boolean;
   components: SelectedComponent[];
+  /** Instance ids of the writers the backup needs: their failure at BackupComplete fails complete(). */
+  neededWriters: ReadonlySet<string>;
   /** What enabling the backup privileges did (null when the caller opted out). */
   privileges: PrivilegeResult | null;
 }
@@ -71,6 +74,7 @@ export class ShadowCopySet implements AsyncDisposable {
   #session: Session | null;
   #document: string | null = null;
   readonly #components: SelectedComponent[];
+  readonly #neededWriters: ReadonlySet<string>;
   readonly #transportable: boolean;
   readonly #writerContext: boolean;
 
@@ -85,6 +89,7 @@ export class ShadowCopySet implements AsyncDisposable {
     this.persistent = init.persistent;
     this.privileges = init.privileges;
     this.#components = init.components;
+    this.#neededWriters = init.neededWriters;
     this.#transportable = init.transportable;
     this.#writerContext = init.writerContext;
   }
@@ -163,6 +168,14 @@ export class ShadowCopySet implements AsyncDisposable {
    * `persistent`, the shadow copies are gone afterwards. `signal` cancels
    * the waiting steps (the `complete` and `writerStatus` deadlines apply).
    *
+   * When writers veto BackupComplete (its IVssAsync ends with a
+   * VSS_E_WRITERERROR_* code), a writer the backup needs (one named in
+   * `writers.include`, or with data on the set in a `full`, `incremental`,
+   * `differential` or `log` backup) makes it a {@linkcode WriterFailureError},
+   * and so does a veto no failed writer accounts for; other failed writers
+   * are only reported in the returned status. Either way the session is
+   * released and the final document is still kept.
+   *
    * @example Report the outcome of the copy step
    * ```ts ignore
    * let succeeded = false;
@@ -184,6 +197,7 @@ export class ShadowCopySet implements AsyncDisposable {
     try {
       return await session.phase("complete", async () => {
         reportOutcome(session.backup, this.#components, succeeded);
+        let veto: VssError | null = null;
         if (!succeeded) {
           // aborting-vss-operations.md: a backup stopped after PrepareForBackup ends with
           // AbortBackup, so no writer takes it for a good one; BackupComplete is then not needed.
@@ -191,11 +205,17 @@ export class ShadowCopySet implements AsyncDisposable {
         } else if (this.#writerContext) {
           // Contexts without writers refuse BackupComplete (shadow-copy-creation-details.md).
           const op = session.backup.BackupComplete().ppAsync;
-          await session.wait(op, "BackupComplete", "complete", "complete");
+          try {
+            await session.wait(op, "BackupComplete", "complete", "complete");
+          } catch (error) {
+            if (!isWriterVeto(error)) throw error;
+            veto = error;
+          }
         }
         const status = this.writers.length > 0 ? await session.gatherStatus("complete") : [];
         // Saved after completion, so the document records what was backed up.
         this.#document = session.backup.SaveAsXML().pbstrXML ?? "";
+        if (veto !== null) this.#checkVeto(veto, status);
         return status;
       });
     } catch (error) {
@@ -203,6 +223,23 @@ export class ShadowCopySet implements AsyncDisposable {
     } finally {
       session.release();
     }
+  }
+
+  /**
+   * After BackupComplete was vetoed: a failed writer the backup needs, or a
+   * veto no failed writer accounts for, is a {@linkcode WriterFailureError}.
+   */
+  #checkVeto(veto: VssError, status: readonly WriterStatus[]): void {
+    const failed = status.filter((s) => s.failed);
+    const fatal = failed.filter((s) => this.#neededWriters.has(s.instanceId));
+    if (failed.length > 0 && fatal.length === 0) return;
+    throw new WriterFailureError("BackupComplete", fatal, {
+      veto: veto.code,
+      cause: veto,
+      unnamed: this.writers.length === 0
+        ? "the writers were not asked for their status (no writer metadata was gathered)"
+        : "GatherWriterStatus reported no writer in a failed state",
+    });
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   type CopyProgress,
   type CopySummary,
 } from "../../requester/files/mod.ts";
+import { type Options, parseWholeNumber } from "../args.ts";
 import type { Command, Context } from "../command.ts";
 import { EXIT, type ExitCode, UsageError } from "../errors.ts";
 
@@ -31,11 +32,7 @@ export function progressLine(p: CopyProgress): string {
 function concurrencyOf(ctx: Context): number | undefined {
   const text = ctx.opts.string("concurrency");
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new UsageError(`--concurrency needs a whole number from 1 to 64, not ${text}`);
-  }
-  return n;
+  return parseWholeNumber("--concurrency", text, 1, 64);
 }
 
 function printSummary(ctx: Context, s: CopySummary): void {
@@ -58,8 +55,8 @@ function printSummary(ctx: Context, s: CopySummary): void {
 }
 
 /** Each SOURCE must exist now, when its volume is about to be snapshotted. */
-async function checkSources(sources: readonly string[]): Promise<void> {
-  for (const source of sources) {
+async function checkSources(opts: Options): Promise<void> {
+  for (const source of opts.positionals.slice(0, -1)) {
     try {
       await Deno.lstat(source);
     } catch (error) {
@@ -77,7 +74,6 @@ async function run(ctx: Context): Promise<ExitCode> {
   const positionals = opts.positionals;
   const destination = positionals[positionals.length - 1];
   const sources = positionals.slice(0, -1);
-  await checkSources(sources);
   const progress = out.progress();
   let lastLine = 0;
   const onProgress = (p: CopyProgress) => {
@@ -179,6 +175,7 @@ export const copyCommand: Command = {
       kind: "string",
       value: "N",
       description: "Files copied at once (default 4).",
+      parse: (text) => parseWholeNumber("--concurrency", text, 1, 64),
     },
   ],
   positionals: { min: 2, max: Infinity },
@@ -187,5 +184,6 @@ export const copyCommand: Command = {
     ["copy --incremental --exclude '*.tmp' C:\\data D:\\projects E:\\backup", "update a backup"],
     ["copy --json C:\\data E:\\backup", "print the summary as JSON"],
   ],
+  check: checkSources,
   run,
 };

@@ -16,8 +16,16 @@ import {
   SHADOW_COPY_CONTEXTS,
   type ShadowCopySet,
   type WriterSelector,
+  type WriterStatus,
 } from "../../mod.ts";
-import { type Options, parseGuid, parseWriterSelector, providerOption } from "../args.ts";
+import {
+  durationOption,
+  type Options,
+  parseGuid,
+  parseWholeNumber,
+  parseWriterSelector,
+  providerOption,
+} from "../args.ts";
 import type { Command, Context } from "../command.ts";
 import { type DeadlinePhase, deadlinesFrom, timeoutOptions } from "../deadlines.ts";
 import { CliError, EXIT, type ExitCode, UsageError } from "../errors.ts";
@@ -69,20 +77,16 @@ async function resolveIds(
   });
 }
 
+/** `--retries N`: how many more times the set is made after a transient failure. */
+function parseRetries(text: string): number {
+  return parseWholeNumber("--retries", text, 0, Number.MAX_SAFE_INTEGER);
+}
+
 /** `--retries`, `--retry-delay` and `--in-progress-timeout` as the requester's retry policy. */
 function retryFrom(opts: Options): RetryOptions {
   const retry: RetryOptions = {};
   const text = opts.string("retries");
-  if (text !== undefined) {
-    const attempts = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(attempts)) {
-      throw new UsageError(
-        `--retries needs a whole number of 0 or more, not ${text}`,
-        "Write --retries 0 to fail at the first transient DoSnapshotSet failure.",
-      );
-    }
-    retry.transientAttempts = attempts;
-  }
+  if (text !== undefined) retry.transientAttempts = parseRetries(text);
   const delay = opts.duration("retry-delay", { zero: true });
   if (delay !== undefined) retry.transientDelayMs = delay;
   const busy = opts.duration("in-progress-timeout", { zero: true });
@@ -90,28 +94,50 @@ function retryFrom(opts: Options): RetryOptions {
   return retry;
 }
 
-function previousStamps(opts: Options): Record<string, string> {
-  const stamps: Record<string, string> = {};
-  for (const text of opts.list("previous-stamp")) {
-    const eq = text.indexOf("=");
-    const colon = text.indexOf(":");
-    if (eq < 0 || colon < 0 || colon > eq) {
-      throw new UsageError(
-        `cannot read --previous-stamp ${JSON.stringify(text)}`,
-        "Write WRITER_CLASS_ID:Logical\\Path\\Name=STAMP.",
-      );
-    }
-    const writerId = parseGuid("--previous-stamp", text.slice(0, colon));
-    stamps[`${writerId}:${text.slice(colon + 1, eq)}`] = text.slice(eq + 1);
+/** One `--previous-stamp WRITER_ID:PATH=STAMP` as `[key, stamp]`. */
+function parseStamp(text: string): [string, string] {
+  const eq = text.indexOf("=");
+  const colon = text.indexOf(":");
+  if (eq < 0 || colon < 0 || colon > eq) {
+    throw new UsageError(
+      `cannot read --previous-stamp ${JSON.stringify(text)}`,
+      "Write WRITER_CLASS_ID:Logical\\Path\\Name=STAMP.",
+    );
   }
-  return stamps;
+  const writerId = parseGuid("--previous-stamp", text.slice(0, colon));
+  return [`${writerId}:${text.slice(colon + 1, eq)}`, text.slice(eq + 1)];
 }
 
-/** The volumes and the requester options the command line asks for. */
-async function request(
-  ctx: Context,
-): Promise<{ volumes: string[]; options: CreateShadowCopySetOptions }> {
-  const { opts } = ctx;
+function previousStamps(opts: Options): Record<string, string> {
+  return Object.fromEntries(opts.list("previous-stamp").map(parseStamp));
+}
+
+/**
+ * Whether `--save-document FILE` can be written, checked before anything is
+ * snapshotted (a usage error otherwise). A file this check creates is
+ * removed again: the document is written once the backup is complete.
+ */
+async function checkDocumentPath(path: string): Promise<void> {
+  let existed = true;
+  try {
+    await Deno.lstat(path);
+  } catch {
+    existed = false;
+  }
+  try {
+    (await Deno.open(path, { write: true, create: true })).close();
+    if (!existed) await Deno.remove(path);
+  } catch (error) {
+    throw new UsageError(
+      `--save-document ${path} cannot be written: ${(error as Error).message}`,
+      "Name a file in an existing folder you may write to; nothing was snapshotted.",
+      { cause: error },
+    );
+  }
+}
+
+/** The checks of the command line that need no VSS (before the runtime is opened). */
+async function check(opts: Options): Promise<void> {
   const volumes = volumeArguments(opts);
   const duplicate = volumes.find((v, i) =>
     volumes.findIndex((w) => w.toLowerCase() === v.toLowerCase()) !== i
@@ -125,6 +151,16 @@ async function request(
       "Drop --no-writers to choose writers, or drop the writer selection.",
     );
   }
+  const document = opts.string("save-document");
+  if (document !== undefined) await checkDocumentPath(document);
+}
+
+/** The volumes and the requester options the command line asks for. */
+async function request(
+  ctx: Context,
+): Promise<{ volumes: string[]; options: CreateShadowCopySetOptions }> {
+  const { opts } = ctx;
+  const volumes = volumeArguments(opts);
   const include = opts.list("include-writer").map(parseWriterSelector);
   const exclude = opts.list("exclude-writer").map(parseWriterSelector);
   const options: CreateShadowCopySetOptions = {
@@ -146,17 +182,36 @@ async function request(
   return { volumes, options };
 }
 
-async function saveDocument(set: ShadowCopySet, path: string | null): Promise<string | null> {
-  if (path === null) return null;
+/**
+ * Writes the backup components document to `path`; the error says what the
+ * backup did (`done`) and what was kept, and carries the document's text in
+ * its details so that `--json` output keeps it.
+ */
+async function writeDocument(
+  set: ShadowCopySet,
+  path: string,
+  done: "completed" | "failed" | "before exec",
+): Promise<void> {
+  const text = set.saveBackupDocument();
   try {
-    await Deno.writeTextFile(path, set.saveBackupDocument());
-    return path;
+    await Deno.writeTextFile(path, text);
   } catch (error) {
+    const kept = {
+      completed: "The backup was completed and reported to the writers as succeeded. ",
+      failed: "The backup was reported to the writers as failed. ",
+      "before exec": "The --exec command was not run; the backup was reported to the writers " +
+        "as failed. ",
+    }[done];
     throw new CliError(
       `cannot write the backup components document to ${path}: ${(error as Error).message}`,
-      "Check the path and that the directory exists; the shadow copies were not kept.",
-      EXIT.usage,
-      { cause: error },
+      kept + leftBehind(set) +
+        " The document was not saved: its text is in this error's details with --json " +
+        "(otherwise it is lost); free space or fix the path and run the backup again.",
+      EXIT.vss,
+      {
+        cause: error,
+        details: { setId: set.id, persistent: set.persistent, path, document: text },
+      },
     );
   }
 }
@@ -165,7 +220,6 @@ function printSet(
   ctx: Context,
   set: ShadowCopySet,
   options: CreateShadowCopySetOptions,
-  documentPath: string | null,
 ): void {
   const { out } = ctx;
   if (out.json) return;
@@ -179,27 +233,55 @@ function printSet(
   for (const w of set.degradedWriters) {
     out.line(`  degraded (its data is only crash-consistent): ${w.name} ${w.stateName}`);
   }
-  if (documentPath !== null) out.line(`Backup components document saved to ${documentPath}`);
 }
 
-/** What becomes of the shadow copies after a failed or interrupted run. */
+/** What becomes of the shadow copies after the backup was completed or reported failed. */
 function leftBehind(set: ShadowCopySet): string {
   return set.persistent
-    ? `The persistent shadow copies remain; delete them with \`vss delete --set ${set.id}\`.`
+    ? `The persistent shadow copies of set ${set.id} are kept; delete them with \`vss delete --set ${set.id}\`.`
     : "The shadow copies were released.";
+}
+
+/**
+ * Completes the set and then writes the final document (it records what was
+ * backed up). When completion fails, the document is still written when it
+ * can be, and the completion's error is the one reported.
+ */
+async function completeAndSave(
+  set: ShadowCopySet,
+  succeeded: boolean,
+  documentPath: string | null,
+): Promise<WriterStatus[]> {
+  let status: WriterStatus[];
+  try {
+    status = await set.complete({ succeeded });
+  } catch (error) {
+    if (documentPath !== null) {
+      await writeDocument(set, documentPath, "completed").catch(() => {});
+    }
+    throw error;
+  }
+  if (documentPath !== null) {
+    // After a failed backup, the failure is what the caller hears about.
+    const written = writeDocument(set, documentPath, succeeded ? "completed" : "failed");
+    await (succeeded ? written : written.catch(() => {}));
+  }
+  return status;
 }
 
 async function run(ctx: Context): Promise<ExitCode> {
   const { opts, out } = ctx;
   const { volumes, options } = await request(ctx);
   const exec = opts.string("exec") ?? null;
+  const documentPath = opts.string("save-document") ?? null;
   const set = await createShadowCopySet(volumes, options);
   let completed = false;
   try {
-    const documentPath = await saveDocument(set, opts.string("save-document") ?? null);
-    printSet(ctx, set, options, documentPath);
+    printSet(ctx, set, options);
     let execResult: ExecResult | null = null;
     if (exec !== null && !ctx.signal.aborted) {
+      // The command gets the live document; the final one replaces it after completion.
+      if (documentPath !== null) await writeDocument(set, documentPath, "before exec");
       out.note(`running: ${exec}`);
       execResult = await runShell(exec, execEnvironment(set, documentPath), {
         stdoutToStderr: out.json,
@@ -208,8 +290,8 @@ async function run(ctx: Context): Promise<ExitCode> {
       out.verbose(`the command exited with ${execResult.exitCode}`);
     }
     const succeeded = !ctx.signal.aborted && (execResult === null || execResult.success);
-    const statusAfter = await set.complete({ succeeded });
     completed = true;
+    const statusAfter = await completeAndSave(set, succeeded, documentPath);
     if (ctx.signal.aborted) {
       throw new CliError(
         "interrupted while the --exec command ran; the backup was reported as failed",
@@ -254,6 +336,9 @@ async function run(ctx: Context): Promise<ExitCode> {
           out.line("Writers failed after BackupComplete:");
           out.line(writerStatusLines(failed).join("\n"));
         }
+        if (documentPath !== null) {
+          out.line(`Backup components document (after completion) saved to ${documentPath}`);
+        }
         out.line(
           set.persistent
             ? `Backup completed; the shadow copies are kept (delete with \`vss delete --set ${set.id}\`).`
@@ -288,6 +373,10 @@ export const createCommand: Command = {
     "component only). Excluded writers take no part; when writers are included, only they do.",
     "Ctrl-C while the set is being created cancels the running step and aborts the backup: " +
     "nothing is left behind, the exit code is 7.",
+    "A writer that vetoes PrepareForBackup or DoSnapshotSet stops the set: exit 4, naming the " +
+    "writers, their state and failure codes. A veto of BackupComplete exits with 4 when the " +
+    "writer is needed (included, or with data on the set in a full, incremental, differential " +
+    "or log backup); otherwise the writer is listed as failed after BackupComplete.",
   ],
   options: [
     {
@@ -306,12 +395,14 @@ export const createCommand: Command = {
       kind: "list",
       value: "SELECTOR",
       description: "Only these writers (or components) take part.",
+      parse: parseWriterSelector,
     },
     {
       name: "exclude-writer",
       kind: "list",
       value: "SELECTOR",
       description: "These writers take no part.",
+      parse: parseWriterSelector,
     },
     {
       name: "backup-type",
@@ -331,6 +422,7 @@ export const createCommand: Command = {
       value: "WRITER_ID:PATH=STAMP",
       description:
         "The previous backup's stamp for a selected component (incremental and differential backups).",
+      parse: parseStamp,
     },
     providerOption("Use this provider (`vss providers`)."),
     ...timeoutOptions(
@@ -343,26 +435,25 @@ export const createCommand: Command = {
       value: "N",
       description: "How many times the set is made again after a DoSnapshotSet failure VSS " +
         "calls transient (flush/hold writes timeout, provider veto; default 3, 0: none).",
+      parse: parseRetries,
     },
-    {
-      name: "retry-delay",
-      kind: "string",
-      value: "DURATION",
-      description: "The pause before each of those retries (default 10m, as the DoSnapshotSet " +
-        "page advises).",
-    },
-    {
-      name: "in-progress-timeout",
-      kind: "string",
-      value: "DURATION",
-      description: "How long to keep retrying while another shadow copy set is being created " +
+    durationOption(
+      "retry-delay",
+      "The pause before each of those retries (default 10m, as the DoSnapshotSet page advises).",
+      { zero: true },
+    ),
+    durationOption(
+      "in-progress-timeout",
+      "How long to keep retrying while another shadow copy set is being created " +
         "(default 2m, pauses from 1 s doubling to 15 s; 0: fail at once).",
-    },
+      { zero: true },
+    ),
     {
       name: "save-document",
       kind: "string",
       value: "FILE",
-      description: "Write the backup components document (for `vss restore` and `vss import`).",
+      description: "Write the backup components document (for `vss restore` and `vss import`) " +
+        "once the backup is complete; a write failure then exits with 8.",
     },
     {
       name: "exec",
@@ -388,5 +479,6 @@ export const createCommand: Command = {
       "Give up after 30 s of DoSnapshotSet; JSON out.",
     ],
   ],
+  check,
   run,
 };

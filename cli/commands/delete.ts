@@ -5,6 +5,7 @@
  */
 
 import { deleteShadowCopies, type DeleteTarget, listShadowCopies } from "../../mod.ts";
+import { guidOption } from "../args.ts";
 import { type Command, type Context, exclusive } from "../command.ts";
 import { EXIT, InterruptedError } from "../errors.ts";
 import { confirm } from "../prompt.ts";
@@ -40,13 +41,8 @@ export const deleteCommand: Command = {
     "and deletes nothing.",
   ],
   options: [
-    { name: "id", kind: "string", value: "ID", description: "Delete this shadow copy." },
-    {
-      name: "set",
-      kind: "string",
-      value: "ID",
-      description: "Delete every shadow copy of this set.",
-    },
+    guidOption("id", "Delete this shadow copy."),
+    guidOption("set", "Delete every shadow copy of this set."),
     { name: "all", kind: "boolean", description: "Delete every shadow copy on the system." },
     {
       name: "oldest",
@@ -63,6 +59,9 @@ export const deleteCommand: Command = {
     ["delete --all --yes", "Delete every shadow copy without asking."],
     ["delete --oldest D:", "Make room on D: by deleting its oldest shadow copy."],
   ],
+  check(opts) {
+    exclusive({ opts }, ["id", "set", "all", "oldest"], true);
+  },
   async run(ctx) {
     const which = exclusive(ctx, ["id", "set", "all", "oldest"], true);
     const target: DeleteTarget = which === "id"

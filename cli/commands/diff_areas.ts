@@ -8,7 +8,7 @@
 import { formatHresult } from "../../ffi/hresult.ts";
 import { type DiffArea, diffAreaManagement } from "../../mod.ts";
 import { VSS_PROTECTION_FAULT } from "../../ffi/mod.ts";
-import { type OptionSpec, parseSize, providerOption, UNBOUNDED } from "../args.ts";
+import { type Options, type OptionSpec, parseSize, providerOption, UNBOUNDED } from "../args.ts";
 import type { Command, CommandGroup, Context } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { block, formatBytes, shortName, table, yesNo } from "../render.ts";
@@ -37,8 +37,8 @@ function diffAreaLines(areas: readonly DiffArea[]): string[] {
   );
 }
 
-function maximum(ctx: Context, required: boolean): bigint {
-  const text = ctx.opts.string("max");
+function maximum(opts: Options, required: boolean): bigint {
+  const text = opts.string("max");
   if (text === undefined) {
     if (required) {
       throw new UsageError("--max SIZE is required", "Write --max 10GB (or unbounded).");
@@ -53,6 +53,7 @@ const maxOption = (description: string): OptionSpec => ({
   kind: "string",
   value: "SIZE",
   description,
+  parse: (text) => parseSize("--max", text),
 });
 
 /** A VSS_PROTECTION_FAULT value as a short name (`diff_area_full`). */
@@ -72,7 +73,7 @@ function setMaximum(
   done: (volume: string, storage: string, size: string) => string,
 ): Promise<void> {
   const [volume, storage] = volumeArguments(ctx.opts);
-  const maximumBytes = maximum(ctx, required);
+  const maximumBytes = maximum(ctx.opts, required);
   change(volume, storage, maximumBytes);
   ctx.out.result(
     { volume, diffAreaVolume: storage, maximumBytes },
@@ -148,6 +149,7 @@ export const diffAreasResizeCommand: Command = {
   ],
   options: [maxOption("The new maximum (KB, MB, GB, TB, bytes or unbounded)."), otherProvider],
   positionals: { min: 2, max: 2 },
+  check: (opts) => void maximum(opts, true),
   examples: [
     ["diff-areas resize C: C: --max 50GB", "Let C:'s shadow copies use up to 50 GiB of C:."],
     ["diff-areas resize C: D: --max unbounded", "Lift the limit of C:'s diff area on D:."],

@@ -39,20 +39,25 @@ export const exposeCommand: Command = {
       "Share its data folder as Monday.",
     ],
   ],
-  async run(ctx) {
-    const [idText, target] = ctx.opts.positionals;
-    const id = parseGuid("SHADOW_ID", idText);
-    const remote = ctx.opts.flag("remote");
-    const pathFromRoot = ctx.opts.string("path-from-root");
+  check(opts) {
+    const [idText, target] = opts.positionals;
+    parseGuid("SHADOW_ID", idText);
+    const remote = opts.flag("remote");
     if (!remote && target === undefined) {
       throw new UsageError(
         "expose needs a TARGET (a drive letter or an empty folder)",
         "Write `vss expose SHADOW_ID X:`, or use --remote for a share.",
       );
     }
-    if (!remote && pathFromRoot !== undefined) {
+    if (!remote && opts.has("path-from-root")) {
       throw new UsageError("--path-from-root applies to --remote only", "Add --remote or drop it.");
     }
+  },
+  async run(ctx) {
+    const [idText, target] = ctx.opts.positionals;
+    const id = parseGuid("SHADOW_ID", idText);
+    const remote = ctx.opts.flag("remote");
+    const pathFromRoot = ctx.opts.string("path-from-root");
     const exposedName = await exposeShadowCopy(id, {
       as: remote ? "share" : "local",
       at: target ?? null,

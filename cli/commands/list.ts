@@ -5,6 +5,7 @@
  */
 
 import { listShadowCopies, type ShadowCopy } from "../../mod.ts";
+import { guidOption } from "../args.ts";
 import type { Command } from "../command.ts";
 import { shadowCopies, shadowCopyLines } from "../render.ts";
 import { volumeOption } from "../volumes.ts";
@@ -19,13 +20,8 @@ export const listCommand: Command = {
     "volume, creation time, attributes, provider and where it is exposed.",
   ],
   options: [
-    {
-      name: "set",
-      kind: "string",
-      value: "ID",
-      description: "Only the shadow copies of this set.",
-    },
-    { name: "id", kind: "string", value: "ID", description: "Only this shadow copy." },
+    guidOption("set", "Only the shadow copies of this set."),
+    guidOption("id", "Only this shadow copy."),
     {
       name: "volume",
       kind: "string",

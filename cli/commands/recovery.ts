@@ -7,11 +7,30 @@
 
 import { breakShadowCopySet, revertToShadowCopy } from "../../mod.ts";
 import { VSS_HARDWARE_OPTIONS } from "../../ffi/mod.ts";
-import { parseGuid } from "../args.ts";
+import { guidOption, type Options, parseGuid, parseWholeNumber } from "../args.ts";
 import type { Command } from "../command.ts";
 import { deadlinesFrom, timeoutOptions } from "../deadlines.ts";
 import { InterruptedError, UsageError } from "../errors.ts";
 import { confirm } from "../prompt.ts";
+
+/** The set `break` names, by `--set ID` or as its argument (once). */
+function breakSetId(opts: Options): string {
+  const given = opts.string("set");
+  const positional = opts.positionals[0];
+  if (given !== undefined && positional !== undefined) {
+    throw new UsageError("give the set id once", "Write `vss break --set ID`.");
+  }
+  const text = given ?? positional;
+  if (text === undefined) {
+    throw new UsageError("break needs --set ID", "Write `vss break --set ID`.");
+  }
+  return parseGuid("--set", text);
+}
+
+/** `--flags`: raw VSS_HARDWARE_OPTIONS bits (a DWORD). */
+function parseFlags(text: string): number {
+  return parseWholeNumber("--flags", text, 0, 0xffffffff);
+}
 
 const H = VSS_HARDWARE_OPTIONS;
 
@@ -26,7 +45,7 @@ export const breakCommand: Command = {
     "shadow copies); without one BreakSnapshotSet is called.",
   ],
   options: [
-    { name: "set", kind: "string", value: "ID", description: "The shadow copy set to break." },
+    guidOption("set", "The shadow copy set to break."),
     { name: "make-read-write", kind: "boolean", description: "Make the volumes read-write." },
     {
       name: "mask-luns",
@@ -44,6 +63,7 @@ export const breakCommand: Command = {
       kind: "string",
       value: "N",
       description: "Raw VSS_HARDWARE_OPTIONS bits, or-ed with the flags above.",
+      parse: (text) => parseFlags(text),
     },
     ...timeoutOptions(["breakSet"], "Deadline for BreakSnapshotSetEx (default 5m)."),
   ],
@@ -55,25 +75,13 @@ export const breakCommand: Command = {
       "Break it into read-write volumes (BreakSnapshotSetEx).",
     ],
   ],
+  check: (opts) => void breakSetId(opts),
   async run(ctx) {
-    const given = ctx.opts.string("set");
-    const positional = ctx.opts.positionals[0];
-    if (given !== undefined && positional !== undefined) {
-      throw new UsageError("give the set id once", "Write `vss break --set ID`.");
-    }
-    const text = given ?? positional;
-    if (text === undefined) {
-      throw new UsageError("break needs --set ID", "Write `vss break --set ID`.");
-    }
-    const setId = parseGuid("--set", text);
+    const setId = breakSetId(ctx.opts);
     let flags: number | undefined;
     const raw = ctx.opts.string("flags");
     if (raw !== undefined) {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 0) {
-        throw new UsageError(`--flags needs a non-negative integer, not ${raw}`);
-      }
-      flags = n;
+      flags = parseFlags(raw);
     }
     const bit = (on: boolean, value: number) => (on ? value : 0);
     const extended = bit(ctx.opts.flag("make-read-write"), H.VSS_BREAKEX_FLAG_MAKE_READ_WRITE) |

@@ -16,7 +16,7 @@ import {
   type RestoreSelection,
   type WriterStatus,
 } from "../../mod.ts";
-import { isGuid, parseGuid } from "../args.ts";
+import { isGuid, type Options, parseGuid } from "../args.ts";
 import { type Command, type Context, exclusive } from "../command.ts";
 import { type DeadlinePhase, deadlinesFrom, timeoutOptions } from "../deadlines.ts";
 import { CliError, EXIT, type ExitCode, UsageError } from "../errors.ts";
@@ -206,14 +206,24 @@ function printRestored(
   }
 }
 
+/** The command line checks that need no VSS: which options go together, a readable document. */
+async function check(opts: Options): Promise<void> {
+  if (opts.flag("list")) {
+    for (const other of ["component", "all-components", "simulate", "exec"]) {
+      if (opts.has(other)) throw new UsageError(`--list cannot be combined with --${other}`);
+    }
+  } else {
+    exclusive({ opts }, ["component", "all-components"], true);
+    exclusive({ opts }, ["simulate", "exec"], true);
+  }
+  await readInput(opts.positionals[0]);
+}
+
 async function run(ctx: Context): Promise<ExitCode> {
   const { opts, out } = ctx;
   const file = opts.positionals[0];
   const document = await readInput(file);
   if (opts.flag("list")) {
-    for (const other of ["component", "all-components", "simulate", "exec"]) {
-      if (opts.has(other)) throw new UsageError(`--list cannot be combined with --${other}`);
-    }
     const components = readBackupDocument(document);
     out.result({ file, components }, () => {
       if (components.length === 0) out.line("The document records no components.");
@@ -221,8 +231,6 @@ async function run(ctx: Context): Promise<ExitCode> {
     });
     return EXIT.ok;
   }
-  exclusive(ctx, ["component", "all-components"], true);
-  exclusive(ctx, ["simulate", "exec"], true);
   const simulate = opts.flag("simulate");
   const command = opts.string("exec");
   const select = selections(ctx, readBackupDocument(document));
@@ -330,5 +338,6 @@ export const restoreCommand: Command = {
       "Restore everything with your own copy step.",
     ],
   ],
+  check,
   run,
 };

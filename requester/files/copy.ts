@@ -23,6 +23,7 @@ import {
 } from "../mod.ts";
 import { knownVolumes } from "../volumes.ts";
 import type { VssRuntime } from "../../ffi/runtime.ts";
+import { ShadowFileError } from "./errors.ts";
 import { writerExclusions } from "./glob.ts";
 import { baseName, joinPath } from "./paths.ts";
 import { enableBackupPrivileges, type PrivilegeResult } from "./privileges.ts";
@@ -163,7 +164,12 @@ export async function volumeOfPath(source: string, runtime?: VssRuntime): Promis
     .sort((a, b) => b.length - a.length)[0];
   if (match !== undefined) return match;
   if (windows && !simulated) return volumePathName(source);
-  const s = await stat(source);
+  let s;
+  try {
+    s = await stat(source);
+  } catch (error) {
+    throw ShadowFileError.from("stat", source, error);
+  }
   return s.isDirectory() ? source : source.slice(0, Math.max(source.lastIndexOf(sep), 1));
 }
 
@@ -215,6 +221,20 @@ function checkSources(sources: readonly string[]): string[] {
   return absolute;
 }
 
+/** A source must exist when its volume is about to be snapshotted: a ShadowFileError otherwise. */
+async function checkSource(source: string): Promise<void> {
+  try {
+    await stat(source);
+  } catch (error) {
+    throw ShadowFileError.from(
+      "stat",
+      source,
+      error,
+      "Check the source path: it must exist when the shadow copy is made.",
+    );
+  }
+}
+
 function sum(sources: readonly TreeCopyCounts[]): TreeCopyCounts {
   const totals = emptyCounts();
   for (const s of sources) {
@@ -251,6 +271,7 @@ export async function copyFromShadowCopy(
   const runtime = options.shadowCopy?.runtime ?? openVss();
   const located = [];
   for (const source of absolute) {
+    await checkSource(source);
     located.push({
       source,
       volume: options.volumeOf?.(source) ?? (await volumeOfPath(source, runtime)),

@@ -39,19 +39,20 @@ export class ShadowFileError extends VssLibraryError {
     path: string,
     code: string | null,
     systemCode: number | null,
-    options: { cause?: unknown; hresult?: number | null } = {},
+    options: { cause?: unknown; hresult?: number | null; hint?: string } = {},
   ) {
     const notFound = code === "ENOENT" || code === "ERROR_FILE_NOT_FOUND" ||
       code === "ERROR_PATH_NOT_FOUND" || code === "NotFound";
     const denied = code === "EACCES" || code === "EPERM" || code === "ERROR_ACCESS_DENIED" ||
       code === "PermissionDenied";
     super(`cannot ${operation} ${path}${code === null ? "" : ` (${code})`}`, {
-      hint: denied
-        ? "Reading files whose ACLs deny you needs SeBackupPrivilege: run elevated or as a Backup " +
-          "Operator (the reader enables the privilege itself)."
-        : notFound
-        ? "The path does not exist in the shadow copy; map it with set.mapPath(originalPath)."
-        : null,
+      hint: options.hint ??
+        (denied
+          ? "Reading files whose ACLs deny you needs SeBackupPrivilege: run elevated or as a Backup " +
+            "Operator (the reader enables the privilege itself)."
+          : notFound
+          ? "The path does not exist in the shadow copy; map it with set.mapPath(originalPath)."
+          : null),
       hresult: options.hresult ?? null,
       cause: options.cause,
     });
@@ -77,7 +78,7 @@ export class ShadowFileError extends VssLibraryError {
 
   /**
    * Wraps an error from node:fs, Deno or a Win32 call (an abort or a library
-   * error passes through unchanged).
+   * error passes through unchanged); `hint` replaces the default advice.
    *
    * @example
    * ```ts
@@ -87,7 +88,7 @@ export class ShadowFileError extends VssLibraryError {
    * console.log(error.code, error.systemCode); // EIO -5
    * ```
    */
-  static from(operation: string, path: string, error: unknown): Error {
+  static from(operation: string, path: string, error: unknown, hint?: string): Error {
     if (error instanceof ShadowFileError) return error;
     if (error instanceof Win32Error) {
       return new ShadowFileError(
@@ -95,10 +96,7 @@ export class ShadowFileError extends VssLibraryError {
         path,
         error.codeName ?? `WIN32_${error.code}`,
         error.code,
-        {
-          cause: error,
-          hresult: error.hresult,
-        },
+        { cause: error, hresult: error.hresult, hint },
       );
     }
     if (error instanceof VssLibraryError) return error;
@@ -110,8 +108,28 @@ export class ShadowFileError extends VssLibraryError {
       ? e.name
       : null;
     const systemCode = typeof e?.errno === "number" ? e.errno : null;
-    return new ShadowFileError(operation, path, code, systemCode, { cause: error });
+    return new ShadowFileError(operation, path, code, systemCode, { cause: error, hint });
   }
+}
+
+/** The user rights behind the privileges, as Local Security Policy names them. */
+const USER_RIGHTS: Record<string, string> = {
+  SeBackupPrivilege: "Back up files and directories",
+  SeSecurityPrivilege: "Manage auditing and security log",
+  SeRestorePrivilege: "Restore files and directories",
+};
+
+/**
+ * What a user can do about missing `privileges`, for library and CLI users
+ * alike: get a token that holds them, or read without backup semantics.
+ */
+export function privilegeHint(privileges: readonly string[]): string {
+  const rights = privileges.map((p) => USER_RIGHTS[p] ? `${p} ("${USER_RIGHTS[p]}")` : p);
+  return "Run the process elevated (Run as administrator) under an account in Administrators " +
+    `or Backup Operators, or one granted ${rights.join(" and ")}; a token filtered by UAC ` +
+    "does not hold it. Or read without backup semantics, only what the account may read: " +
+    "`privileges: false` in the API, `--no-privileges` with `vss copy` (and leave out " +
+    "`--require-privileges`).";
 }
 
 /**
@@ -132,9 +150,7 @@ export class PrivilegeNotHeldError extends VssLibraryError {
   /** The token lacks `privileges`. */
   constructor(privileges: readonly string[]) {
     super(`the process token does not hold ${privileges.join(" and ")}`, {
-      hint: "Run elevated (Run as administrator) or as a member of Backup Operators; a token " +
-        "filtered by UAC lacks the backup privilege. Pass `privileges: false` to read only " +
-        "what your account may read.",
+      hint: privilegeHint(privileges),
       hresult: 0x80070522, // HRESULT_FROM_WIN32(ERROR_PRIVILEGE_NOT_HELD)
     });
     this.privileges = privileges;

@@ -37,6 +37,8 @@ export interface SetupWriter {
   components?: { logicalPath?: string | null; name: string; type?: number; files?: SetupFile[] }[];
   /** VSS_WRITER_STATE and failure HRESULT reported by GatherWriterStatus. */
   status?: { state: number; failure?: number; application?: number; message?: string };
+  /** `vss_sim_fail_writer_at`: the writer vetoes the phase `state` (a VSS_WS_FAILED_AT_* value). */
+  veto?: { state: number; failure: number; application?: number; message?: string };
 }
 
 /** What `VSS_CLI_TEST_SETUP` may hold. */
@@ -119,6 +121,10 @@ for (const w of setup.writers ?? []) {
       w.status.application ?? 0,
       w.status.message ?? null,
     );
+  }
+  if (w.veto) {
+    const { state, failure, application, message } = w.veto;
+    sim.failWriterAt(index, state, failure, application ?? 0, message ?? null);
   }
 }
 for (const s of setup.sets ?? []) {
