@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { simulatorPath } from "../support/simulator.ts";
+import { startComHelpers } from "../support/child_process.ts";
 import { baseEnv, callsOf, MAIN, runCli, splitNotice } from "./helpers.ts";
 
 const windows = Deno.build.os === "windows";
@@ -228,9 +229,10 @@ Deno.test("--simulator[=PATH] loads the simulator, and stderr says which VSS is 
   }
 });
 
-// Under Wine the CLI process started on an STA main thread does not finish (the requester side of
-// RPC_E_CHANGED_MODE + CoIncrementMTAUsage needs a look there): skipped on Windows until it does.
-Deno.test("COM warnings reach stderr in the CLI's style", { ignore: windows }, async () => {
+Deno.test("COM warnings reach stderr in the CLI's style", async () => {
+  // Under Wine the first STA CoInitializeEx starts Wine's COM helpers, which would inherit and hold
+  // the child's pipes: start them beforehand from a process without pipes.
+  await startComHelpers();
   // The main thread was initialised single-threaded (STA) before the CLI opened VSS.
   const r = await runCli(["providers", "--json", `--simulator=${simulatorPath}`], {
     setup: { staThread: true },
