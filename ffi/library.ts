@@ -264,9 +264,10 @@ export function loadLibraries(options: LoadOptions = {}): VssLibraries {
   if (paths === null) {
     throw new VssUnavailableError(
       `this is ${os}, and the Volume Shadow Copy Service exists only on Windows`,
-      "Outside Windows, use a VSS simulator: openVss() loads the one the npm package bundles " +
-        "(Linux x64), or name a build with libraryPath or VSS_LIBRARY_PATH (in a checkout of the " +
-        "repository: `bash simulator/build.sh`).",
+      "Outside Windows, use a VSS simulator: openVss() loads this copy's (in a checkout, " +
+        "`bash simulator/build.sh` builds it; from npm, the optional package " +
+        "@vss/requester-simulator-linux-x64-gnu brings it on Linux x64), or name one with " +
+        "libraryPath or VSS_LIBRARY_PATH.",
     );
   }
   const vss = open(paths.vss, VSSAPI_SYMBOLS);

@@ -12,15 +12,18 @@ import { VssUnavailableError } from "../ffi/errors.ts";
 import { arch, isFile, isPermissionError, os, readEnv } from "../ffi/platform.ts";
 import { backend } from "../ffi/backend/mod.ts";
 import { RuntimeConflictError, UnsupportedProcessError } from "./errors.ts";
-import { fileURLToPath } from "node:url";
 import { win32 } from "node:path";
+import { locateSimulator } from "../simulator/location.ts";
 
 /** The process's runtime and what it was opened with. */
 let shared: { runtime: VssRuntime; opened: ResolvedOptions } | null = null;
 
 /**
- * Where the simulator of this checkout is built, for this platform: the
- * `.so` under `build/simulator/linux/`, or `vss_sim.dll` on Windows.
+ * The simulator this copy of the library comes with: in a checkout, its
+ * build for this platform (the `.so` under `build/simulator/linux/`, or
+ * `vss_sim.dll` on Windows); in the npm package, the library of the platform
+ * package `@vss/requester-simulator-linux-x64-gnu` (a `VssUnavailableError`
+ * naming it when it is not installed).
  *
  * @example Check that the simulator was built
  * ```ts
@@ -32,14 +35,7 @@ let shared: { runtime: VssRuntime; opened: ResolvedOptions } | null = null;
  * ```
  */
 export function bundledSimulatorPath(): string {
-  return fileURLToPath(
-    new URL(
-      os === "windows"
-        ? "../build/simulator/windows/vss_sim.dll"
-        : "../build/simulator/linux/libvss_sim.so",
-      import.meta.url,
-    ),
-  );
+  return locateSimulator();
 }
 
 const runtimeLabel = () => backend.runtime === "node" ? "Node.js" : "Deno";
@@ -174,8 +170,9 @@ function load(o: ResolvedOptions): VssRuntime {
     }
     throw new VssUnavailableError(
       `no simulator was found at ${o.libraryPath}`,
-      "The npm package bundles the simulator for Linux x64 only; elsewhere build it from the " +
-        "repository (`bash simulator/build.sh`) and pass its path as libraryPath" +
+      "In a checkout, build it: `bash simulator/build.sh`. From npm, the simulator comes in the " +
+        "optional package @vss/requester-simulator-linux-x64-gnu (Linux x64, glibc); elsewhere " +
+        "build one from the repository and pass its path as libraryPath" +
         (os === "windows" ? "." : " (or VSS_LIBRARY_PATH)."),
       { cause: error },
     );

@@ -29,10 +29,10 @@
  *   `x.d.cts`), so `require()` works and paths to files in the package are
  *   the same from both builds; the JSDoc examples in the declarations import
  *   the package's entry points instead of repository files;
- * - points the simulator lookups of the compiled modules at the platform
- *   package (scripts/npm/simulator_package.ts, {@linkcode SIMULATOR_SEAMS}):
- *   found through its package.json, and a `VssUnavailableError` naming it
- *   when it is missing or of another version;
+ * - compiles `simulator/location_npm.ts` in place of `simulator/location.ts`
+ *   ({@linkcode TWINS}): the package finds the simulator in its platform
+ *   package through that package's package.json, with a
+ *   `VssUnavailableError` naming it when it is missing or of another version;
  * - writes package.json: an `exports` map with `import`, `require` and
  *   `types` for each entry point and `./package.json`, koffi as a
  *   dependency, the simulator package as an optional one, `engines`, `os`,
@@ -68,7 +68,7 @@ import {
   type ReleaseMetadata,
   ReleaseMetadataError,
 } from "./npm/release.ts";
-import { SIMULATOR_FILE, SIMULATOR_PACKAGE } from "./npm/simulator_package.ts";
+import { SIMULATOR_FILE, SIMULATOR_PACKAGE } from "../simulator/location_npm.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 /** Where the tarball goes. */
@@ -211,76 +211,36 @@ function withExtension(code: string, extension: string): string {
   );
 }
 
-/** The module the package's simulator lookups go through (see its own documentation). */
-const LOCATOR = "scripts/npm/simulator_package.ts";
-
-/** A place in a compiled module where the package looks for the simulator. */
-interface Seam {
-  what: string;
-  find: RegExp;
-  replace: (locator: string, match: string[]) => string;
-}
-
 /**
- * Where the compiled package looks for the simulator in
- * {@linkcode SIMULATOR_PACKAGE} instead of the checkout's `build/simulator/`:
- * `openVss()`'s default library and the simulator control's default path.
- * Each seam must match exactly once in each build (ES module and CommonJS),
- * else the build fails: the source changed and the seam needs updating.
+ * Modules the package replaces with a twin from the same directory (so their
+ * relative imports hold): the checkout's simulator location is the build
+ * directory, the package's is its platform package.
  */
-const SIMULATOR_SEAMS: Record<string, Seam[]> = {
-  "requester/connection.ts": [{
-    what: "the path bundledSimulatorPath() returns",
-    find:
-      /(?:\(0, [\w$]+\.)?fileURLToPath\)?\(new URL\([^;]*?"\.\.\/build\/simulator\/linux\/libvss_sim\.so", import\.meta\.url\)\)/g,
-    replace: (locator) => `${locator}.packagedSimulatorPath()`,
-  }],
-  "simulator/control.ts": [{
-    what: "the value of simulatorPath",
-    find:
-      /\(windows\s*\?\s*`\$\{root\}build\/simulator\/windows\/vss_sim\.dll`\s*:\s*`\$\{root\}build\/simulator\/linux\/libvss_sim\.so`\)/g,
-    replace: (locator) => `${locator}.installedSimulatorPath()`,
-  }, {
-    what: "the default path of the Simulator constructor",
-    find: /constructor\(path = ((?:exports\.)?simulatorPath)\)/g,
-    replace: (locator, match) =>
-      `constructor(path = ${match[1]} || ${locator}.packagedSimulatorPath())`,
-  }],
+const TWINS: Readonly<Record<string, string>> = {
+  "simulator/location.ts": "simulator/location_npm.ts",
 };
 
 /**
- * Points the simulator lookups of a compiled module (`code`, compiled from
- * `module`) at {@linkcode LOCATOR}. Line breaks are kept, so the source map
- * still matches.
+ * Puts each twin's compiled files (JavaScript, map, declarations) in place of
+ * the module it replaces; the map keeps naming the twin's source.
  */
-function patchSimulatorLookup(module: string, code: string, format: "esm" | "cjs"): string {
-  const seams = SIMULATOR_SEAMS[module];
-  if (!seams) return code;
-  const depth = module.split("/").length - 1;
-  const target = `${"../".repeat(depth) || "./"}${
-    LOCATOR.replace(/\.ts$/, format === "esm" ? ".js" : ".cjs")
-  }`;
-  const locator = format === "esm" ? "__vssSimulatorPackage" : `require("${target}")`;
-  for (const seam of seams) {
-    const count = [...code.matchAll(seam.find)].length;
-    if (count !== 1) {
-      throw new Error(
-        `${module} (${format}): ${seam.what} matched ${count} times instead of once; ` +
-          `update SIMULATOR_SEAMS in scripts/build_npm.ts to the changed source`,
-      );
-    }
-    code = code.replace(seam.find, (...match) => {
-      const text = match[0] as string;
-      return seam.replace(locator, match as string[]) + "\n".repeat(text.split("\n").length - 1);
-    });
+async function swapTwins(pkg: string): Promise<void> {
+  for (const [module, twin] of Object.entries(TWINS)) {
+    const from = `${pkg}/${twin.replace(/\.ts$/, "")}`;
+    const to = `${pkg}/${module.replace(/\.ts$/, "")}`;
+    const map = JSON.parse(await Deno.readTextFile(`${from}.js.map`));
+    map.file = `${to.slice(to.lastIndexOf("/") + 1)}.js`;
+    await Deno.writeTextFile(`${to}.js.map`, JSON.stringify(map));
+    await Deno.remove(`${from}.js.map`);
+    const code = await Deno.readTextFile(`${from}.js`);
+    const name = twin.slice(twin.lastIndexOf("/") + 1).replace(/\.ts$/, "");
+    await Deno.writeTextFile(
+      `${to}.js`,
+      code.replace(`//# sourceMappingURL=${name}.js.map`, `//# sourceMappingURL=${map.file}.map`),
+    );
+    await Deno.remove(`${from}.js`);
+    await Deno.rename(`${from}.d.ts`, `${to}.d.ts`);
   }
-  if (format === "esm") {
-    // Imports are hoisted: the line can go last, where it moves no mapped line.
-    const line = `import * as ${locator} from "${target}";\n`;
-    const map = code.lastIndexOf("//# sourceMappingURL=");
-    code = map < 0 ? `${code}${line}` : `${code.slice(0, map)}${line}${code.slice(map)}`;
-  }
-  return code;
 }
 
 /**
@@ -294,7 +254,7 @@ async function compileCommonJs(pkg: string, modules: string[]): Promise<void> {
     const base = module.replace(/\.ts$/, "");
     const name = base.slice(base.lastIndexOf("/") + 1);
     const { outputText, sourceMapText, diagnostics } = ts.transpileModule(
-      await Deno.readTextFile(`${root}${module}`),
+      await Deno.readTextFile(`${root}${TWINS[module] ?? module}`),
       {
         fileName: `${name}.ts`,
         reportDiagnostics: true,
@@ -312,7 +272,7 @@ async function compileCommonJs(pkg: string, modules: string[]): Promise<void> {
       const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
       throw new Error(`compiling ${module} to CommonJS: ${text.join("; ")}`);
     }
-    const code = withExtension(patchSimulatorLookup(module, outputText, "cjs"), ".cjs")
+    const code = withExtension(outputText, ".cjs")
       .replaceAll("import.meta.url", 'require("node:url").pathToFileURL(__filename).href')
       .replace(`//# sourceMappingURL=${name}.js.map`, `//# sourceMappingURL=${name}.cjs.map`);
     if (/\bimport\.meta\b/.test(code)) throw new Error(`${module}: import.meta left in CommonJS`);
@@ -543,7 +503,9 @@ export async function buildTarballs(options: { release?: boolean } = {}): Promis
     const pkg = `${stage}/package`;
     const entries = Object.values(config.exports as Record<string, string>)
       .map((e) => e.replace(/^\.\//, ""));
-    const modules = await compileEsm([...entries, LOCATOR], pkg);
+    const twins = new Set(Object.values(TWINS));
+    const modules = (await compileEsm([...entries, ...twins], pkg)).filter((m) => !twins.has(m));
+    await swapTwins(pkg);
     const missing = [];
     for (const m of modules) {
       if (!await isFile(`${pkg}/${m.replace(/\.ts$/, ".d.ts")}`)) missing.push(m);
@@ -551,13 +513,6 @@ export async function buildTarballs(options: { release?: boolean } = {}): Promis
     if (missing.length > 0) throw new Error(`no declarations for ${missing.join(", ")}`);
     const name: string = config.name;
     const version: string = config.version;
-    for (const module of Object.keys(SIMULATOR_SEAMS)) {
-      const file = `${pkg}/${module.replace(/\.ts$/, ".js")}`;
-      await Deno.writeTextFile(
-        file,
-        patchSimulatorLookup(module, await Deno.readTextFile(file), "esm"),
-      );
-    }
     const denoOnly = await rewriteDeclarations(pkg, name, modules);
     await compileCommonJs(pkg, modules);
     for (const file of THUNK_FILES) await Deno.copyFile(`${root}${file}`, `${pkg}/${file}`);

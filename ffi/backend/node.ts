@@ -158,7 +158,8 @@ export function explainLoadFailure(path: string, error: unknown): VssUnavailable
   if (machine === process.arch) return null;
   return new VssUnavailableError(
     `${path} is a ${machine} library and this process is ${process.arch}`,
-    `The simulator the package bundles is a Linux x64 build. On ${process.arch}, build the ` +
+    "The simulator package @vss/requester-simulator-linux-x64-gnu is a Linux x64 build. " +
+      `On ${process.arch}, build the ` +
       "simulator for this machine from the repository (simulator/build.sh) and name it with " +
       "VSS_LIBRARY_PATH.",
     { cause: error },

@@ -1,13 +1,10 @@
 /**
- * Where the npm package finds the VSS simulator: in its platform package
- * {@linkcode SIMULATOR_PACKAGE}, an optional dependency of the main package
- * at the same version, which npm installs only on Linux x64 with glibc (its
- * package.json declares `os`, `cpu` and `libc`).
- *
- * scripts/build_npm.ts compiles this module into the package and points the
- * simulator lookups of the compiled `requester/connection` and
- * `simulator/control` modules at it; the library in a checkout (Deno) keeps
- * its build directory and does not use it.
+ * The npm package's {@linkcode locateSimulator} and {@linkcode findSimulator}:
+ * scripts/build_npm.ts compiles this module in place of
+ * `simulator/location.ts` (same exports). The simulator comes from the
+ * platform package {@linkcode SIMULATOR_PACKAGE}, an optional dependency of
+ * the main package at the same version, which npm installs only on Linux x64
+ * with glibc (its package.json declares `os`, `cpu` and `libc`).
  *
  * @module
  */
@@ -16,7 +13,7 @@ import process from "node:process";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { VssUnavailableError } from "../../ffi/errors.ts";
+import { VssUnavailableError } from "../ffi/errors.ts";
 
 /** The platform package that carries the Linux x64 (glibc) simulator. */
 export const SIMULATOR_PACKAGE = "@vss/requester-simulator-linux-x64-gnu";
@@ -62,7 +59,7 @@ function missingHint(version: string): string {
  */
 function locate(): { path: string } | { error: VssUnavailableError } {
   const requireHere = createRequire(import.meta.url);
-  const main = requireHere("../../package.json") as {
+  const main = requireHere("../package.json") as {
     optionalDependencies?: Record<string, string>;
   };
   const version = main.optionalDependencies?.[SIMULATOR_PACKAGE] ?? "(unknown)";
@@ -91,18 +88,39 @@ function locate(): { path: string } | { error: VssUnavailableError } {
 }
 
 /**
- * The path of the installed simulator library; throws
- * `VssUnavailableError` with a hint that names {@linkcode SIMULATOR_PACKAGE}
- * when it is not installed or not the matching version.
+ * The simulator library in the installed {@linkcode SIMULATOR_PACKAGE}; throws
+ * `VssUnavailableError` with a hint that names the package when it is not
+ * installed or not the matching version.
+ *
+ * @example
+ * ```ts
+ * import { locateSimulator } from "./location_npm.ts";
+ *
+ * try {
+ *   console.log(locateSimulator());
+ * } catch (error) {
+ *   console.error(error);
+ * }
+ * ```
  */
-export function packagedSimulatorPath(): string {
+export function locateSimulator(): string {
   const found = locate();
   if ("error" in found) throw found.error;
   return found.path;
 }
 
-/** The path of the installed simulator library, or `""` when there is none. */
-export function installedSimulatorPath(): string {
+/**
+ * The simulator library in the installed {@linkcode SIMULATOR_PACKAGE}, or
+ * `undefined` when it is missing or not the matching version.
+ *
+ * @example
+ * ```ts
+ * import { findSimulator } from "./location_npm.ts";
+ *
+ * console.log(findSimulator() ?? "no simulator package");
+ * ```
+ */
+export function findSimulator(): string | undefined {
   const found = locate();
-  return "path" in found ? found.path : "";
+  return "path" in found ? found.path : undefined;
 }
