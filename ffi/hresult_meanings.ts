@@ -122,11 +122,11 @@ VSS_E_VOLUME_NOT_SUPPORTED|n|no provider supports shadow copies of this volume|U
 VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER|n|the provider asked for does not support this volume|Choose another provider, or let VSS choose.
 VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT|n|the writer needs volumes the shadow copy set does not include|Add every volume holding the writer's data to the set.
 VSS_E_WRITERERROR_NONRETRYABLE|n|the writer failed with an error that would happen again|Fix the writer's application (see its event log) before trying again.
-VSS_E_WRITERERROR_OUTOFRESOURCES|y|the writer ran out of memory or other resources|The writer status page advises waiting ten minutes and trying again, up to three times.
+VSS_E_WRITERERROR_OUTOFRESOURCES|y|the writer ran out of memory or other resources|Wait about ten minutes and create the set again, up to three times (the GetWriterStatus page's advice).
 VSS_E_WRITERERROR_PARTIAL_FAILURE|n|the writer failed for some of its components|Check which components failed (writer status) and the application's event log.
 VSS_E_WRITERERROR_RECOVERY_FAILED|n|the writer could not recover the shadow copy volume|Check the writer's application and its event log.
-VSS_E_WRITERERROR_RETRYABLE|y|the writer failed with an error a new attempt would likely not meet|The writer status page advises waiting ten minutes and trying again, up to three times.
-VSS_E_WRITERERROR_TIMEOUT|y|the writer timed out between freeze and thaw|The writer status page advises waiting ten minutes and trying again, up to three times.
+VSS_E_WRITERERROR_RETRYABLE|y|the writer failed with an error a new attempt would likely not meet|Wait about ten minutes and create the set again, up to three times (the GetWriterStatus page's advice).
+VSS_E_WRITERERROR_TIMEOUT|y|the writer timed out between freeze and thaw|Wait about ten minutes and create the set again, up to three times (the GetWriterStatus page's advice).
 VSS_E_WRITER_ALREADY_SUBSCRIBED|n|the writer is already subscribed|Nothing to subscribe.
 VSS_E_WRITER_INFRASTRUCTURE|n|the writer infrastructure is not working|Restart the VSS service; check the event log (vssadmin list writers).
 VSS_E_WRITER_NOT_RESPONDING|y|a writer did not answer VSS|Try again later; restart the writer's service if it repeats.
