@@ -100,12 +100,15 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
     if (!guid_is_null(&ProviderId) && !guid_eq(&ProviderId, &SIM_PROVIDER_ID))
         return CALL_END(VSS_E_PROVIDER_NOT_REGISTERED);
     char *name = wstr_u8(pwszVolumeName);
-    size_t vi;
-    sim_volume *v = state_find_or_add_volume(name, &vi);
+    size_t vi = 0;
+    HRESULT found = state_resolve_volume(name, true, &vi);
     free(name);
+    if (FAILED(found))
+        return CALL_END(found);
+    sim_volume *v = &g_state.volumes[vi];
     /* AddToSnapshotSet page: a name that is no existing volume, or a
      * directory volume whose directory was removed since */
-    if (!v || (v->dir && !fs_is_dir(v->name)))
+    if (v->dir && !fs_is_dir(v->name))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     if (!v->supported)
         return CALL_END(VSS_E_VOLUME_NOT_SUPPORTED);
@@ -516,10 +519,13 @@ HRESULT STDMETHODCALLTYPE bc_IsVolumeSupported(BC_THIS, VSS_ID ProviderId, VSS_P
     if (b->mode == BC_UNINITIALIZED)
         return CALL_END(VSS_E_BAD_STATE);
     char *name = wstr_u8(pwszVolumeName);
-    sim_volume *v = state_find_or_add_volume(name, NULL);
+    size_t vi = 0;
+    HRESULT found = state_resolve_volume(name, true, &vi);
     free(name);
-    if (!v)
+    /* IsVolumeSupported page: no E_INVALIDARG; a name that is not found. */
+    if (FAILED(found))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    const sim_volume *v = &g_state.volumes[vi];
     bool ours = guid_is_null(&ProviderId) || guid_eq(&ProviderId, &SIM_PROVIDER_ID);
     *pbSupportedByThisProvider = ours && v->supported;
     return CALL_END(S_OK);
