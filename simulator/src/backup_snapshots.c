@@ -623,13 +623,16 @@ typedef struct revert_job {
     GUID volume_guid;
 } revert_job;
 
+static GUID guid_of_volume(const sim_volume *v);
+
+/* By the GUID in its name, in any case (the OS's names are the volumes' on Windows). */
 static size_t volume_by_guid(const GUID *g)
 {
-    char s[37];
-    guid_format(g, s);
-    for (size_t i = 0; i < g_state.nvolumes; i++)
-        if (strstr(g_state.volumes[i].guid_name, s))
+    for (size_t i = 0; i < g_state.nvolumes; i++) {
+        GUID v = guid_of_volume(&g_state.volumes[i]);
+        if (guid_eq(&v, g))
             return i;
+    }
     return (size_t)-1;
 }
 
@@ -762,8 +765,10 @@ HRESULT STDMETHODCALLTYPE bc_QueryRevertStatus(BC_THIS, VSS_PWSZ pwszVolume, IVs
     (void)b;
     if (!pwszVolume || !ppAsync)
         return CALL_END(E_INVALIDARG);
+    /* QueryRevertStatus page: the AddToSnapshotSet name forms (see state_resolve_volume). */
     char *name = wstr_u8(pwszVolume);
-    sim_volume *v = state_find_volume(name, NULL);
+    size_t vi = 0;
+    sim_volume *v = SUCCEEDED(state_resolve_volume(name, false, &vi)) ? &g_state.volumes[vi] : NULL;
     free(name);
     if (!v || (!v->reverting && !v->reverted))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
