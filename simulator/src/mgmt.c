@@ -354,6 +354,11 @@ static HRESULT STDMETHODCALLTYPE diff_QueryVolumesSupportedForDiffAreas(DIFF_THI
     (void)d;
     if (!pwszOriginalVolumeName || !ppEnum)
         return CALL_END(E_INVALIDARG);
+    /* The page lists E_INVALIDARG only: an original volume that is no volume. */
+    sim_volume *original;
+    free(volume_u8(pwszOriginalVolumeName, &original, NULL));
+    if (!original)
+        return CALL_END(E_INVALIDARG);
     enum_mgmt_item *items = items_alloc(g_state.nvolumes);
     size_t n = 0;
     for (size_t i = 0; i < g_state.nvolumes; i++) {
@@ -396,8 +401,10 @@ static HRESULT query_areas(VSS_PWSZ volume, bool on_volume, IVssEnumMgmtObject *
         return E_INVALIDARG;
     sim_volume *v;
     free(volume_u8(volume, &v, NULL));
+    /* QueryDiffAreasForVolume / OnVolume pages: a name that is no volume is a
+     * parameter that is not valid (they list no VSS_E_OBJECT_NOT_FOUND). */
     if (!v)
-        return VSS_E_OBJECT_NOT_FOUND;
+        return E_INVALIDARG;
     size_t n;
     *ppEnum = areas_enum(v, on_volume, &n);
     return n ? S_OK : S_FALSE;

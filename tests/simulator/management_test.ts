@@ -110,6 +110,37 @@ Deno.test("binding: the other management queries give S_FALSE and an empty enume
   noneLeft();
 });
 
+Deno.test("management names: the forms AddToSnapshotSet takes; others get the pages' codes", () => {
+  sim.reset();
+  const guid = sim.volumeGuidName("C:\\");
+  for (const name of ["C:\\", "c:\\", guid, guid.toUpperCase()]) {
+    assertEquals(diffAreaManagement.forVolume(name, { runtime }), [], name);
+  }
+  for (const name of ["C:", guid.slice(0, -1), "Q:\\", "relative\\"]) {
+    const error = assertThrows(() => diffAreaManagement.forVolume(name, { runtime }), VssError);
+    assertEquals(error.code, HRESULT.E_INVALIDARG, name);
+  }
+  {
+    using mgmt = createSnapshotManagement(runtime);
+    const error = assertThrows(
+      () => mgmt.QuerySnapshotsByVolume("C:", SYSTEM_PROVIDER_ID),
+      VssError,
+    );
+    assertEquals(error.code, HRESULT.VSS_E_OBJECT_NOT_FOUND);
+    using unknown = mgmt.GetProviderMgmtInterface(
+      SYSTEM_PROVIDER_ID,
+      IID.IVssDifferentialSoftwareSnapshotMgmt,
+    ).ppItf!;
+    using diff = queryInterface(unknown, IVssDifferentialSoftwareSnapshotMgmt)!;
+    const diffVolumes = assertThrows(
+      () => diff.QueryVolumesSupportedForDiffAreas("Q:\\"),
+      VssError,
+    );
+    assertEquals(diffVolumes.code, HRESULT.E_INVALIDARG);
+  }
+  noneLeft();
+});
+
 const CLASS = "0c1a55e5-0000-4000-8000-000000000001";
 const INSTANCE_A = "1a000000-0000-4000-8000-00000000000a";
 const INSTANCE_B = "1b000000-0000-4000-8000-00000000000b";
