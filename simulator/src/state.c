@@ -233,14 +233,15 @@ size_t state_add_volume(const char *name, bool supported)
         return i;
     }
     bool dir = fs_is_dir_volume_path(name);
+    size_t n = strlen(name);
+    char *vname;
+    if (dir)
+        vname = fs_dir_volume_name(name);
+    else
+        vname = (n && name[n - 1] != '\\' && name[n - 1] == ':') ? sim_strfmt("%s\\", name) : sim_strdup(name);
     /* The name the OS gives a drive or mount point (Windows) is the volume's
      * unique name, as VSS reports it; else one of the simulator's own. */
-    size_t len = strlen(name);
-    char *root = dir                                  ? fs_dir_volume_name(name)
-                 : (len && name[len - 1] == ':') ? sim_strfmt("%s\\", name)
-                                                 : sim_strdup(name);
-    char *os = fs_os_volume_name(root);
-    free(root);
+    char *os = fs_os_volume_name(vname);
     if (os && state_find_volume(os, NULL)) {
         free(os);
         os = NULL;
@@ -249,11 +250,7 @@ size_t state_add_volume(const char *name, bool supported)
     GUID id = state_new_id(ID_VOLUME);
     char s[37];
     guid_format(&id, s);
-    size_t n = strlen(name);
-    if (dir)
-        v->name = fs_dir_volume_name(name);
-    else
-        v->name = (n && name[n - 1] != '\\' && name[n - 1] == ':') ? sim_strfmt("%s\\", name) : sim_strdup(name);
+    v->name = vname;
     v->guid_name = os ? os : sim_strfmt("\\\\?\\Volume{%s}\\", s);
     v->supported = supported;
     v->dir = dir;
