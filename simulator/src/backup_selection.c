@@ -41,6 +41,37 @@ static HRESULT lookup_restore(bc *b, const GUID *writer, int ct, LPCWSTR logical
     ARG_WSTR(wszLogicalPath);                                                                      \
     ARG_WSTR(wszComponentName)
 
+/* The component of one writer instance (AddComponent page: logical path and
+ * name are unique per instance of a writer class). */
+static bc_comp *find_instance_comp(bc *b, const GUID *instance, const GUID *writer, int ct, const char *logical,
+                                   const char *name)
+{
+    for (size_t i = 0; i < b->ncomps; i++) {
+        bc_comp *c = &b->comps[i];
+        if (guid_eq(&c->instance_id, instance) && guid_eq(&c->writer_id, writer) && c->type == ct &&
+            str_eq(c->logical_path, logical) && str_eq(c->name, name))
+            return c;
+    }
+    return NULL;
+}
+
+/* Whether the gathered metadata says the instance id and the class id are
+ * not one writer (AddComponent page: both come from the same
+ * IVssExamineWriterMetadata::GetIdentity). Ids of no gathered writer at all
+ * are left alone. */
+static bool pair_mismatch(const bc *b, const GUID *instance, const GUID *writer)
+{
+    bool known = false;
+    for (size_t i = 0; i < b->nmetadata; i++) {
+        const sim_writer *w = b->metadata[i];
+        bool same_class = guid_eq(&w->writer_id, writer), same_instance = guid_eq(&w->instance_id, instance);
+        if (same_class && same_instance)
+            return false;
+        known = known || same_class || same_instance;
+    }
+    return known;
+}
+
 HRESULT STDMETHODCALLTYPE bc_AddComponent(BC_THIS, VSS_ID instanceId, VSS_ID writerId, VSS_COMPONENT_TYPE ct,
                                           LPCWSTR wszLogicalPath, LPCWSTR wszComponentName)
 {
@@ -51,11 +82,14 @@ HRESULT STDMETHODCALLTYPE bc_AddComponent(BC_THIS, VSS_ID instanceId, VSS_ID wri
     bc_settle(b);
     if (b->mode != BC_BACKUP || !b->select_components || b->prepared || b->snapshot_done)
         return CALL_END(VSS_E_BAD_STATE);
-    if (!wszComponentName || (ct != VSS_CT_DATABASE && ct != VSS_CT_FILEGROUP))
+    /* AddComponent page: E_INVALIDARG for a parameter that is not valid,
+     * such as an instance id that is not one of the writer class writerId. */
+    if (!wszComponentName || (ct != VSS_CT_DATABASE && ct != VSS_CT_FILEGROUP) ||
+        pair_mismatch(b, &instanceId, &writerId))
         return CALL_END(E_INVALIDARG);
     char *l = dup_w(wszLogicalPath), *n = dup_w(wszComponentName);
     HRESULT hr = S_OK;
-    if (bc_find_comp(b, &writerId, ct, l, n))
+    if (find_instance_comp(b, &instanceId, &writerId, ct, l, n))
         hr = VSS_E_OBJECT_ALREADY_EXISTS;
     else
         bc_add_comp(b, &instanceId, &writerId, ct, l, n);
@@ -76,8 +110,16 @@ HRESULT STDMETHODCALLTYPE bc_SetBackupSucceeded(BC_THIS, VSS_ID instanceId, VSS_
     HRESULT hr = lookup(b, BC_BACKUP, &writerId, ct, wszLogicalPath, wszComponentName, &c);
     if (SUCCEEDED(hr) && (!b->snapshot_done || b->backup_complete || b->completing))
         hr = VSS_E_BAD_STATE;
-    if (SUCCEEDED(hr) && !guid_eq(&c->instance_id, &instanceId))
-        hr = VSS_E_OBJECT_NOT_FOUND;
+    /* SetBackupSucceeded page: VSS_E_OBJECT_NOT_FOUND, no such component of
+     * that writer instance (a pair that does not belong together has none). */
+    if (SUCCEEDED(hr)) {
+        char *l = dup_w(wszLogicalPath), *n = dup_w(wszComponentName);
+        c = find_instance_comp(b, &instanceId, &writerId, ct, l, n);
+        free(l);
+        free(n);
+        if (!c)
+            hr = VSS_E_OBJECT_NOT_FOUND;
+    }
     if (SUCCEEDED(hr))
         c->backup_succeeded = bSucceded != 0;
     return CALL_END(hr);

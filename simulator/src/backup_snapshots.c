@@ -100,12 +100,15 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
     if (!guid_is_null(&ProviderId) && !guid_eq(&ProviderId, &SIM_PROVIDER_ID))
         return CALL_END(VSS_E_PROVIDER_NOT_REGISTERED);
     char *name = wstr_u8(pwszVolumeName);
-    size_t vi;
-    sim_volume *v = state_find_or_add_volume(name, &vi);
+    size_t vi = 0;
+    HRESULT found = state_resolve_volume(name, true, &vi);
     free(name);
+    if (FAILED(found))
+        return CALL_END(found);
+    sim_volume *v = &g_state.volumes[vi];
     /* AddToSnapshotSet page: a name that is no existing volume, or a
      * directory volume whose directory was removed since */
-    if (!v || (v->dir && !fs_is_dir(v->name)))
+    if (v->dir && !fs_is_dir(v->name))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     if (!v->supported)
         return CALL_END(VSS_E_VOLUME_NOT_SUPPORTED);
@@ -516,10 +519,13 @@ HRESULT STDMETHODCALLTYPE bc_IsVolumeSupported(BC_THIS, VSS_ID ProviderId, VSS_P
     if (b->mode == BC_UNINITIALIZED)
         return CALL_END(VSS_E_BAD_STATE);
     char *name = wstr_u8(pwszVolumeName);
-    sim_volume *v = state_find_or_add_volume(name, NULL);
+    size_t vi = 0;
+    HRESULT found = state_resolve_volume(name, true, &vi);
     free(name);
-    if (!v)
+    /* IsVolumeSupported page: no E_INVALIDARG; a name that is not found. */
+    if (FAILED(found))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    const sim_volume *v = &g_state.volumes[vi];
     bool ours = guid_is_null(&ProviderId) || guid_eq(&ProviderId, &SIM_PROVIDER_ID);
     *pbSupportedByThisProvider = ours && v->supported;
     return CALL_END(S_OK);
@@ -617,13 +623,16 @@ typedef struct revert_job {
     GUID volume_guid;
 } revert_job;
 
+static GUID guid_of_volume(const sim_volume *v);
+
+/* By the GUID in its name, in any case (the OS's names are the volumes' on Windows). */
 static size_t volume_by_guid(const GUID *g)
 {
-    char s[37];
-    guid_format(g, s);
-    for (size_t i = 0; i < g_state.nvolumes; i++)
-        if (strstr(g_state.volumes[i].guid_name, s))
+    for (size_t i = 0; i < g_state.nvolumes; i++) {
+        GUID v = guid_of_volume(&g_state.volumes[i]);
+        if (guid_eq(&v, g))
             return i;
+    }
     return (size_t)-1;
 }
 
@@ -756,8 +765,10 @@ HRESULT STDMETHODCALLTYPE bc_QueryRevertStatus(BC_THIS, VSS_PWSZ pwszVolume, IVs
     (void)b;
     if (!pwszVolume || !ppAsync)
         return CALL_END(E_INVALIDARG);
+    /* QueryRevertStatus page: the AddToSnapshotSet name forms (see state_resolve_volume). */
     char *name = wstr_u8(pwszVolume);
-    sim_volume *v = state_find_volume(name, NULL);
+    size_t vi = 0;
+    sim_volume *v = SUCCEEDED(state_resolve_volume(name, false, &vi)) ? &g_state.volumes[vi] : NULL;
     free(name);
     if (!v || (!v->reverting && !v->reverted))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);

@@ -199,6 +199,22 @@ bool fs_is_dir_volume_path(const char *path)
 
 bool fs_exists(const char *path) { return attributes(path) != INVALID_FILE_ATTRIBUTES; }
 
+char *fs_os_volume_name(const char *name)
+{
+    /* GetVolumeNameForVolumeMountPointW wants the trailing backslash and
+     * answers for drive roots and mount points only. */
+    size_t n = name ? strlen(name) : 0;
+    if (!n || name[n - 1] != '\\')
+        return NULL;
+    WCHAR *w = wide(name);
+    WCHAR out[64];
+    BOOL ok = GetVolumeNameForVolumeMountPointW(w, out, (DWORD)(sizeof out / sizeof out[0]));
+    free(w);
+    if (!ok || wcsncmp(out, L"\\\\?\\Volume{", 11) != 0)
+        return NULL;
+    return u16_to_u8((const WCHAR *)out, wcslen(out));
+}
+
 bool fs_mkdirs(const char *path)
 {
     WCHAR *w = wide(path);
@@ -728,6 +744,12 @@ bool fs_exists(const char *path)
 {
     struct stat st;
     return lstat(path, &st) == 0;
+}
+
+char *fs_os_volume_name(const char *name)
+{
+    (void)name;
+    return NULL;
 }
 
 bool fs_mkdirs(const char *path)

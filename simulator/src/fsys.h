@@ -32,6 +32,10 @@ bool fs_path_within(const char *dir, const char *path);
 /* "X:\\...", "\\\\server..." or (not Windows) "/...". */
 bool fs_path_absolute(const char *path);
 bool fs_exists(const char *path); /* anything at path, links not followed */
+/* The unique name (\\?\Volume{GUID}\) the OS gives the drive root or mount
+ * point `name` (with its trailing backslash); NULL when it gives none (always
+ * on Linux). */
+char *fs_os_volume_name(const char *name);
 char *fs_join(const char *dir, const char *name);
 /* The folder that holds the snapshot folders ($VSS_SIM_SNAPSHOT_ROOT, else
  * <temp>/vss-sim-snapshots), created if missing; absolute, platform separators,

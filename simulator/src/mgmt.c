@@ -30,10 +30,15 @@ static void mgmt_destroy(sim_obj *o) { free(SIM_CONTAINER_OF(o, mgmt, base)); }
 
 static bool provider_ok(const GUID *id) { return guid_is_null(id) || guid_eq(id, &SIM_PROVIDER_ID); }
 
+/* The diff area pages ask for the same name forms as AddToSnapshotSet
+ * (trailing backslash included); an unknown name is no volume. */
 static char *volume_u8(VSS_PWSZ name, sim_volume **v, size_t *index)
 {
     char *s = wstr_u8(name);
-    *v = state_find_volume(s, index);
+    size_t i = 0;
+    *v = SUCCEEDED(state_resolve_volume(s, false, &i)) ? &g_state.volumes[i] : NULL;
+    if (*v && index)
+        *index = i;
     return s;
 }
 
@@ -119,8 +124,10 @@ static HRESULT STDMETHODCALLTYPE mgmt_QueryVolumesSupportedForSnapshots(IVssSnap
         items[n].s[0] = sim_strdup(g_state.volumes[i].guid_name);
         items[n++].s[1] = sim_strdup(g_state.volumes[i].name);
     }
+    /* Every management query with no match: S_FALSE and an empty
+     * enumerator, as IVssBackupComponents::Query (see backup_snapshots.c). */
     *ppEnum = enum_mgmt_new(items, n);
-    return CALL_END(S_OK);
+    return CALL_END(n ? S_OK : S_FALSE);
 }
 
 static HRESULT STDMETHODCALLTYPE mgmt_QuerySnapshotsByVolume(IVssSnapshotMgmt *This, VSS_PWSZ pwszVolumeName,
@@ -150,7 +157,7 @@ static HRESULT STDMETHODCALLTYPE mgmt_QuerySnapshotsByVolume(IVssSnapshotMgmt *T
             list[n++] = g_state.snapshots[i];
     *ppEnum = enum_objects_new(list, n, false);
     free(list);
-    return CALL_END(S_OK);
+    return CALL_END(n ? S_OK : S_FALSE);
 }
 
 static HRESULT STDMETHODCALLTYPE mgmt2_GetMinDiffAreaSize(IVssSnapshotMgmt2 *This, LONGLONG *pllMinDiffAreaSize)
@@ -347,6 +354,11 @@ static HRESULT STDMETHODCALLTYPE diff_QueryVolumesSupportedForDiffAreas(DIFF_THI
     (void)d;
     if (!pwszOriginalVolumeName || !ppEnum)
         return CALL_END(E_INVALIDARG);
+    /* The page lists E_INVALIDARG only: an original volume that is no volume. */
+    sim_volume *original;
+    free(volume_u8(pwszOriginalVolumeName, &original, NULL));
+    if (!original)
+        return CALL_END(E_INVALIDARG);
     enum_mgmt_item *items = items_alloc(g_state.nvolumes);
     size_t n = 0;
     for (size_t i = 0; i < g_state.nvolumes; i++) {
@@ -360,11 +372,11 @@ static HRESULT STDMETHODCALLTYPE diff_QueryVolumesSupportedForDiffAreas(DIFF_THI
         items[n++].n[1] = v->total_space;
     }
     *ppEnum = enum_mgmt_new(items, n);
-    return CALL_END(S_OK);
+    return CALL_END(n ? S_OK : S_FALSE);
 }
 
 /* Diff areas whose original (on_volume false) or storage (true) volume is v. */
-static IVssEnumMgmtObject *areas_enum(const sim_volume *v, bool on_volume)
+static IVssEnumMgmtObject *areas_enum(const sim_volume *v, bool on_volume, size_t *count)
 {
     enum_mgmt_item *items = items_alloc(g_state.ndiff_areas);
     size_t n = 0;
@@ -379,6 +391,7 @@ static IVssEnumMgmtObject *areas_enum(const sim_volume *v, bool on_volume)
         items[n].n[1] = a->allocated;
         items[n++].n[2] = a->used;
     }
+    *count = n;
     return enum_mgmt_new(items, n);
 }
 
@@ -388,10 +401,13 @@ static HRESULT query_areas(VSS_PWSZ volume, bool on_volume, IVssEnumMgmtObject *
         return E_INVALIDARG;
     sim_volume *v;
     free(volume_u8(volume, &v, NULL));
+    /* QueryDiffAreasForVolume / OnVolume pages: a name that is no volume is a
+     * parameter that is not valid (they list no VSS_E_OBJECT_NOT_FOUND). */
     if (!v)
-        return VSS_E_OBJECT_NOT_FOUND;
-    *ppEnum = areas_enum(v, on_volume);
-    return S_OK;
+        return E_INVALIDARG;
+    size_t n;
+    *ppEnum = areas_enum(v, on_volume, &n);
+    return n ? S_OK : S_FALSE;
 }
 
 static HRESULT STDMETHODCALLTYPE diff_QueryDiffAreasForVolume(DIFF_THIS, VSS_PWSZ pwszVolumeName,
@@ -429,8 +445,9 @@ static HRESULT STDMETHODCALLTYPE diff_QueryDiffAreasForSnapshot(DIFF_THIS, VSS_I
     sim_snapshot *s = state_find_snapshot(&SnapshotId, NULL);
     if (!s)
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
-    *ppEnum = areas_enum(&g_state.volumes[s->volume], false);
-    return CALL_END(S_OK);
+    size_t n;
+    *ppEnum = areas_enum(&g_state.volumes[s->volume], false, &n);
+    return CALL_END(n ? S_OK : S_FALSE);
 }
 
 static HRESULT STDMETHODCALLTYPE diff_MigrateDiffAreas(DIFF_THIS, VSS_PWSZ pwszVolumeName,

@@ -362,7 +362,10 @@ static void install_initial(void)
     char s[37];
     guid_format(&id, s);
     v->name = sim_strdup("C:\\");
-    v->guid_name = sim_strfmt("\\\\?\\Volume{%s}\\", s);
+    /* as state_add_volume names it: the OS's unique name on Windows */
+    v->guid_name = fs_os_volume_name(v->name);
+    if (!v->guid_name)
+        v->guid_name = sim_strfmt("\\\\?\\Volume{%s}\\", s);
     v->supported = true;
     v->total_space = 100LL * 1024 * 1024 * 1024;
     v->free_space = 50LL * 1024 * 1024 * 1024;

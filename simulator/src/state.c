@@ -233,22 +233,96 @@ size_t state_add_volume(const char *name, bool supported)
         return i;
     }
     bool dir = fs_is_dir_volume_path(name);
+    size_t n = strlen(name);
+    char *vname;
+    if (dir)
+        vname = fs_dir_volume_name(name);
+    else
+        vname = (n && name[n - 1] != '\\' && name[n - 1] == ':') ? sim_strfmt("%s\\", name) : sim_strdup(name);
+    /* The name the OS gives a drive or mount point (Windows) is the volume's
+     * unique name, as VSS reports it; else one of the simulator's own. */
+    char *os = fs_os_volume_name(vname);
+    if (os && state_find_volume(os, NULL)) {
+        free(os);
+        os = NULL;
+    }
     v = VEC_PUSH(g_state.volumes, g_state.nvolumes, g_state.capvolumes);
     GUID id = state_new_id(ID_VOLUME);
     char s[37];
     guid_format(&id, s);
-    size_t n = strlen(name);
-    if (dir)
-        v->name = fs_dir_volume_name(name);
-    else
-        v->name = (n && name[n - 1] != '\\' && name[n - 1] == ':') ? sim_strfmt("%s\\", name) : sim_strdup(name);
-    v->guid_name = sim_strfmt("\\\\?\\Volume{%s}\\", s);
+    v->name = vname;
+    v->guid_name = os ? os : sim_strfmt("\\\\?\\Volume{%s}\\", s);
     v->supported = supported;
     v->dir = dir;
     v->total_space = 100LL * 1024 * 1024 * 1024;
     v->free_space = 50LL * 1024 * 1024 * 1024;
     persist_mark();
     return g_state.nvolumes - 1;
+}
+
+static bool ends_with_backslash(const char *s)
+{
+    size_t n = strlen(s);
+    return n && s[n - 1] == '\\';
+}
+
+/* A directory strictly inside a directory volume (and not a volume itself). */
+static bool inside_dir_volume(const char *path)
+{
+    for (size_t i = 0; i < g_state.nvolumes; i++) {
+        const sim_volume *v = &g_state.volumes[i];
+        if (v->dir && fs_path_within(v->name, path) && !fs_path_eq(v->name, path))
+            return true;
+    }
+    return false;
+}
+
+HRESULT state_resolve_volume(const char *name, bool add_dir, size_t *index)
+{
+    if (!name || !*name)
+        return E_INVALIDARG;
+    /* Directory volumes (the simulator's extension): their path, with or
+     * without trailing separators. */
+    for (size_t i = 0; i < g_state.nvolumes; i++) {
+        if (g_state.volumes[i].dir && fs_path_eq(g_state.volumes[i].name, name)) {
+            if (index)
+                *index = i;
+            return S_OK;
+        }
+    }
+    /* Every other form must end with a backslash (AddToSnapshotSet,
+     * IsVolumeSupported and the diff area pages): a drive root, a mount
+     * point, or a volume GUID path, in any case. */
+    if (ends_with_backslash(name)) {
+        for (size_t i = 0; i < g_state.nvolumes; i++) {
+            const sim_volume *v = &g_state.volumes[i];
+            if ((!v->dir && volume_name_eq(v->name, name)) || volume_name_eq(v->guid_name, name)) {
+                if (index)
+                    *index = i;
+                return S_OK;
+            }
+        }
+        /* Another name of a volume the simulator knows (Windows: the OS
+         * resolves a drive or mount point to its unique name). */
+        char *os = fs_os_volume_name(name);
+        size_t i;
+        sim_volume *v = os ? state_find_volume(os, &i) : NULL;
+        free(os);
+        if (v) {
+            if (index)
+                *index = i;
+            return S_OK;
+        }
+    }
+    /* An existing directory becomes a directory volume, unless it lies
+     * inside one: a folder of a volume that is no mount point is no volume. */
+    if (add_dir && fs_is_dir_volume_path(name) && !inside_dir_volume(name)) {
+        size_t i = state_add_volume(name, true);
+        if (index)
+            *index = i;
+        return S_OK;
+    }
+    return VSS_E_OBJECT_NOT_FOUND;
 }
 
 sim_volume *state_find_or_add_volume(const char *name, size_t *index)

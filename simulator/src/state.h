@@ -132,6 +132,12 @@ void state_reset(void);
 
 sim_volume *state_find_volume(const char *name, size_t *index);
 size_t state_add_volume(const char *name, bool supported);
+/* A volume name as a requester passes it (AddToSnapshotSet page): a directory
+ * volume's path, or a drive root, mount point or \\?\Volume{GUID}\ name with
+ * its trailing backslash. add_dir: an existing directory outside every
+ * directory volume is added as a (supported) directory volume. S_OK with
+ * *index, E_INVALIDARG (NULL or empty) or VSS_E_OBJECT_NOT_FOUND. */
+HRESULT state_resolve_volume(const char *name, bool add_dir, size_t *index);
 /* state_find_volume, adding an existing directory as a (supported) directory volume. */
 sim_volume *state_find_or_add_volume(const char *name, size_t *index);
 

@@ -312,7 +312,20 @@ static void persistent(void)
     CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_APP_ROLLBACK | VSS_VOLSNAP_ATTR_NO_WRITERS), S_OK);
     CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_BACKUP), VSS_E_BAD_STATE);
     CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
-    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("c:"), null_guid, &snap_id), S_OK);
+    /* AddToSnapshotSet page: names end with a backslash; any case */
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("c:"), null_guid, &snap_id), VSS_E_OBJECT_NOT_FOUND);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W(""), null_guid, &snap_id), E_INVALIDARG);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("c:\\"), null_guid, &snap_id), S_OK);
+    {
+        char guid_name[64];
+        WCHAR wname[64];
+        CHECK(vss_sim_volume_guid_name("C:\\", guid_name, sizeof guid_name) > 0);
+        for (size_t i = 0; i <= strlen(guid_name); i++)
+            wname[i] = (WCHAR)guid_name[i];
+        CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, wname, null_guid, &set_id), VSS_E_OBJECT_ALREADY_EXISTS);
+        wname[strlen(guid_name) - 1] = 0; /* without its trailing backslash */
+        CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, wname, null_guid, &set_id), VSS_E_OBJECT_NOT_FOUND);
+    }
     CHECK_HR(bc->lpVtbl->DoSnapshotSet(bc, &a), S_OK); /* no writers: no PrepareForBackup needed */
     finish(a, VSS_S_ASYNC_FINISHED);
     VSS_PWSZ exposed = NULL;
@@ -544,6 +557,20 @@ static void management(void)
     VSS_VOLUME_PROTECTION_INFO pi;
     CHECK_HR(d->lpVtbl->GetVolumeProtectLevel(d, (VSS_PWSZ)W("C:\\"), &pi), S_OK);
     CHECK(pi.m_protectionLevel == VSS_PROTECTION_LEVEL_SNAPSHOT);
+    CHECK_HR(d->lpVtbl->GetVolumeProtectLevel(d, (VSS_PWSZ)W("C:"), &pi), VSS_E_OBJECT_NOT_FOUND);
+    /* No match: S_FALSE and an empty enumerator (like IVssBackupComponents::Query) */
+    CHECK_HR(d->lpVtbl->QueryDiffAreasForVolume(d, (VSS_PWSZ)W("E:\\"), &e), S_FALSE);
+    CHECK_HR(e->lpVtbl->Next(e, 1, &vp, &got), S_FALSE);
+    CHECK(got == 0);
+    e->lpVtbl->Release(e);
+    CHECK_HR(d->lpVtbl->QueryDiffAreasOnVolume(d, (VSS_PWSZ)W("C:\\"), &e), S_OK);
+    e->lpVtbl->Release(e);
+    IVssEnumObject *eo;
+    CHECK_HR(m->lpVtbl->QuerySnapshotsByVolume(m, (VSS_PWSZ)W("e:\\"), provider, &eo), S_FALSE);
+    VSS_OBJECT_PROP op;
+    CHECK_HR(eo->lpVtbl->Next(eo, 1, &op, &got), S_FALSE);
+    CHECK(got == 0);
+    eo->lpVtbl->Release(eo);
     d->lpVtbl->Release(d);
     m->lpVtbl->Release(m);
 #ifndef _WIN32
