@@ -986,11 +986,23 @@ static void directory_volumes(void)
     CHECK(deleted == 1 && !exists(want));
     bc->lpVtbl->Release(bc);
 
-    /* A broken set is forgotten, its folder kept (made writable on request). */
+    /* The system provider's sets cannot be broken (BreakSnapshotSet page). */
     bc = one_set(VSS_CTX_CLIENT_ACCESSIBLE, vol_dir, &snap_id, VSS_S_ASYNC_FINISHED);
-    CHECK(device_of(bc, snap_id, want, sizeof want));
     VSS_SNAPSHOT_PROP bp;
     CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &bp), S_OK);
+    CHECK_HR(bc->lpVtbl->BreakSnapshotSet(bc, bp.m_SnapshotSetId), VSS_E_PROVIDER_VETO);
+    CHECK(vss_sim_snapshot_count() == 1);
+    CHECK_HR(bc->lpVtbl->DeleteSnapshots(bc, bp.m_SnapshotSetId, VSS_OBJECT_SNAPSHOT_SET, 1, &deleted, &other), S_OK);
+    VssFreeSnapshotPropertiesInternal(&bp);
+    bc->lpVtbl->Release(bc);
+
+    /* A hardware provider's broken set is forgotten, its folder kept (made writable on request). */
+    vss_sim_set_hardware_provider(1);
+    bc = one_set(VSS_CTX_CLIENT_ACCESSIBLE, vol_dir, &snap_id, VSS_S_ASYNC_FINISHED);
+    vss_sim_set_hardware_provider(0);
+    CHECK(device_of(bc, snap_id, want, sizeof want));
+    CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &bp), S_OK);
+    CHECK(bp.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED);
     CHECK_HR(bc->lpVtbl->BreakSnapshotSetEx(bc, bp.m_SnapshotSetId, VSS_BREAKEX_FLAG_MAKE_READ_WRITE, &a), S_OK);
     VssFreeSnapshotPropertiesInternal(&bp);
     finish(a, VSS_S_ASYNC_FINISHED);
