@@ -394,8 +394,10 @@ HRESULT STDMETHODCALLTYPE bc_Query(BC_THIS, VSS_ID QueriedObjectId, VSS_OBJECT_T
     if (!list)
         abort();
     size_t n = 0;
+    /* A transportable copy not imported yet is not on this machine's list
+     * (its LUNs are not surfaced; only the document describes it). */
     for (size_t i = 0; i < g_state.nsnapshots; i++)
-        if (in_context(b, g_state.snapshots[i]))
+        if (in_context(b, g_state.snapshots[i]) && !snapshot_in_transit(g_state.snapshots[i]))
             list[n++] = g_state.snapshots[i];
     *ppEnum = enum_objects_new(list, n, false);
     free(list);

@@ -12,8 +12,7 @@ void snapshot_fill_prop(const sim_snapshot *s, VSS_SNAPSHOT_PROP *p)
     p->m_SnapshotSetId = s->set_id;
     p->m_lSnapshotsCount = s->count_in_set;
     /* A transportable copy not imported yet is not surfaced here: no device. */
-    bool hidden = (s->attributes & VSS_VOLSNAP_ATTR_NOT_SURFACED) && (s->attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE);
-    p->m_pwszSnapshotDeviceObject = hidden ? NULL : mem_task_wstr(s->device);
+    p->m_pwszSnapshotDeviceObject = snapshot_in_transit(s) ? NULL : mem_task_wstr(s->device);
     p->m_pwszOriginalVolumeName = mem_task_wstr(s->original_volume);
     p->m_pwszOriginatingMachine = mem_task_wstr(state_machine_name());
     p->m_pwszServiceMachine = mem_task_wstr(state_machine_name());

@@ -76,6 +76,11 @@ void state_set_hardware_provider(bool on)
 
 bool snapshot_by_hardware(const sim_snapshot *s) { return (s->attributes & VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED) != 0; }
 
+bool snapshot_in_transit(const sim_snapshot *s)
+{
+    return (s->attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE) && (s->attributes & VSS_VOLSNAP_ATTR_NOT_SURFACED);
+}
+
 GUID state_new_id(int kind)
 {
     /* Saved counters keep ids unique across processes (session ids are per object, not saved state). */

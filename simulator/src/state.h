@@ -152,6 +152,8 @@ bool state_provider_registered(const GUID *id);
 void state_set_hardware_provider(bool on);
 /* Whether a shadow copy came from the hardware provider. */
 bool snapshot_by_hardware(const sim_snapshot *s);
+/* A transportable copy not imported yet: not surfaced, no device, not listed. */
+bool snapshot_in_transit(const sim_snapshot *s);
 
 /* Writer profiles (writer_profiles.c): a named set of writers installed in
  * g_state.writers (after the ones added through the control API). */
