@@ -595,12 +595,15 @@ export class Simulator {
    */
   writerProfile(name: WriterProfile): void {
     if (this.#lib.symbols.vss_sim_set_writer_profile(cstr(name)) < 0) {
-      throw new RangeError(`unknown writer profile ${JSON.stringify(name)} (known: none, windows-server)`);
+      throw new RangeError(
+        `unknown writer profile ${JSON.stringify(name)} (known: none, windows-server)`,
+      );
     }
   }
   /** The installed writer profile's name. */
   currentWriterProfile(): WriterProfile {
-    return (readText((b, cap) => this.#lib.symbols.vss_sim_writer_profile(b, cap)) ?? "none") as WriterProfile;
+    return (readText((b, cap) => this.#lib.symbols.vss_sim_writer_profile(b, cap)) ??
+      "none") as WriterProfile;
   }
   /** How many shadow copies exist. */
   snapshotCount(): number {

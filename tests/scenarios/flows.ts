@@ -91,7 +91,10 @@ export function flows(env: ScenarioRuntime): void {
       );
       // Made now, by the real clock.
       const made = ticksToDate(pProp.m_tsCreationTimestamp).getTime();
-      assert(made >= before - 5 && made <= after + 5, `created at ${made}, not in ${before}..${after}`);
+      assert(
+        made >= before - 5 && made <= after + 5,
+        `created at ${made}, not in ${before}..${after}`,
+      );
       assertEquals(pProp.m_eStatus, VSS_SNAPSHOT_STATE.VSS_SS_CREATED);
       assert(
         sim.calls().some((c) => c.function === "VssFreeSnapshotPropertiesInternal"),

@@ -137,8 +137,16 @@ Deno.test("hardware provider: a transportable set is made, imported and broken e
     assert.deepEqual(await importShadowCopies(document, { runtime }), []);
 
     await breakShadowCopySet(set.id, { runtime, flags: 2 });
-    assert.deepEqual(await listShadowCopies({ runtime, setId: set.id }), [], "a broken set leaves VSS");
-    assert.equal(Deno.readTextFileSync(join(dir.devicePath, "f0.txt")), "file 0", "the broken copy stays");
+    assert.deepEqual(
+      await listShadowCopies({ runtime, setId: set.id }),
+      [],
+      "a broken set leaves VSS",
+    );
+    assert.equal(
+      Deno.readTextFileSync(join(dir.devicePath, "f0.txt")),
+      "file 0",
+      "the broken copy stays",
+    );
     Deno.removeSync(dir.devicePath, { recursive: true });
 
     // The system provider still answers when asked by id, also with the hardware one there.
