@@ -98,12 +98,37 @@ const CONTROL = {
   vss_sim_set_async_delay: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_add_volume: { parameters: ["buffer", "i32"], result: "i32" },
   vss_sim_snapshot_count: { parameters: [], result: "i32" },
+  vss_sim_set_hardware_provider: { parameters: ["i32"], result: "void" },
+  vss_sim_set_fixed_clock: { parameters: ["i32"], result: "void" },
+  vss_sim_set_writer_profile: { parameters: ["buffer"], result: "i32" },
+  vss_sim_writer_profile: { parameters: ["buffer", "i32"], result: "i32" },
 } as const satisfies ForeignLibraryInterface;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const cstr = (s: string) => encoder.encode(`${s}\0`);
 const optional = (s: string | null | undefined) => s === null || s === undefined ? null : cstr(s);
+
+/**
+ * The simulated hardware provider's id (VSS_PROV_HARDWARE), listed by
+ * listProviders once {@linkcode Simulator.hardwareProvider} registered it.
+ *
+ * @example Ask that provider for a transportable set
+ * ```ts ignore
+ * await createShadowCopySet(["C:\\"], { transportable: true, providerId: HARDWARE_PROVIDER_ID });
+ * ```
+ */
+export const HARDWARE_PROVIDER_ID = "5a1d0000-0000-4000-8000-4857c0de0001";
+
+/**
+ * The writer profiles {@linkcode Simulator.writerProfile} installs.
+ *
+ * @example
+ * ```ts ignore
+ * const profile: WriterProfile = "windows-server";
+ * ```
+ */
+export type WriterProfile = "none" | "windows-server";
 
 /** A writer to configure; ids are generated when omitted. */
 export interface WriterSpec {
@@ -528,6 +553,57 @@ export class Simulator {
       ),
       "failWriterAt",
     );
+  }
+  /**
+   * Registers (or, with false, unregisters) the simulated hardware provider
+   * {@linkcode HARDWARE_PROVIDER_ID}: with it, transportable shadow copy sets,
+   * ImportSnapshots and BreakSnapshotSet(Ex) work; without it only the system
+   * provider is there and they fail as on Windows. Saved with the state
+   * directory (also set by `VSS_SIM_HARDWARE_PROVIDER=1` at load).
+   *
+   * @example Make a transportable set possible
+   * ```ts ignore
+   * sim.hardwareProvider(true);
+   * ```
+   */
+  hardwareProvider(on: boolean): void {
+    this.#lib.symbols.vss_sim_set_hardware_provider(on ? 1 : 0);
+  }
+  /**
+   * Creation times from a fixed clock (2024-01-01T00:00:00Z plus N seconds
+   * for the Nth shadow copy) instead of the real one (also set by
+   * `VSS_SIM_FIXED_CLOCK=1` at load; not saved).
+   *
+   * @example Reproducible timestamps
+   * ```ts ignore
+   * sim.fixedClock(true);
+   * ```
+   */
+  fixedClock(on: boolean): void {
+    this.#lib.symbols.vss_sim_set_fixed_clock(on ? 1 : 0);
+  }
+  /**
+   * Installs a writer profile: `"windows-server"` (System, Registry, COM+
+   * REGDB and WMI writers and SqlServerWriter with its databases) or
+   * `"none"`; writers added with {@linkcode Simulator.addWriter} stay. Saved
+   * with the state directory (also set by `VSS_SIM_WRITER_PROFILE` at load).
+   *
+   * @example Look like a Windows Server
+   * ```ts ignore
+   * sim.writerProfile("windows-server");
+   * ```
+   */
+  writerProfile(name: WriterProfile): void {
+    if (this.#lib.symbols.vss_sim_set_writer_profile(cstr(name)) < 0) {
+      throw new RangeError(
+        `unknown writer profile ${JSON.stringify(name)} (known: none, windows-server)`,
+      );
+    }
+  }
+  /** The installed writer profile's name. */
+  currentWriterProfile(): WriterProfile {
+    return (readText((b, cap) => this.#lib.symbols.vss_sim_writer_profile(b, cap)) ??
+      "none") as WriterProfile;
   }
   /** How many shadow copies exist. */
   snapshotCount(): number {

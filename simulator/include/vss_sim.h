@@ -78,6 +78,25 @@ VSS_SIM_API void vss_sim_set_diff_area_space(int64_t bytes);
  * same buffer contract as vss_sim_call_json; -1 when it cannot be created. */
 VSS_SIM_API int32_t vss_sim_snapshot_root(char *buf, int32_t cap);
 
+/* ---- providers, clock, writer profile (README "Providers", "Clock and
+ * machine name", "Writer profiles") ---- */
+/* Registers (on != 0) or unregisters the simulated hardware provider
+ * (VSS_PROV_HARDWARE): it makes transportable shadow copies, and ImportSnapshots
+ * and BreakSnapshotSet(Ex) work for its sets. Saved with the machine; also set
+ * by VSS_SIM_HARDWARE_PROVIDER=1 at load. */
+VSS_SIM_API void vss_sim_set_hardware_provider(int32_t on);
+/* on != 0: creation times come from a fixed clock (2024-01-01T00:00:00Z plus
+ * N seconds for the Nth shadow copy) instead of the real one; also set by
+ * VSS_SIM_FIXED_CLOCK=1 at load. Not saved. */
+VSS_SIM_API void vss_sim_set_fixed_clock(int32_t on);
+/* Installs the named writer profile ("none" or "windows-server") in place of
+ * the current one; the writers added through this API stay. Saved with the
+ * machine; also set by VSS_SIM_WRITER_PROFILE at load. Returns 0, -1 for an
+ * unknown name. */
+VSS_SIM_API int32_t vss_sim_set_writer_profile(const char *name);
+/* The installed writer profile's name; same buffer contract as vss_sim_call_json. */
+VSS_SIM_API int32_t vss_sim_writer_profile(char *buf, int32_t cap);
+
 /* ---- snapshots ---- */
 VSS_SIM_API int32_t vss_sim_snapshot_count(void);
 /* Snapshot `index` (creation order) as JSON; same buffer contract as vss_sim_call_json. */

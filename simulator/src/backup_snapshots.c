@@ -97,7 +97,7 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
         return CALL_END(E_INVALIDARG);
     if (b->mode != BC_BACKUP || !b->set_started || b->snapshotting || b->snapshot_done || b->aborted)
         return CALL_END(VSS_E_BAD_STATE);
-    if (!guid_is_null(&ProviderId) && !guid_eq(&ProviderId, &SIM_PROVIDER_ID))
+    if (!guid_is_null(&ProviderId) && !state_provider_registered(&ProviderId))
         return CALL_END(VSS_E_PROVIDER_NOT_REGISTERED);
     char *name = wstr_u8(pwszVolumeName);
     size_t vi = 0;
@@ -112,6 +112,15 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     if (!v->supported)
         return CALL_END(VSS_E_VOLUME_NOT_SUPPORTED);
+    /* The provider (AddToSnapshotSet page): GUID_NULL picks a hardware
+     * provider that supports the volume first (the simulated one supports
+     * every supported volume), else the system provider. Only a hardware
+     * provider makes transportable copies (VSS_VOLSNAP_ATTR_TRANSPORTABLE,
+     * importing-transportable-shadow-copied-volumes.md): the system provider
+     * does not support the volume in such a context. */
+    bool hardware = guid_is_null(&ProviderId) ? g_state.hardware_provider : guid_eq(&ProviderId, &SIM_HW_PROVIDER_ID);
+    if (!hardware && (b->context & VSS_VOLSNAP_ATTR_TRANSPORTABLE))
+        return CALL_END(guid_is_null(&ProviderId) ? VSS_E_VOLUME_NOT_SUPPORTED : VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER);
     for (size_t i = 0; i < b->nset; i++)
         if (b->set[i].volume == vi)
             return CALL_END(VSS_E_OBJECT_ALREADY_EXISTS);
@@ -123,6 +132,7 @@ HRESULT STDMETHODCALLTYPE bc_AddToSnapshotSet(BC_THIS, VSS_PWSZ pwszVolumeName, 
     bc_volume_entry *e = &b->set[b->nset++];
     e->snapshot_id = state_new_id(ID_SNAPSHOT);
     e->volume = vi;
+    e->hardware = hardware;
     *pidSnapshot = e->snapshot_id;
     return CALL_END(S_OK);
 }
@@ -201,6 +211,17 @@ static HRESULT create_prepare(sim_obj *owner, void *job)
         size_t k = j->n;
         j->made[k] = snapshot_make(&b->set[k].snapshot_id, &b->set_id, (LONG)b->nset, b->set[k].volume, b->context,
                                    b, root);
+        if (b->set[k].hardware) {
+            /* A hardware copy is a plex (a clone of the LUN) unless the context
+             * asks for a differential one; a transportable one is not surfaced
+             * here until it is imported (the-shadow-copy-creation-process.md). */
+            sim_snapshot *s = j->made[k];
+            s->attributes |= VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED;
+            if (!(b->context & (VSS_VOLSNAP_ATTR_PLEX | VSS_VOLSNAP_ATTR_DIFFERENTIAL)))
+                s->attributes = (s->attributes & ~(LONG)VSS_VOLSNAP_ATTR_DIFFERENTIAL) | VSS_VOLSNAP_ATTR_PLEX;
+            if (b->context & VSS_VOLSNAP_ATTR_TRANSPORTABLE)
+                s->attributes |= VSS_VOLSNAP_ATTR_NOT_SURFACED;
+        }
         j->src[k] = NULL;
         if (j->made[k]->folder) {
             j->src[k] = sim_strdup(g_state.volumes[b->set[k].volume].name);
@@ -369,15 +390,17 @@ HRESULT STDMETHODCALLTYPE bc_Query(BC_THIS, VSS_ID QueriedObjectId, VSS_OBJECT_T
     if (b->mode != BC_BACKUP)
         return CALL_END(VSS_E_BAD_STATE);
     if (eReturnedObjectsType == VSS_OBJECT_PROVIDER) {
-        *ppEnum = enum_objects_new(NULL, 0, true);
+        *ppEnum = enum_objects_new(NULL, g_state.hardware_provider ? 2 : 1, true);
         return CALL_END(S_OK);
     }
     sim_snapshot **list = malloc((g_state.nsnapshots + 1) * sizeof *list);
     if (!list)
         abort();
     size_t n = 0;
+    /* A transportable copy not imported yet is not on this machine's list
+     * (its LUNs are not surfaced; only the document describes it). */
     for (size_t i = 0; i < g_state.nsnapshots; i++)
-        if (in_context(b, g_state.snapshots[i]))
+        if (in_context(b, g_state.snapshots[i]) && !snapshot_in_transit(g_state.snapshots[i]))
             list[n++] = g_state.snapshots[i];
     *ppEnum = enum_objects_new(list, n, false);
     free(list);
@@ -526,7 +549,7 @@ HRESULT STDMETHODCALLTYPE bc_IsVolumeSupported(BC_THIS, VSS_ID ProviderId, VSS_P
     if (FAILED(found))
         return CALL_END(VSS_E_OBJECT_NOT_FOUND);
     const sim_volume *v = &g_state.volumes[vi];
-    bool ours = guid_is_null(&ProviderId) || guid_eq(&ProviderId, &SIM_PROVIDER_ID);
+    bool ours = guid_is_null(&ProviderId) || state_provider_registered(&ProviderId);
     *pbSupportedByThisProvider = ours && v->supported;
     return CALL_END(S_OK);
 }
@@ -537,6 +560,19 @@ HRESULT STDMETHODCALLTYPE bc_IsVolumeSupported(BC_THIS, VSS_ID ProviderId, VSS_P
  * volumes; a directory volume's snapshot folder stays where it is. */
 static HRESULT break_set(const GUID *set_id, bool make_writable)
 {
+    /* BreakSnapshotSet(Ex) pages: only a hardware provider's copies can be
+     * broken; a software provider's are refused with VSS_E_PROVIDER_VETO. */
+    bool found = false;
+    for (size_t i = 0; i < g_state.nsnapshots; i++) {
+        const sim_snapshot *s = g_state.snapshots[i];
+        if (!guid_eq(&s->set_id, set_id))
+            continue;
+        found = true;
+        if (!snapshot_by_hardware(s))
+            return VSS_E_PROVIDER_VETO;
+    }
+    if (!found)
+        return VSS_E_OBJECT_NOT_FOUND;
     LONG n = 0;
     for (size_t i = g_state.nsnapshots; i-- > 0;) {
         sim_snapshot *s = g_state.snapshots[i];
@@ -780,6 +816,13 @@ HRESULT STDMETHODCALLTYPE bc_QueryRevertStatus(BC_THIS, VSS_PWSZ pwszVolume, IVs
     return CALL_END(S_OK);
 }
 
+/* Whether the document's shadow copy is one ImportSnapshots brings in: a
+ * transportable copy (only a hardware provider makes those). */
+static bool importable(const sim_snapshot *d)
+{
+    return (d->attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE) && snapshot_by_hardware(d);
+}
+
 static void import_done(sim_obj *owner, sim_async *a, HRESULT final)
 {
     bc *b = SIM_CONTAINER_OF(owner, bc, base);
@@ -789,20 +832,31 @@ static void import_done(sim_obj *owner, sim_async *a, HRESULT final)
         return;
     for (size_t i = 0; i < b->ndoc_snapshots; i++) {
         const sim_snapshot *d = b->doc_snapshots[i];
-        if (state_find_snapshot(&d->id, NULL))
+        if (!importable(d))
             continue;
-        sim_snapshot *s = calloc(1, sizeof *s);
-        if (!s)
-            abort();
-        *s = *d;
-        s->device = sim_strdup(d->device);
-        s->original_volume = sim_strdup(d->original_volume);
-        s->exposed_name = s->exposed_path = NULL;
-        s->attributes |= VSS_VOLSNAP_ATTR_IMPORTED;
-        s->owner = NULL;
-        s->folder = false; /* an imported copy does not own a folder */
-        state_find_volume(s->original_volume, &s->volume);
-        state_push_snapshot(s);
+        sim_snapshot *s = state_find_snapshot(&d->id, NULL);
+        if (s) {
+            /* Still on this machine, not surfaced: it surfaces now (a set is imported once). */
+            if (!(s->attributes & VSS_VOLSNAP_ATTR_NOT_SURFACED))
+                continue;
+        } else {
+            s = calloc(1, sizeof *s);
+            if (!s)
+                abort();
+            *s = *d;
+            s->device = sim_strdup(d->device);
+            s->original_volume = sim_strdup(d->original_volume);
+            s->exposed_name = s->exposed_path = NULL;
+            s->folder = false; /* an imported copy does not own a folder */
+            if (!state_find_volume(s->original_volume, &s->volume))
+                s->volume = 0; /* its volume is on another machine */
+            state_push_snapshot(s);
+        }
+        s->attributes = (s->attributes & ~(LONG)VSS_VOLSNAP_ATTR_NOT_SURFACED) | VSS_VOLSNAP_ATTR_IMPORTED;
+        /* importing-transportable-shadow-copied-volumes.md, step 8: an auto-release
+         * copy goes when the importing requester releases its object */
+        s->owner = snapshot_persistent(s) ? NULL : b;
+        persist_mark();
     }
 }
 
@@ -814,9 +868,21 @@ HRESULT STDMETHODCALLTYPE bc_ImportSnapshots(BC_THIS, IVssAsync **ppAsync)
     bc_settle(b);
     if (!ppAsync)
         return CALL_END(E_INVALIDARG);
-    if (b->mode != BC_BACKUP || b->ndoc_snapshots == 0 || b->pending)
+    if (b->mode != BC_BACKUP || b->pending)
         return CALL_END(VSS_E_BAD_STATE);
-    IVssAsync *a = async_new(CALL_METHOD, &b->base, import_done);
+    /* ImportSnapshots page: hardware providers only. A document with no
+     * transportable shadow copy (all a software provider can make) is not an
+     * import: VSS_E_BAD_STATE, the page's code for a call out of sequence. A
+     * transportable set whose provider is not registered here fails in the
+     * IVssAsync with VSS_E_PROVIDER_NOT_REGISTERED (the page lists no code for
+     * it; this is the one AddToSnapshotSet gives for an unknown provider). */
+    bool any = false;
+    for (size_t i = 0; i < b->ndoc_snapshots; i++)
+        any = any || importable(b->doc_snapshots[i]);
+    if (!any)
+        return CALL_END(VSS_E_BAD_STATE);
+    HRESULT outcome = g_state.hardware_provider ? VSS_S_ASYNC_FINISHED : VSS_E_PROVIDER_NOT_REGISTERED;
+    IVssAsync *a = async_new_ex(CALL_METHOD, &b->base, import_done, outcome);
     if (!async_poll(async_from(a)))
         b->pending = async_from(a);
     *ppAsync = a;

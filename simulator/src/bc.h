@@ -70,6 +70,7 @@ typedef struct bc_comp {
 typedef struct bc_volume_entry {
     GUID snapshot_id;
     size_t volume;
+    bool hardware; /* the simulated hardware provider makes this one (AddToSnapshotSet's choice) */
 } bc_volume_entry;
 
 typedef struct bc {

@@ -13,6 +13,7 @@ __attribute__((constructor)) static void sim_startup(void)
     state_reset();
     persist_set_revert_finisher(state_recover_revert);
     persist_load();
+    state_apply_env();
 }
 
 /* When the library goes away (process exit or last unload), so does the
@@ -596,4 +597,39 @@ int32_t vss_sim_fail_writer_at(int32_t writer, int32_t failed_state, uint32_t hr
         w->fail_message = sim_strdup(failed_state ? (message ? message : "") : NULL);
         r_ = 0;
     });
+}
+
+/* ---- providers, clock, writer profile ---- */
+
+void vss_sim_set_hardware_provider(int32_t on)
+{
+    ctl_lock();
+    state_set_hardware_provider(on != 0);
+    unlock_saving();
+}
+
+void vss_sim_set_fixed_clock(int32_t on)
+{
+    sim_lock();
+    g_state.fixed_clock = on != 0;
+    sim_unlock();
+}
+
+int32_t vss_sim_set_writer_profile(const char *name)
+{
+    int profile = writer_profile_parse(name);
+    if (profile < 0)
+        return -1;
+    ctl_lock();
+    writer_profile_install(profile);
+    unlock_saving();
+    return 0;
+}
+
+int32_t vss_sim_writer_profile(char *buf, int32_t cap)
+{
+    ctl_lock();
+    int32_t n = copy_out(writer_profile_name(g_state.writer_profile), buf, cap);
+    unlock_saving();
+    return n;
 }

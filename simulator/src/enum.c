@@ -93,7 +93,7 @@ IVssEnumObject *enum_objects_new(sim_snapshot *const *snaps, size_t n, bool prov
 {
     sim_enum *e = enum_alloc(false);
     if (providers) {
-        e->n = 1;
+        e->n = n ? n : 1; /* n: how many providers are registered */
     } else {
         e->n = n;
         e->snaps = calloc(n ? n : 1, sizeof *e->snaps);
@@ -135,7 +135,7 @@ static HRESULT enum_next(sim_enum *e, ULONG celt, void *rgelt, ULONG *pceltFetch
                 snapshot_fill_prop(&e->snaps[e->pos], &p->Obj.Snap);
             } else {
                 p->Type = VSS_OBJECT_PROVIDER;
-                provider_fill_prop(&p->Obj.Prov);
+                provider_fill_prop_at(&p->Obj.Prov, e->pos);
             }
         }
     }

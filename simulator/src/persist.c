@@ -99,6 +99,8 @@ static char *serialise(void)
         if (counter_attr[k])
             xml_int(&x, counter_attr[k], (long long)g_state.counters[k]);
     xml_int(&x, "shadowCopyNumber", (long long)g_state.shadow_copy_number);
+    xml_int(&x, "hardwareProvider", g_state.hardware_provider);
+    xml_str(&x, "writerProfile", writer_profile_name(g_state.writer_profile));
     xml_close(&x, false);
     for (size_t i = 0; i < g_state.nvolumes; i++) {
         const sim_volume *v = &g_state.volumes[i];
@@ -178,6 +180,8 @@ typedef struct loaded {
     uint64_t number;
     jentry *journal;
     size_t njournal, capjournal;
+    bool hardware_provider;
+    int writer_profile;
 } loaded;
 
 static void loaded_free(loaded *m)
@@ -212,6 +216,11 @@ static bool parse(const char *text, loaded *m)
         if (counter_attr[k])
             m->counters[k] = (uint64_t)xml_get_int(&e, counter_attr[k], 0);
     m->number = (uint64_t)xml_get_int(&e, "shadowCopyNumber", 0);
+    m->hardware_provider = xml_get_int(&e, "hardwareProvider", 0) != 0;
+    const char *profile = xml_get(&e, "writerProfile");
+    m->writer_profile = profile ? writer_profile_parse(profile) : WRITER_PROFILE_NONE;
+    if (m->writer_profile < 0)
+        m->writer_profile = WRITER_PROFILE_NONE; /* a profile a later version knows */
     xml_elem_free(&e);
     bool closed = false;
     while (!bad && xml_next(&p, &e, &bad)) {
@@ -344,6 +353,9 @@ static void install(loaded *m)
         if (counter_attr[k])
             g_state.counters[k] = m->counters[k];
     g_state.shadow_copy_number = m->number;
+    g_state.hardware_provider = m->hardware_provider;
+    if (g_state.writer_profile != m->writer_profile)
+        writer_profile_install(m->writer_profile);
     journal_free(journal, njournal);
     journal = m->journal;
     njournal = m->njournal;
@@ -417,6 +429,8 @@ static HRESULT refresh(bool force)
     free(text);
     free(path);
     dirty = false;
+    if (SUCCEEDED(hr))
+        state_apply_env(); /* what the environment forces wins (and is saved with the next change) */
     return hr;
 }
 

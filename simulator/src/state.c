@@ -2,12 +2,84 @@
 
 #include "fsys.h"
 #include "persist.h"
+#include "sync.h"
 #include "util.h"
 
 sim_state g_state;
 
 /* The id the real system software provider carries. */
 const GUID SIM_PROVIDER_ID = { 0xb5946137, 0x7b9f, 0x4925, { 0xaf, 0x80, 0x51, 0xab, 0xd6, 0x0b, 0x20, 0xd5 } };
+/* The simulated hardware provider's own id: 5a1d0000-0000-4000-8000-4857c0de0001. */
+const GUID SIM_HW_PROVIDER_ID = { 0x5a1d0000, 0x0000, 0x4000, { 0x80, 0x00, 0x48, 0x57, 0xc0, 0xde, 0x00, 0x01 } };
+
+/* What the environment forces (-1: nothing), read once by state_apply_env. */
+static int env_hardware = -1, env_clock = -1, env_profile = -1;
+static bool env_read;
+
+static int env_flag(const char *name)
+{
+    char *v = fs_getenv(name);
+    int r = !v || !*v ? -1 : (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no")) ? 0 : 1;
+    free(v);
+    return r;
+}
+
+void state_apply_env(void)
+{
+    if (!env_read) {
+        env_read = true;
+        env_hardware = env_flag("VSS_SIM_HARDWARE_PROVIDER");
+        env_clock = env_flag("VSS_SIM_FIXED_CLOCK");
+        char *p = fs_getenv("VSS_SIM_WRITER_PROFILE");
+        if (p && *p) {
+            env_profile = writer_profile_parse(p);
+            if (env_profile < 0)
+                fprintf(stderr, "vss simulator: VSS_SIM_WRITER_PROFILE=%s is no writer profile (known: none, "
+                                "windows-server); ignored\n", p);
+        }
+        free(p);
+    }
+    if (env_hardware >= 0)
+        state_set_hardware_provider(env_hardware != 0);
+    if (env_clock >= 0)
+        g_state.fixed_clock = env_clock != 0;
+    if (env_profile >= 0 && env_profile != g_state.writer_profile)
+        writer_profile_install(env_profile);
+}
+
+VSS_TIMESTAMP state_timestamp(uint64_t n)
+{
+    if (g_state.fixed_clock)
+        return SIM_BASE_TIMESTAMP + (VSS_TIMESTAMP)n * 10000000LL;
+    return (VSS_TIMESTAMP)sim_filetime_now();
+}
+
+const char *state_machine_name(void)
+{
+    static char name[256];
+    if (!name[0])
+        sim_host_name(name, sizeof name);
+    return name;
+}
+
+bool state_provider_registered(const GUID *id)
+{
+    return guid_eq(id, &SIM_PROVIDER_ID) || (g_state.hardware_provider && guid_eq(id, &SIM_HW_PROVIDER_ID));
+}
+
+void state_set_hardware_provider(bool on)
+{
+    if (g_state.hardware_provider != on)
+        persist_mark();
+    g_state.hardware_provider = on;
+}
+
+bool snapshot_by_hardware(const sim_snapshot *s) { return (s->attributes & VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED) != 0; }
+
+bool snapshot_in_transit(const sim_snapshot *s)
+{
+    return (s->attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE) && (s->attributes & VSS_VOLSNAP_ATTR_NOT_SURFACED);
+}
 
 GUID state_new_id(int kind)
 {
@@ -182,6 +254,7 @@ void state_reset(void)
     g_state.max_snapshots_per_volume = SIM_DEFAULT_MAX_SNAPSHOTS_PER_VOLUME;
     g_state.diff_area_space = -1;
     state_add_volume("C:\\", true);
+    state_apply_env();
 }
 
 /* Volume names compare case-insensitively, with or without the trailing backslash. */
@@ -386,7 +459,7 @@ sim_snapshot *snapshot_make(const GUID *id, const GUID *set_id, LONG count, size
     if (!(context & VSS_VOLSNAP_ATTR_NO_AUTORECOVERY))
         attr |= VSS_VOLSNAP_ATTR_AUTORECOVER;
     s->attributes = attr;
-    s->created = SIM_BASE_TIMESTAMP + (VSS_TIMESTAMP)n * 10000000LL;
+    s->created = state_timestamp(n);
     s->status = VSS_SS_CREATED;
     s->owner = owner;
     s->volume = volume;

@@ -21,10 +21,13 @@ GUID state_new_id(int kind);
 extern const GUID SIM_PROVIDER_ID;
 #define SIM_PROVIDER_NAME "Microsoft Software Shadow Copy provider 1.0"
 #define SIM_PROVIDER_VERSION "1.0.0.7"
-#define SIM_MACHINE "SIMHOST"
+/* The simulated hardware provider (README "Providers"): registered on demand. */
+extern const GUID SIM_HW_PROVIDER_ID;
+#define SIM_HW_PROVIDER_NAME "VSS Simulator Hardware Provider"
+#define SIM_HW_PROVIDER_VERSION "1.0.0.0"
 #define SIM_MAX_VOLUMES_PER_SET 64
 #define SIM_DEFAULT_MAX_SNAPSHOTS_PER_VOLUME 64
-#define SIM_BASE_TIMESTAMP 133485408000000000LL /* 2024-01-01T00:00:00Z as FILETIME */
+#define SIM_BASE_TIMESTAMP 133485408000000000LL /* the fixed clock's start: 2024-01-01T00:00:00Z as FILETIME */
 
 typedef struct sim_volume {
     char *name;      /* as added, e.g. C:\; a directory volume's path ends with one separator */
@@ -88,6 +91,7 @@ typedef struct sim_wcomp {
 
 typedef struct sim_writer {
     char *name, *instance_name;
+    bool from_profile; /* installed by a writer profile (writer_profiles.c) */
     GUID writer_id, instance_id;
     int usage, source;
     sim_file *excludes, *exclude_snap, *alt_maps;
@@ -124,11 +128,41 @@ typedef struct sim_state {
     const void *set_owner; /* the object whose set is between StartSnapshotSet and the end of DoSnapshotSet */
     int32_t max_snapshots_per_volume; /* negative: no limit */
     int64_t diff_area_space;          /* bytes one DoSnapshotSet may copy; negative: no limit */
+    bool hardware_provider;           /* the simulated hardware provider is registered (saved) */
+    bool fixed_clock;                 /* creation times from SIM_BASE_TIMESTAMP, not the real clock */
+    int writer_profile;               /* WRITER_PROFILE_* installed in writers (saved) */
 } sim_state;
 
 extern sim_state g_state;
 
 void state_reset(void);
+/* The settings VSS_SIM_HARDWARE_PROVIDER, VSS_SIM_FIXED_CLOCK and
+ * VSS_SIM_WRITER_PROFILE force (read once, at load): applied at start, after a
+ * reset and after the saved machine is read, so they win over saved ones. */
+void state_apply_env(void);
+
+/* Creation time of the next shadow copy numbered n: the real clock, or the
+ * fixed one (SIM_BASE_TIMESTAMP + n seconds). */
+VSS_TIMESTAMP state_timestamp(uint64_t n);
+/* The machine name shadow copies report (the host's). */
+const char *state_machine_name(void);
+
+/* Providers: the system provider is always there; the hardware one when registered. */
+bool state_provider_registered(const GUID *id);
+void state_set_hardware_provider(bool on);
+/* Whether a shadow copy came from the hardware provider. */
+bool snapshot_by_hardware(const sim_snapshot *s);
+/* A transportable copy not imported yet: not surfaced, no device, not listed. */
+bool snapshot_in_transit(const sim_snapshot *s);
+
+/* Writer profiles (writer_profiles.c): a named set of writers installed in
+ * g_state.writers (after the ones added through the control API). */
+enum { WRITER_PROFILE_NONE, WRITER_PROFILE_WINDOWS_SERVER, WRITER_PROFILE_COUNT };
+/* The profile's number for its name ("none", "windows-server"), -1 if unknown. */
+int writer_profile_parse(const char *name);
+const char *writer_profile_name(int profile);
+/* Replaces the installed profile's writers with those of `profile`. */
+void writer_profile_install(int profile);
 
 sim_volume *state_find_volume(const char *name, size_t *index);
 size_t state_add_volume(const char *name, bool supported);

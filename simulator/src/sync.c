@@ -3,6 +3,7 @@
 
 #ifdef _WIN32
 #include <windows.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,11 +86,31 @@ int64_t sim_now_ns(void)
     return (int64_t)((double)now.QuadPart * 1e9 / (double)freq.QuadPart);
 }
 
+int64_t sim_filetime_now(void)
+{
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return (int64_t)(((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime);
+}
+
+void sim_host_name(char *buf, size_t cap)
+{
+    DWORD n = (DWORD)cap;
+    if (!cap)
+        return;
+    if (!GetComputerNameExA(ComputerNameDnsFullyQualified, buf, &n) || !buf[0]) {
+        n = (DWORD)cap;
+        if (!GetComputerNameA(buf, &n) || !buf[0])
+            snprintf(buf, cap, "localhost");
+    }
+}
+
 #else
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <time.h>
@@ -188,6 +209,23 @@ int64_t sim_now_ns(void)
 }
 
 int64_t sim_now_ms(void) { return sim_now_ns() / 1000000LL; }
+
+int64_t sim_filetime_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* 11644473600 s between 1601-01-01 and 1970-01-01 */
+    return ((int64_t)ts.tv_sec + 11644473600LL) * 10000000LL + ts.tv_nsec / 100;
+}
+
+void sim_host_name(char *buf, size_t cap)
+{
+    if (!cap)
+        return;
+    if (gethostname(buf, cap) != 0 || !buf[0])
+        snprintf(buf, cap, "localhost");
+    buf[cap - 1] = '\0';
+}
 #endif
 
 /* ---- crash points (tests of recovery) ---- */

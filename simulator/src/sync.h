@@ -3,6 +3,7 @@
 #ifndef SIM_SYNC_H
 #define SIM_SYNC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The state lock: held for the whole body of every COM method and control call. */
@@ -38,5 +39,10 @@ void sim_crash_point(const char *name);
 void sim_set_crash_point(const char *name);
 /* High-resolution monotonic clock for the benchmark. */
 int64_t sim_now_ns(void);
+/* The wall clock as a FILETIME (100 ns ticks since 1601-01-01 UTC). */
+int64_t sim_filetime_now(void);
+/* The host's name as VSS reports machines (DNS name; GetComputerNameExA on
+ * Windows, gethostname elsewhere) into buf; "localhost" when it is unknown. */
+void sim_host_name(char *buf, size_t cap);
 
 #endif

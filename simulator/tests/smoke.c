@@ -1013,11 +1013,23 @@ static void directory_volumes(void)
     CHECK(deleted == 1 && !exists(want));
     bc->lpVtbl->Release(bc);
 
-    /* A broken set is forgotten, its folder kept (made writable on request). */
+    /* The system provider's sets cannot be broken (BreakSnapshotSet page). */
     bc = one_set(VSS_CTX_CLIENT_ACCESSIBLE, vol_dir, &snap_id, VSS_S_ASYNC_FINISHED);
-    CHECK(device_of(bc, snap_id, want, sizeof want));
     VSS_SNAPSHOT_PROP bp;
     CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &bp), S_OK);
+    CHECK_HR(bc->lpVtbl->BreakSnapshotSet(bc, bp.m_SnapshotSetId), VSS_E_PROVIDER_VETO);
+    CHECK(vss_sim_snapshot_count() == 1);
+    CHECK_HR(bc->lpVtbl->DeleteSnapshots(bc, bp.m_SnapshotSetId, VSS_OBJECT_SNAPSHOT_SET, 1, &deleted, &other), S_OK);
+    VssFreeSnapshotPropertiesInternal(&bp);
+    bc->lpVtbl->Release(bc);
+
+    /* A hardware provider's broken set is forgotten, its folder kept (made writable on request). */
+    vss_sim_set_hardware_provider(1);
+    bc = one_set(VSS_CTX_CLIENT_ACCESSIBLE, vol_dir, &snap_id, VSS_S_ASYNC_FINISHED);
+    vss_sim_set_hardware_provider(0);
+    CHECK(device_of(bc, snap_id, want, sizeof want));
+    CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &bp), S_OK);
+    CHECK(bp.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED);
     CHECK_HR(bc->lpVtbl->BreakSnapshotSetEx(bc, bp.m_SnapshotSetId, VSS_BREAKEX_FLAG_MAKE_READ_WRITE, &a), S_OK);
     VssFreeSnapshotPropertiesInternal(&bp);
     finish(a, VSS_S_ASYNC_FINISHED);
@@ -1265,6 +1277,53 @@ static void limits(void)
     vss_sim_reset();
 }
 
+/* Providers: the system provider makes no transportable copies; the
+ * simulated hardware provider does, and lists itself (README "Providers"). */
+static void providers(void)
+{
+    static const GUID hw = { 0x5a1d0000, 0x0000, 0x4000, { 0x80, 0x00, 0x48, 0x57, 0xc0, 0xde, 0x00, 0x01 } };
+    vss_sim_reset();
+    IVssBackupComponentsEx4 *bc = create_bc();
+    VSS_ID set_id, snap_id;
+    CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);
+    CHECK_HR(bc->lpVtbl->SetContext(bc, VSS_CTX_NAS_ROLLBACK | VSS_VOLSNAP_ATTR_TRANSPORTABLE), S_OK);
+    CHECK_HR(bc->lpVtbl->StartSnapshotSet(bc, &set_id), S_OK);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("C:\\"), null_guid, &snap_id), VSS_E_VOLUME_NOT_SUPPORTED);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("C:\\"), provider, &snap_id),
+             VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER);
+    CHECK_HR(bc->lpVtbl->AddToSnapshotSet(bc, (VSS_PWSZ)W("C:\\"), hw, &snap_id), VSS_E_PROVIDER_NOT_REGISTERED);
+    bc->lpVtbl->Release(bc);
+
+    vss_sim_set_hardware_provider(1);
+    bc = one_set(VSS_CTX_NAS_ROLLBACK | VSS_VOLSNAP_ATTR_TRANSPORTABLE, "C:\\", &snap_id, VSS_S_ASYNC_FINISHED);
+    VSS_SNAPSHOT_PROP p;
+    CHECK_HR(bc->lpVtbl->GetSnapshotProperties(bc, snap_id, &p), S_OK);
+    CHECK(memcmp(&p.m_ProviderId, &hw, sizeof hw) == 0);
+    CHECK(p.m_pwszSnapshotDeviceObject == NULL);
+    CHECK((p.m_lSnapshotAttributes & (VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED | VSS_VOLSNAP_ATTR_NOT_SURFACED |
+                                       VSS_VOLSNAP_ATTR_TRANSPORTABLE | VSS_VOLSNAP_ATTR_PLEX)) ==
+          (VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED | VSS_VOLSNAP_ATTR_NOT_SURFACED | VSS_VOLSNAP_ATTR_TRANSPORTABLE |
+           VSS_VOLSNAP_ATTR_PLEX));
+    VssFreeSnapshotPropertiesInternal(&p);
+    IVssEnumObject *e = NULL;
+    VSS_OBJECT_PROP op[3];
+    ULONG got = 0;
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &e), S_FALSE);
+    if (e)
+        e->lpVtbl->Release(e);
+    CHECK_HR(bc->lpVtbl->Query(bc, null_guid, VSS_OBJECT_NONE, VSS_OBJECT_PROVIDER, &e), S_OK);
+    CHECK_HR(e->lpVtbl->Next(e, 3, op, &got), S_FALSE);
+    CHECK(got == 2 && op[1].Obj.Prov.m_eProviderType == VSS_PROV_HARDWARE &&
+          memcmp(&op[1].Obj.Prov.m_ProviderId, &hw, sizeof hw) == 0);
+    for (ULONG i = 0; i < got; i++) {
+        CoTaskMemFree(op[i].Obj.Prov.m_pwszProviderName);
+        CoTaskMemFree(op[i].Obj.Prov.m_pwszProviderVersion);
+    }
+    e->lpVtbl->Release(e);
+    bc->lpVtbl->Release(bc);
+    vss_sim_reset();
+}
+
 int main(void)
 {
     configure();
@@ -1280,6 +1339,7 @@ int main(void)
     bulk();
     writer_failures();
     limits();
+    providers();
     set_env("VSS_SIM_SNAPSHOT_ROOT", NULL);
     remove_tree(base_dir);
     CHECK(vss_sim_live_objects() == 0);

@@ -8,6 +8,8 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { VSS_OBJECT_TYPE } from "../../ffi/generated/enums.ts";
 import { callsOf, runCli, type Setup, workDir } from "./helpers.ts";
+import { createShadowCopySet } from "../../mod.ts";
+import { openSimulator } from "../../simulator/control.ts";
 
 type Listed = Record<string, unknown> & { id: string; setId: string };
 
@@ -20,14 +22,18 @@ const THREE: Setup = {
 };
 
 Deno.test("list: every shadow copy, one set, one id, one volume; JSON and text", async () => {
+  const before = Date.now();
   const all = await runCli(["list", "--json"], { setup: THREE });
+  const after = Date.now();
   assertEquals(all.code, 0, all.stderr);
   const copies = all.json().shadowCopies as Listed[];
   assertEquals(copies.map((s) => s.id), [SNAP(1), SNAP(2), SNAP(3), SNAP(4)]);
   assertEquals(copies[0].volumeDisplayName, "C:\\");
   assertEquals(copies[3].volumeDisplayName, "D:\\");
-  assertEquals(copies[0].createdAt, "2024-01-01T00:00:01.000Z");
-  assertEquals(copies[0].createdAtTicks, "133485408010000000");
+  // The real clock: made during the run; the ticks say the same to the millisecond.
+  const made = Date.parse(copies[0].createdAt as string);
+  assert(made >= before && made <= after, `created at ${copies[0].createdAt}, not in the run`);
+  assertEquals(BigInt(copies[0].createdAtTicks as string) / 10000n - 11644473600000n, BigInt(made));
 
   const set = await runCli(["list", "--set", `{${SET(3).toUpperCase()}}`, "--json"], {
     setup: THREE,
@@ -182,8 +188,14 @@ Deno.test("expose locally and as a share, then unexpose", async () => {
   assertEquals(notExposed.code, 8);
 });
 
+// Only a hardware provider's sets can be broken or imported (BreakSnapshotSet, ImportSnapshots pages).
+const HARDWARE = { VSS_SIM_HARDWARE_PROVIDER: "1" };
+
 Deno.test("break: plain and extended", async () => {
-  const plain = await runCli(["break", "--set", SET(3), "--json"], { setup: THREE });
+  const refused = await runCli(["break", "--set", SET(3), "--json"], { setup: THREE });
+  assert(refused.code !== 0, "the system provider's set is not broken");
+  assertMatch(refused.stdout + refused.stderr, /VSS_E_PROVIDER_VETO/);
+  const plain = await runCli(["break", "--set", SET(3), "--json"], { setup: THREE, env: HARDWARE });
   assertEquals(plain.code, 0, plain.stderr);
   assertEquals(plain.json(), { setId: SET(3), extended: false, flags: null });
   assertEquals(callsOf(plain.report, "IVssBackupComponents::BreakSnapshotSet").length, 1);
@@ -198,6 +210,7 @@ Deno.test("break: plain and extended", async () => {
     "--json",
   ], {
     setup: THREE,
+    env: HARDWARE,
   });
   assertEquals(extended.code, 0, extended.stderr);
   assertEquals(extended.json().flags, 2 | 4);
@@ -239,16 +252,21 @@ Deno.test("revert asks first; --yes reverts; failures have exit codes", async ()
 Deno.test("import: the shadow copies of a saved document appear", async () => {
   await using dir = await workDir();
   const file = dir.file("set.xml");
-  const made = await runCli([
-    "create",
-    "C:",
-    "--persistent",
-    "--no-writers",
-    "--save-document",
-    file,
-  ]);
-  assertEquals(made.code, 0, made.stderr);
-  const r = await runCli(["import", file, "--json"]);
+  // A transportable set, made on "another machine" (this process's simulator).
+  const { runtime, sim } = openSimulator();
+  sim.hardwareProvider(true);
+  const made = await createShadowCopySet(["C:\\"], {
+    runtime,
+    persistent: true,
+    transportable: true,
+    writers: false,
+  });
+  await Deno.writeTextFile(file, made.saveBackupDocument());
+  await made.complete();
+  sim.reset();
+  const refused = await runCli(["import", file, "--json"]);
+  assert(refused.code !== 0, "no hardware provider here: nothing to import it with");
+  const r = await runCli(["import", file, "--json"], { env: HARDWARE });
   assertEquals(r.code, 0, r.stderr);
   const imported = r.json().imported as Listed[];
   assertEquals(imported.map((s) => s.id), [SNAP(1)]);

@@ -14,12 +14,17 @@ import {
   simulatorHasGenerators,
   simulatorHasStateDir,
 } from "./helpers.ts";
+import { createShadowCopySet } from "../../mod.ts";
+import { openSimulator } from "../../simulator/control.ts";
 
 type Listed = Record<string, unknown> & { id: string; setId: string; devicePath: string };
 const unix = Deno.build.os !== "windows";
 if (!simulatorHasStateDir) {
   console.log("state_test: this simulator build has no VSS_SIM_STATE_DIR; skipped");
 }
+
+/** Registers the simulated hardware provider (saved in the machine's state folder). */
+const HARDWARE = { VSS_SIM_HARDWARE_PROVIDER: "1" };
 
 /** A machine that outlives processes: a state folder and a snapshot-folder root of its own. */
 async function machine() {
@@ -86,7 +91,8 @@ Deno.test({
   ignore: !simulatorHasStateDir,
   async fn() {
     await using m = await machine();
-    const a = (await m.run(["create", "C:", "--persistent", "--json"])).json();
+    // Only a hardware provider's sets can be broken; its registration outlives the process.
+    const a = (await m.run(["create", "C:", "--persistent", "--json"], { env: HARDWARE })).json();
     const b = (await m.run(["create", "C:", "--context", "app-rollback", "--json"])).json();
     const broken = await m.run(["break", "--set", a.setId as string, "--json"]);
     assertEquals(broken.code, 0, broken.stderr);
@@ -190,19 +196,22 @@ Deno.test({
     await using source = await machine();
     await using target = await machine();
     const doc = `${source.base}/set.xml`;
-    const made = await source.run([
-      "create",
-      "C:",
-      "--persistent",
-      "--save-document",
-      doc,
-      "--json",
-    ]);
-    assertEquals(made.code, 0, made.stderr);
-    const imported = await target.run(["import", doc, "--json"]);
+    // A transportable set (hardware provider) made on the source machine, here in this process.
+    const { runtime, sim } = openSimulator();
+    sim.hardwareProvider(true);
+    const made = await createShadowCopySet(["C:\\"], {
+      runtime,
+      persistent: true,
+      transportable: true,
+      writers: false,
+    });
+    await Deno.writeTextFile(doc, made.saveBackupDocument());
+    await made.complete();
+    sim.reset();
+    const imported = await target.run(["import", doc, "--json"], { env: HARDWARE });
     assertEquals(imported.code, 0, imported.stderr);
     const ids = (imported.json().imported as Listed[]).map((s) => s.id);
-    assertEquals(ids, (made.json().snapshots as Listed[]).map((s) => s.id));
+    assertEquals(ids, made.snapshots.map((s) => s.id));
     const listed = await target.run(["list", "--json"]);
     assertEquals((listed.json().shadowCopies as Listed[]).map((s) => s.id), ids);
   },

@@ -43,10 +43,14 @@ interface Fixture {
   snapshotId: string;
   setId: string;
   document: string;
+  /** The document of a transportable set (hardware provider), for import. */
+  transportable: string;
 }
 
 async function fixture(): Promise<Fixture> {
   sim.reset();
+  // Break and import need a hardware provider (the system one refuses them).
+  sim.hardwareProvider(true);
   sim.addVolume("D:\\", true);
   const w = sim.addWriter({ name: "W" });
   sim.addComponent(w, { logicalPath: "L", name: "c" });
@@ -56,8 +60,21 @@ async function fixture(): Promise<Fixture> {
     writers: { include: [{ name: "W", componentPath: "L\\c" }] },
   });
   await set.complete();
+  const moved = await createShadowCopySet(["C:\\"], {
+    runtime,
+    persistent: true,
+    transportable: true,
+    writers: false,
+  });
+  const transportable = moved.saveBackupDocument();
+  await moved.complete();
   diffAreaManagement.add("C:\\", "D:\\", 1n << 30n, { runtime });
-  return { snapshotId: set.snapshots[0].id, setId: set.id, document: set.saveBackupDocument() };
+  return {
+    snapshotId: set.snapshots[0].id,
+    setId: set.id,
+    document: set.saveBackupDocument(),
+    transportable,
+  };
 }
 
 /** API function → the VSS calls behind it (injection names) and how to call it. */
@@ -104,7 +121,7 @@ const CASES: {
   {
     api: "importShadowCopies",
     methods: [{ name: "IVssBackupComponents::ImportSnapshots", async: true }],
-    call: (f) => importShadowCopies(f.document, { runtime }),
+    call: (f) => importShadowCopies(f.transportable, { runtime }),
   },
   {
     api: "listProviders",

@@ -108,6 +108,7 @@ Deno.test("expose and unexpose, break, revert", async () => {
   await unexposeShadowCopy(id, { runtime });
   assertEquals((await listShadowCopies({ runtime, id }))[0].exposedName, null);
   await revertToShadowCopy(id, { runtime, forceDismount: true });
+  sim.hardwareProvider(true); // only a hardware provider's sets can be broken
   const other = await persistentSet();
   await breakShadowCopySet(other.id, { runtime });
   assertEquals(
@@ -138,7 +139,13 @@ Deno.test("diff areas: add, list, resize, protection level", () => {
 
 Deno.test("import a saved set, and the errors of wrong volumes and full volumes", async () => {
   sim.reset();
-  const set = await createShadowCopySet(["C:\\"], { runtime, persistent: true, writers: false });
+  sim.hardwareProvider(true); // transportable sets and their import need a hardware provider
+  const set = await createShadowCopySet(["C:\\"], {
+    runtime,
+    persistent: true,
+    transportable: true,
+    writers: false,
+  });
   const document = set.saveBackupDocument();
   await set.delete();
   const imported = await importShadowCopies(document, { runtime });

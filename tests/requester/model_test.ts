@@ -170,6 +170,7 @@ Deno.test("PreRestore and PostRestore have their own deadlines", async () => {
 
 Deno.test("breakShadowCopySet honours its signal", async () => {
   sim.reset();
+  sim.hardwareProvider(true); // only a hardware provider's sets can be broken
   const set = await persistentSet("C:\\");
   const early = await assertRejects(
     () => breakShadowCopySet(set.id, { runtime, signal: AbortSignal.abort() }),

@@ -236,6 +236,7 @@ Deno.test("mapPath of a volume root keeps the trailing backslash; transportable 
   assertEquals(set.mapPath("c:"), `${device}\\`);
   assertEquals(set.mapPath("C:\\a\\b.txt"), `${device}\\a\\b.txt`);
   await set.complete();
+  sim.hardwareProvider(true); // transportable sets need a hardware provider
   const moved = await createShadowCopySet(["C:\\"], {
     runtime,
     writers: false,
