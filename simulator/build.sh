@@ -2,7 +2,7 @@
 # Builds the VSS simulator: simulator/build.sh [linux|windows|all]   (default: all)
 #   linux:   libvss_sim.so, smoke, persist_helper, c_loop, scale        (gcc)
 #   windows: vss_sim.dll (+ libvss_sim.dll.a), smoke.exe, persist_helper.exe, c_loop.exe,
-#            scale.exe, com_test.exe                                    (mingw-w64)
+#            scale.exe, com_test.exe, memory_test.exe                   (mingw-w64)
 # into ${VSS_SIM_BUILD_DIR:-<repo>/build/simulator}/{linux,windows}/. An artifact is
 # rebuilt only when one of its inputs is newer. Prints the artifact paths.
 set -euo pipefail
@@ -100,6 +100,11 @@ build_windows() {
   [[ -f $SIM/tests/com_test.c ]] || return 0
   build "$com" "$SIM/tests/com_test.c $SIM/include/vss_sim.h $dll" \
     $cc "${CFLAGS[@]}" -static-libgcc -I"$SIM/include" "$SIM/tests/com_test.c" -L"$d" -lvss_sim -lole32 -o "$com"
+  local mem=$d/memory_test.exe
+  [[ -f $SIM/tests/memory_test.c ]] || return 0
+  build "$mem" "$SIM/tests/memory_test.c $SIM/include/vss_sim.h $dll" \
+    $cc "${CFLAGS[@]}" -static-libgcc -I"$SIM/include" "$SIM/tests/memory_test.c" -L"$d" -lvss_sim -lole32 -luuid \
+    -o "$mem"
 }
 
 case $target in

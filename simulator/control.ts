@@ -47,6 +47,8 @@ const CONTROL = {
   vss_sim_fail: { parameters: ["buffer", "u32", "i32"], result: "i32" },
   vss_sim_fail_async: { parameters: ["buffer", "u32"], result: "i32" },
   vss_sim_unknown_frees: { parameters: [], result: "i32" },
+  vss_sim_memory_exact: { parameters: [], result: "i32" },
+  vss_sim_memory_spy_hr: { parameters: [], result: "u32" },
   vss_sim_set_call_capacity: { parameters: ["i32"], result: "void" },
   vss_sim_snapshot_json: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   vss_sim_volume_guid_name: { parameters: ["buffer", "buffer", "i32"], result: "i32" },
@@ -275,6 +277,25 @@ export class Simulator {
   /** Frees of pointers the simulator never handed out. */
   unknownFrees(): number {
     return this.#lib.symbols.vss_sim_unknown_frees();
+  }
+  /**
+   * Whether the leak counters stay exact whoever frees the simulator's BSTRs
+   * and task memory: always on Linux; on Windows while the simulator's
+   * IMallocSpy is registered, so that frees through the system's own
+   * SysFreeString/CoTaskMemFree count too. False: only frees through the
+   * simulator's exported forwarders count (another spy came first, or
+   * `VSS_SIM_MALLOC_SPY=0`); {@linkcode Simulator.memorySpyResult} says why.
+   */
+  memoryExact(): boolean {
+    return this.#lib.symbols.vss_sim_memory_exact() === 1;
+  }
+  /**
+   * What CoRegisterMallocSpy answered the simulator (an unsigned HRESULT):
+   * S_OK, CO_E_OBJISREG (0x800401FC) when another spy was registered first,
+   * S_FALSE when `VSS_SIM_MALLOC_SPY=0` kept it from asking; E_NOTIMPL on Linux.
+   */
+  memorySpyResult(): number {
+    return this.#lib.symbols.vss_sim_memory_spy_hr();
   }
   /** How many records the call log keeps (the oldest go first); also clears it. */
   callCapacity(records: number): void {

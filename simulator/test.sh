@@ -2,7 +2,8 @@
 # Builds and tests the simulator: simulator/test.sh [linux|windows|all] [--bench]
 #   linux:   smoke test natively
 #   windows: smoke test under Wine, registration as CLSID_VssSnapshotMgmt's server
-#            and activation through Wine's ole32 (com_test.exe)
+#            and activation through Wine's ole32 (com_test.exe), leak counters
+#            when the system's allocators free (memory_test.exe, three modes)
 #            (smoke runs persist_helper as its second and third process)
 # --bench also runs the C call-cost baseline (bench/c_loop.c) and the scale
 # timings (bench/scale.c) on the chosen targets.
@@ -42,6 +43,8 @@ if [[ $target == windows || $target == all ]]; then
   echo "== windows (Wine): register and activate through ole32"
   "$SIM/register_wine.sh" "$OUT/windows/vss_sim.dll"
   run_wine "$OUT/windows/com_test.exe"
+  echo "== windows (Wine): leak counters with the system's SysFreeString/CoTaskMemFree"
+  for mode in exact taken off; do run_wine "$OUT/windows/memory_test.exe" "$mode"; done
   if $bench; then
     echo "== windows (Wine): c_loop"
     run_wine "$OUT/windows/c_loop.exe"

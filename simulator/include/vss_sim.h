@@ -31,6 +31,16 @@ VSS_SIM_API int32_t vss_sim_live_objects(void);   /* simulated COM objects not y
 VSS_SIM_API int32_t vss_sim_live_bstrs(void);     /* BSTRs handed out and not freed through the simulator */
 VSS_SIM_API int32_t vss_sim_live_cotaskmem(void); /* CoTaskMem blocks likewise */
 VSS_SIM_API int32_t vss_sim_unknown_frees(void);  /* frees of pointers the simulator never handed out */
+/* 1 when the counters stay exact whoever frees the blocks: always on Linux (the
+ * simulator is the allocator); on Windows once the simulator's IMallocSpy is
+ * registered, so frees through the system's SysFreeString/CoTaskMemFree count
+ * too. 0: only frees through the simulator's exported forwarders count (another
+ * spy was registered first, or VSS_SIM_MALLOC_SPY=0). Registers the spy if no
+ * allocation has done it yet. */
+VSS_SIM_API int32_t vss_sim_memory_exact(void);
+/* What CoRegisterMallocSpy answered (S_OK, CO_E_OBJISREG...); S_FALSE when
+ * VSS_SIM_MALLOC_SPY=0 kept the simulator from asking; E_NOTIMPL on Linux. */
+VSS_SIM_API uint32_t vss_sim_memory_spy_hr(void);
 
 /* ---- call log ---- */
 VSS_SIM_API int32_t vss_sim_call_count(void); /* records currently held (oldest dropped past the capacity) */

@@ -1,5 +1,6 @@
 /* BSTR and CoTaskMem allocation with live counts. Every pointer handed out is
- * remembered until it is freed through the simulator, so the counters are exact. */
+ * remembered until it is freed: through the simulator, or on Windows through
+ * the system's allocators too (seen by the simulator's IMallocSpy, memory.c). */
 #ifndef SIM_MEMORY_H
 #define SIM_MEMORY_H
 

@@ -51,8 +51,22 @@ export function scratch(
   return { base, volume, snaps, state };
 }
 
+/**
+ * Makes a tree writable again, folders before their contents (on Windows,
+ * where Deno.chmod sets or clears the read-only attribute, a read-only folder
+ * keeps its entries from being deleted under Wine).
+ */
+function makeWritable(path: string): void {
+  const info = Deno.lstatSync(path);
+  if (info.isSymlink) return;
+  Deno.chmodSync(path, info.isDirectory ? 0o755 : 0o644);
+  if (!info.isDirectory) return;
+  for (const entry of Deno.readDirSync(path)) makeWritable(join(path, entry.name));
+}
+
 /** Removes a scratch tree, read-only snapshot folders included. */
 export function cleanup(base: string): void {
-  if (!windows) new Deno.Command("chmod", { args: ["-R", "u+w", base] }).outputSync();
+  if (windows) makeWritable(base);
+  else new Deno.Command("chmod", { args: ["-R", "u+w", base] }).outputSync();
   Deno.removeSync(base, { recursive: true });
 }

@@ -6,7 +6,23 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cleanup, helper, scratch, snapshotFolders } from "./helpers.ts";
+import { cleanup, helper, scratch, snapshotFolders, windows } from "./helpers.ts";
+
+/**
+ * Crash points the Windows file layer (simulator/src/fsys.c, its _WIN32 half)
+ * does not have: there the helper runs to the end, so those kills are not tried.
+ */
+const posixOnlyPoints = new Set(["copy-half", "remove-file", "revert-half"]);
+
+/** A kill test: skipped on Windows, saying why, when the point exists only in the POSIX file layer. */
+function killTest(name: string, point: string, fn: () => Promise<void>) {
+  const skip = windows && posixOnlyPoints.has(point);
+  Deno.test({
+    name: skip ? `${name} (skipped: the Windows file layer has no ${point} crash point)` : name,
+    ignore: skip,
+    fn,
+  });
+}
 
 function envOf(t: { snaps: string; state: string }, extra: Record<string, string> = {}) {
   return { VSS_SIM_STATE_DIR: t.state, VSS_SIM_SNAPSHOT_ROOT: t.snaps, ...extra };
@@ -73,58 +89,70 @@ const createPoints = [
 ];
 
 for (const point of createPoints) {
-  Deno.test(`killed during create at ${point}: the next process lists nothing and sweeps the folder`, async () => {
-    const t = scratch(30);
-    const env = envOf(t);
-    try {
-      const r = await helper(["createn", t.volume, "1"], { ...env, VSS_SIM_CRASH_AT: point });
-      assert.equal(r.code, 86, r.stderr);
-      assert.deepEqual(await list(env), []);
-      assert.deepEqual(snapshotFolders(t.snaps), []);
-    } finally {
-      cleanup(t.base);
-    }
-  });
+  killTest(
+    `killed during create at ${point}: the next process lists nothing and sweeps the folder`,
+    point,
+    async () => {
+      const t = scratch(30);
+      const env = envOf(t);
+      try {
+        const r = await helper(["createn", t.volume, "1"], { ...env, VSS_SIM_CRASH_AT: point });
+        assert.equal(r.code, 86, r.stderr);
+        assert.deepEqual(await list(env), []);
+        assert.deepEqual(snapshotFolders(t.snaps), []);
+      } finally {
+        cleanup(t.base);
+      }
+    },
+  );
 }
 
 for (const point of ["delete-committed", "remove-file"]) {
-  Deno.test(`killed during delete at ${point}: never listed again, folder swept`, async () => {
-    const t = scratch(30);
-    const env = envOf(t);
-    try {
-      const made = await helper(["createn", t.volume, "1"], env);
-      const id = made.stdout.trim();
-      const r = await helper(["delete", id], { ...env, VSS_SIM_CRASH_AT: point });
-      assert.equal(r.code, 86, r.stderr);
-      assert.deepEqual(await list(env), []);
-      assert.deepEqual(snapshotFolders(t.snaps), []);
-    } finally {
-      cleanup(t.base);
-    }
-  });
+  killTest(
+    `killed during delete at ${point}: never listed again, folder swept`,
+    point,
+    async () => {
+      const t = scratch(30);
+      const env = envOf(t);
+      try {
+        const made = await helper(["createn", t.volume, "1"], env);
+        const id = made.stdout.trim();
+        const r = await helper(["delete", id], { ...env, VSS_SIM_CRASH_AT: point });
+        assert.equal(r.code, 86, r.stderr);
+        assert.deepEqual(await list(env), []);
+        assert.deepEqual(snapshotFolders(t.snaps), []);
+      } finally {
+        cleanup(t.base);
+      }
+    },
+  );
 }
 
 for (const point of ["revert-started", "revert-half"]) {
-  Deno.test(`killed during revert at ${point}: the next process finishes the revert`, async () => {
-    const t = scratch(30);
-    const env = envOf(t);
-    try {
-      const id = (await helper(["createn", t.volume, "1"], env)).stdout.trim();
-      Deno.writeTextFileSync(join(t.volume, "f1.txt"), "changed");
-      Deno.removeSync(join(t.volume, "f2.txt"));
-      Deno.writeTextFileSync(join(t.volume, "added.txt"), "new");
-      const r = await helper(["revert", id], { ...env, VSS_SIM_CRASH_AT: point });
-      assert.equal(r.code, 86, r.stderr);
-      assert.deepEqual(await list(env), []); // the copy is consumed by the finished revert
-      assert.equal(Deno.readTextFileSync(join(t.volume, "f1.txt")), "file 1");
-      assert.equal(Deno.readTextFileSync(join(t.volume, "f2.txt")), "file 2");
-      assert.throws(() => Deno.statSync(join(t.volume, "added.txt")));
-      assert.equal([...Deno.readDirSync(t.volume)].length, 31);
-      assert.deepEqual(snapshotFolders(t.snaps), []);
-    } finally {
-      cleanup(t.base);
-    }
-  });
+  killTest(
+    `killed during revert at ${point}: the next process finishes the revert`,
+    point,
+    async () => {
+      const t = scratch(30);
+      const env = envOf(t);
+      try {
+        const id = (await helper(["createn", t.volume, "1"], env)).stdout.trim();
+        Deno.writeTextFileSync(join(t.volume, "f1.txt"), "changed");
+        Deno.removeSync(join(t.volume, "f2.txt"));
+        Deno.writeTextFileSync(join(t.volume, "added.txt"), "new");
+        const r = await helper(["revert", id], { ...env, VSS_SIM_CRASH_AT: point });
+        assert.equal(r.code, 86, r.stderr);
+        assert.deepEqual(await list(env), []); // the copy is consumed by the finished revert
+        assert.equal(Deno.readTextFileSync(join(t.volume, "f1.txt")), "file 1");
+        assert.equal(Deno.readTextFileSync(join(t.volume, "f2.txt")), "file 2");
+        assert.throws(() => Deno.statSync(join(t.volume, "added.txt")));
+        assert.equal([...Deno.readDirSync(t.volume)].length, 31);
+        assert.deepEqual(snapshotFolders(t.snaps), []);
+      } finally {
+        cleanup(t.base);
+      }
+    },
+  );
 }
 
 Deno.test("revert: the volume holds exactly the snapshot's contents and the revert state clears", async () => {
