@@ -40,8 +40,8 @@ step "deno lint"
 deno lint
 step "deno check (every tracked TypeScript file)"
 git ls-files -z '*.ts' | xargs -0 deno check
-step "deno doc --lint (the three entry points)"
-deno doc --lint mod.ts binding.ts simulator/mod.ts
+step "deno doc --lint (the four entry points)"
+deno doc --lint mod.ts binding.ts files.ts simulator/mod.ts
 step "deno publish --dry-run (JSR-ready)"
 deno publish --dry-run --allow-dirty --quiet
 step "generated output is up to date (deno task gen:check)"
@@ -65,9 +65,9 @@ bash simulator/test.sh all
 step "tests, Linux lane"
 tests deno test --allow-all tests/
 
-step "tests, Windows ABI lane: Windows Deno under Wine against the simulator DLL (binding and requester API)"
+step "tests, Windows ABI lane: Windows Deno under Wine against the simulator DLL (binding, requester API, files, simulator)"
 scripts/wine/setup.sh
-tests scripts/wine/deno.sh test --allow-all tests/ffi/ tests/requester/ tests/thunks/ tests/files/
+tests scripts/wine/deno.sh test --allow-all tests/ffi/ tests/requester/ tests/thunks/ tests/files/ tests/simulator/
 
 step "tests, Windows ABI lane: the CLI as Windows Deno processes under Wine"
 tests scripts/wine/deno.sh test --allow-all tests/cli/

@@ -16,24 +16,21 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
 import { backend } from "../ffi/backend/mod.ts";
 import type { ForeignLibraryInterface, NativeLibrary } from "../ffi/backend/types.ts";
 import { toUnsigned } from "../ffi/hresult.ts";
 import { VssRuntime } from "../ffi/runtime.ts";
+import { findSimulator, locateSimulator } from "./location.ts";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
 const windows = backend.os === "windows";
 
 /**
  * Path of the simulator library for this platform: `VSS_SIM_PATH` when set,
- * else the build in `build/simulator/` (which the npm package bundles for
- * Linux x64).
+ * else the one this copy of the library comes with (a checkout's build in
+ * `build/simulator/`; in the npm package, the platform package's, or `""`
+ * when that is not installed).
  */
-export const simulatorPath: string = backend.env("VSS_SIM_PATH") ??
-  (windows
-    ? `${root}build/simulator/windows/vss_sim.dll`
-    : `${root}build/simulator/linux/libvss_sim.so`);
+export const simulatorPath: string = backend.env("VSS_SIM_PATH") ?? findSimulator() ?? "";
 
 const CONTROL = {
   vss_sim_reset: { parameters: [], result: "void" },
@@ -223,7 +220,7 @@ function readText(write: (buffer: Uint8Array, capacity: number) => number, size 
 export class Simulator {
   readonly #lib: ControlLibrary;
   /** Loads the simulator library at `path` (default {@linkcode simulatorPath}). */
-  constructor(path: string = simulatorPath) {
+  constructor(path: string = simulatorPath || locateSimulator()) {
     this.#lib = backend.open(path, CONTROL);
   }
   /** Back to the initial machine: volume C:\, no writers, no shadow copies, no rules. */
