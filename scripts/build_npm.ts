@@ -592,11 +592,6 @@ export async function buildTarballs(options: { release?: boolean } = {}): Promis
   }
 }
 
-/** Builds both tarballs (see {@linkcode buildTarballs}) and returns the main one's path. */
-export async function buildTarball(): Promise<string> {
-  return (await buildTarballs()).main;
-}
-
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;

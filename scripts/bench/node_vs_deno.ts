@@ -14,7 +14,7 @@ import { openSimulator, simulatorPath } from "../../simulator/control.ts";
 import { createBackupComponents } from "../../ffi/vss.ts";
 import { vtables } from "../../ffi/generated/mod.ts";
 import { backend } from "../../ffi/backend/mod.ts";
-import { buildTarball, installIntoScratch, SIMULATOR } from "../build_npm.ts";
+import { buildTarballs, installIntoScratch } from "../build_npm.ts";
 
 const calls = Number(Deno.args[0] ?? 1_000_000);
 const ROUNDS = 3;
@@ -95,14 +95,13 @@ console.log(JSON.stringify({ ...result, node: process.version }));
 `;
 
 async function nodeSide(): Promise<{ wrapper: number; raw: number; node: string }> {
-  const tarball = await buildTarball();
-  const dir = await installIntoScratch(tarball);
+  const { main, simulator } = await buildTarballs();
+  const dir = await installIntoScratch([simulator, main]);
   try {
     await Deno.writeTextFile(`${dir}/bench.mjs`, NODE_BENCH);
     const out = await new Deno.Command("node", {
       args: ["bench.mjs", String(calls), String(ROUNDS)],
       cwd: dir,
-      env: { VSS_SIM_PATH: SIMULATOR },
       stdin: "null",
       stderr: "inherit",
     }).output();
