@@ -442,7 +442,9 @@ static int wcopy_file(wcopy_ctx *c, const WCHAR *s, const WCHAR *t, DWORD attr)
         l->volume = info.dwVolumeSerialNumber;
         l->index_high = info.nFileIndexHigh;
         l->index_low = info.nFileIndexLow;
-        l->path = wjoin(t, L"");
+        l->path = _wcsdup(t);
+        if (!l->path)
+            abort();
     }
     return FS_OK;
 }

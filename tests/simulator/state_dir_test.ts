@@ -140,6 +140,7 @@ Deno.test("revert: the volume holds exactly the snapshot's contents and the reve
   const t = scratch(5);
   const env = envOf(t);
   try {
+    Deno.linkSync(join(t.volume, "f1.txt"), join(t.volume, "sub", "f1-link.txt"));
     const id = (await helper(["createn", t.volume, "1"], env)).stdout.trim();
     Deno.writeTextFileSync(join(t.volume, "f0.txt"), "changed");
     Deno.removeSync(join(t.volume, "sub"), { recursive: true });
@@ -149,6 +150,14 @@ Deno.test("revert: the volume holds exactly the snapshot's contents and the reve
     assert.equal(Deno.readTextFileSync(join(t.volume, "f0.txt")), "file 0");
     assert.equal(Deno.readTextFileSync(join(t.volume, "sub", "g4.txt")), "sub 4");
     assert.throws(() => Deno.statSync(join(t.volume, "added.txt")));
+    // Hard links inside the volume are one file again after the revert.
+    const [a, b] = [join(t.volume, "f1.txt"), join(t.volume, "sub", "f1-link.txt")].map((p) =>
+      Deno.statSync(p)
+    );
+    assert.ok(
+      a.ino !== null && a.ino === b.ino && a.nlink === 2,
+      "f1.txt and its link are one file",
+    );
     const xml = Deno.readTextFileSync(join(t.state, "vss-sim-state.xml"));
     assert.doesNotMatch(xml, /reverting="1"/);
     assert.deepEqual(await list(env), []);
