@@ -60,12 +60,15 @@ SIM_EXPORT HRESULT APIENTRY IsVolumeSnapshottedInternal(VSS_PWSZ pwszVolumeName,
     CALL_COMMIT();
     if (!pwszVolumeName || !pbSnapshotsPresent || !plSnapshotCapability)
         return CALL_END(E_INVALIDARG);
+    /* nf-vsbackup-isvolumesnapshotted.md: the AddToSnapshotSet name forms,
+     * trailing backslash required; an empty name is a parameter that is not
+     * valid (E_INVALIDARG), any other name of no volume VSS_E_OBJECT_NOT_FOUND. */
     char *name = wstr_u8(pwszVolumeName);
-    size_t vi;
-    sim_volume *v = state_find_volume(name, &vi);
+    size_t vi = 0;
+    HRESULT found = state_resolve_volume(name, false, &vi);
     free(name);
-    if (!v)
-        return CALL_END(VSS_E_OBJECT_NOT_FOUND);
+    if (FAILED(found))
+        return CALL_END(found);
     bool present = false;
     for (size_t i = 0; i < g_state.nsnapshots; i++)
         present |= g_state.snapshots[i]->volume == vi;

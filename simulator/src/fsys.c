@@ -349,13 +349,114 @@ static DWORD CALLBACK copy_progress(LARGE_INTEGER total, LARGE_INTEGER done, LAR
     return cancel && *cancel ? PROGRESS_CANCEL : PROGRESS_CONTINUE;
 }
 
-static int wcopy_dir(const WCHAR *src, const WCHAR *dst, int depth, volatile int *cancel, bool readonly,
-                     bool create)
+/* Hard links met during one copy: (volume serial, file index) -> the first copy's path. */
+typedef struct wlink_seen {
+    DWORD volume, index_high, index_low;
+    WCHAR *path;
+} wlink_seen;
+
+typedef struct wcopy_ctx {
+    volatile int *cancel;
+    bool readonly; /* snapshot: read-only attribute set; revert: cleared */
+    wlink_seen *links;
+    size_t nlinks, caplinks;
+} wcopy_ctx;
+
+static void wcopy_ctx_free(wcopy_ctx *c)
+{
+    for (size_t i = 0; i < c->nlinks; i++)
+        free(c->links[i].path);
+    free(c->links);
+}
+
+/* The identity of a file with more than one name, or false for a file with one. */
+static bool multi_link(const WCHAR *path, BY_HANDLE_FILE_INFORMATION *info)
+{
+    HANDLE h = CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return false;
+    bool ok = GetFileInformationByHandle(h, info) && info->nNumberOfLinks > 1;
+    CloseHandle(h);
+    return ok;
+}
+
+/* Another name for a file already copied; the read-only attribute is lifted for the call. */
+static bool wlink(const WCHAR *first, const WCHAR *dst)
+{
+    if (CreateHardLinkW(dst, first, NULL))
+        return true;
+    DWORD a = GetFileAttributesW(first);
+    if (a == INVALID_FILE_ATTRIBUTES || !(a & FILE_ATTRIBUTE_READONLY))
+        return false;
+    SetFileAttributesW(first, a & ~(DWORD)FILE_ATTRIBUTE_READONLY);
+    bool ok = CreateHardLinkW(dst, first, NULL);
+    DWORD e = GetLastError();
+    SetFileAttributesW(first, a);
+    SetLastError(e);
+    return ok;
+}
+
+static size_t wcount(const WCHAR *dir)
+{
+    WCHAR *pattern = wjoin(dir, L"*");
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    free(pattern);
+    size_t n = 0;
+    if (h == INVALID_HANDLE_VALUE)
+        return 0;
+    do
+        n += !dot_entry(fd.cFileName);
+    while (FindNextFileW(h, &fd));
+    FindClose(h);
+    return n;
+}
+
+static int wcopy_file(wcopy_ctx *c, const WCHAR *s, const WCHAR *t, DWORD attr)
+{
+    BY_HANDLE_FILE_INFORMATION info;
+    bool linked = multi_link(s, &info);
+    if (linked) {
+        for (size_t i = 0; i < c->nlinks; i++) {
+            wlink_seen *l = &c->links[i];
+            if (l->volume == info.dwVolumeSerialNumber && l->index_high == info.nFileIndexHigh &&
+                l->index_low == info.nFileIndexLow)
+                return wlink(l->path, t) ? FS_OK : werr(GetLastError());
+        }
+    }
+    if (!CopyFileExW(s, t, copy_progress, (LPVOID)c->cancel, NULL, COPY_FILE_FAIL_IF_EXISTS)) {
+        DWORD e = GetLastError();
+        if (e == ERROR_REQUEST_ABORTED || (c->cancel && *c->cancel))
+            return FS_ERR_CANCELLED;
+        /* A file that went away meanwhile is simply not in the copy. */
+        return GetFileAttributesW(s) != INVALID_FILE_ATTRIBUTES ? werr(e) : FS_OK;
+    }
+    copy_times(s, t);
+    if (c->readonly)
+        add_readonly(t);
+    else
+        SetFileAttributesW(t, attr & ~(DWORD)FILE_ATTRIBUTE_READONLY);
+    if (linked) {
+        wlink_seen *l = VEC_PUSH(c->links, c->nlinks, c->caplinks);
+        l->volume = info.dwVolumeSerialNumber;
+        l->index_high = info.nFileIndexHigh;
+        l->index_low = info.nFileIndexLow;
+        l->path = _wcsdup(t);
+        if (!l->path)
+            abort();
+    }
+    return FS_OK;
+}
+
+static int wcopy_dir(wcopy_ctx *c, const WCHAR *src, const WCHAR *dst, int depth, bool create)
 {
     if (depth > MAX_DEPTH)
         return FS_ERR_IO;
     if (create && !CreateDirectoryW(dst, NULL))
         return werr(GetLastError());
+    /* The crash point after half the top-level entries, as in the POSIX half. */
+    size_t half = depth == 0 ? wcount(src) / 2 : 0, i = 0;
     WCHAR *pattern = wjoin(src, L"*");
     WIN32_FIND_DATAW fd;
     HANDLE h = FindFirstFileW(pattern, &fd);
@@ -366,7 +467,7 @@ static int wcopy_dir(const WCHAR *src, const WCHAR *dst, int depth, volatile int
     do {
         if (dot_entry(fd.cFileName))
             continue;
-        if (cancel && *cancel) {
+        if (c->cancel && *c->cancel) {
             r = FS_ERR_CANCELLED;
             break;
         }
@@ -375,29 +476,20 @@ static int wcopy_dir(const WCHAR *src, const WCHAR *dst, int depth, volatile int
             /* The link itself; a link the system cannot copy as a link is left out. */
             CopyFileExW(s, t, NULL, NULL, NULL, COPY_FILE_COPY_SYMLINK);
         } else if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
-            r = wcopy_dir(s, t, depth + 1, cancel, readonly, true);
-        } else if (CopyFileExW(s, t, copy_progress, (LPVOID)cancel, NULL, COPY_FILE_FAIL_IF_EXISTS)) {
-            copy_times(s, t);
-            if (readonly)
-                add_readonly(t);
-            else
-                SetFileAttributesW(t, fd.dwFileAttributes & ~(DWORD)FILE_ATTRIBUTE_READONLY);
+            r = wcopy_dir(c, s, t, depth + 1, true);
         } else {
-            DWORD e = GetLastError();
-            /* A file that went away meanwhile is simply not in the copy. */
-            if (e == ERROR_REQUEST_ABORTED || (cancel && *cancel))
-                r = FS_ERR_CANCELLED;
-            else if (GetFileAttributesW(s) != INVALID_FILE_ATTRIBUTES)
-                r = werr(e);
+            r = wcopy_file(c, s, t, fd.dwFileAttributes);
         }
         free(s);
         free(t);
+        if (depth == 0 && i++ == half)
+            sim_crash_point("copy-half");
     } while (r == FS_OK && FindNextFileW(h, &fd));
     FindClose(h);
     if (r != FS_OK)
         return r;
     copy_times(src, dst);
-    if (readonly)
+    if (c->readonly)
         add_readonly(dst);
     return FS_OK;
 }
@@ -415,8 +507,12 @@ int fs_copy_tree(const char *src, const char *dst, volatile int *cancel)
 {
     WCHAR *s = wide_trimmed(src), *d = wide(dst);
     DWORD a = GetFileAttributesW(s);
-    int r = a == INVALID_FILE_ATTRIBUTES || !(a & FILE_ATTRIBUTE_DIRECTORY) ? FS_ERR_NOTFOUND
-                                                                             : wcopy_dir(s, d, 0, cancel, true, true);
+    int r = FS_ERR_NOTFOUND;
+    if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY)) {
+        wcopy_ctx c = { .cancel = cancel, .readonly = true };
+        r = wcopy_dir(&c, s, d, 0, true);
+        wcopy_ctx_free(&c);
+    }
     free(s);
     free(d);
     return r;
@@ -468,10 +564,12 @@ static void wwalk(const WCHAR *dir, void (*fn)(const WCHAR *, DWORD), int depth)
 static void wremove(const WCHAR *path, DWORD attr)
 {
     SetFileAttributesW(path, FILE_ATTRIBUTE_NORMAL);
-    if (attr & FILE_ATTRIBUTE_DIRECTORY)
+    if (attr & FILE_ATTRIBUTE_DIRECTORY) {
         RemoveDirectoryW(path);
-    else
+    } else {
         DeleteFileW(path);
+        sim_crash_point("remove-file");
+    }
 }
 
 static void wwritable(const WCHAR *path, DWORD attr)
@@ -629,16 +727,36 @@ bool fs_dir_empty(const char *path)
     return n == 0;
 }
 
-static void wremove(const WCHAR *path, DWORD attr);
-static void wwalk(const WCHAR *dir, void (*fn)(const WCHAR *, DWORD), int depth);
-
 int fs_revert_tree(const char *src, const char *dst)
 {
     if (!fs_is_dir(src) || !fs_is_dir(dst))
         return FS_ERR_NOTFOUND;
     WCHAR *s = wide_trimmed(src), *d = wide_trimmed(dst);
-    wwalk(d, wremove, 0);
-    int r = wcopy_dir(s, d, 1, NULL, false, false);
+    size_t n;
+    char **names = fs_list(dst, &n);
+    int r = names ? FS_OK : FS_ERR_IO;
+    /* The top-level entries one at a time, with the crash point after half of them, as in the POSIX half. */
+    for (size_t i = 0; names && i < n; i++) {
+        WCHAR *wn = wide(names[i]), *p = wjoin(d, wn);
+        DWORD a = GetFileAttributesW(p);
+        if (a != INVALID_FILE_ATTRIBUTES) {
+            SetFileAttributesW(p, FILE_ATTRIBUTE_NORMAL);
+            if ((a & FILE_ATTRIBUTE_DIRECTORY) && !(a & FILE_ATTRIBUTE_REPARSE_POINT))
+                wwalk(p, wremove, 1);
+            wremove(p, a);
+        }
+        free(wn);
+        free(p);
+        if (i == n / 2)
+            sim_crash_point("revert-half");
+    }
+    if (names)
+        fs_free_names(names, n);
+    if (r == FS_OK) {
+        wcopy_ctx c = { .readonly = false };
+        r = wcopy_dir(&c, s, d, 1, false);
+        wcopy_ctx_free(&c);
+    }
     free(s);
     free(d);
     return r;

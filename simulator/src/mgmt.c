@@ -141,8 +141,11 @@ static HRESULT STDMETHODCALLTYPE mgmt_QuerySnapshotsByVolume(IVssSnapshotMgmt *T
     CALL_COMMIT();
     if (!pwszVolumeName || !ppEnum)
         return CALL_END(E_INVALIDARG);
-    if (!provider_ok(&ProviderId))
+    /* Any registered provider (the hardware one too, when registered); GUID_NULL: all of them. */
+    bool any = guid_is_null(&ProviderId);
+    if (!any && !state_provider_registered(&ProviderId))
         return CALL_END(VSS_E_PROVIDER_NOT_REGISTERED);
+    bool hardware = guid_eq(&ProviderId, &SIM_HW_PROVIDER_ID);
     sim_volume *v;
     size_t vi;
     free(volume_u8(pwszVolumeName, &v, &vi));
@@ -152,9 +155,14 @@ static HRESULT STDMETHODCALLTYPE mgmt_QuerySnapshotsByVolume(IVssSnapshotMgmt *T
     if (!list)
         abort();
     size_t n = 0;
-    for (size_t i = 0; i < g_state.nsnapshots; i++)
-        if (g_state.snapshots[i]->volume == vi)
+    /* The copies the named provider made, as Query lists them: a
+     * transportable copy not imported here is not surfaced, so not listed
+     * (importing-transportable-shadow-copied-volumes.md). */
+    for (size_t i = 0; i < g_state.nsnapshots; i++) {
+        const sim_snapshot *s = g_state.snapshots[i];
+        if (s->volume == vi && !snapshot_in_transit(s) && (any || snapshot_by_hardware(s) == hardware))
             list[n++] = g_state.snapshots[i];
+    }
     *ppEnum = enum_objects_new(list, n, false);
     free(list);
     return CALL_END(n ? S_OK : S_FALSE);

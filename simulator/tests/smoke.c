@@ -345,6 +345,25 @@ static void persistent(void)
     LONG caps = -1;
     CHECK_HR(IsVolumeSnapshottedInternal((VSS_PWSZ)W("C:\\"), &present, &caps), S_OK);
     CHECK(present && caps == 0);
+    /* IsVolumeSnapshotted page: the AddToSnapshotSet forms, trailing backslash required */
+    present = 0;
+    CHECK_HR(IsVolumeSnapshottedInternal((VSS_PWSZ)W("c:\\"), &present, &caps), S_OK);
+    CHECK(present);
+    {
+        char guid_name[64];
+        WCHAR wname[64];
+        CHECK(vss_sim_volume_guid_name("C:\\", guid_name, sizeof guid_name) > 0);
+        for (size_t i = 0; i <= strlen(guid_name); i++)
+            wname[i] = (WCHAR)guid_name[i];
+        present = 0;
+        CHECK_HR(IsVolumeSnapshottedInternal(wname, &present, &caps), S_OK);
+        CHECK(present);
+        wname[strlen(guid_name) - 1] = 0;
+        CHECK_HR(IsVolumeSnapshottedInternal(wname, &present, &caps), VSS_E_OBJECT_NOT_FOUND);
+    }
+    CHECK_HR(IsVolumeSnapshottedInternal((VSS_PWSZ)W("C:"), &present, &caps), VSS_E_OBJECT_NOT_FOUND);
+    CHECK_HR(IsVolumeSnapshottedInternal((VSS_PWSZ)W("Q:\\"), &present, &caps), VSS_E_OBJECT_NOT_FOUND);
+    CHECK_HR(IsVolumeSnapshottedInternal((VSS_PWSZ)W(""), &present, &caps), E_INVALIDARG);
 
     bc = create_bc();
     CHECK_HR(bc->lpVtbl->InitializeForBackup(bc, NULL), S_OK);

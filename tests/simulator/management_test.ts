@@ -19,9 +19,10 @@ import {
   VSS_SNAPSHOT_CONTEXT,
   VssError,
 } from "../../ffi/mod.ts";
-import { openSimulator } from "../../simulator/control.ts";
+import { HARDWARE_PROVIDER_ID, openSimulator } from "../../simulator/control.ts";
 import {
   createShadowCopySet,
+  deleteShadowCopies,
   diffAreaManagement,
   listShadowCopies,
   listVolumes,
@@ -137,6 +138,55 @@ Deno.test("management names: the forms AddToSnapshotSet takes; others get the pa
       VssError,
     );
     assertEquals(diffVolumes.code, HRESULT.E_INVALIDARG);
+  }
+  noneLeft();
+});
+
+Deno.test("QuerySnapshotsByVolume: each copy under the provider that made it; transportable copies not imported are not listed", async () => {
+  sim.reset();
+  sim.hardwareProvider(true);
+  try {
+    const made = async (options: { providerId?: string; transportable?: boolean }) => {
+      const set = await createShadowCopySet(["C:\\"], {
+        runtime,
+        writers: false,
+        persistent: true,
+        ...options,
+      });
+      await set.complete();
+      return set.snapshots[0].id;
+    };
+    const hardware = await made({ providerId: HARDWARE_PROVIDER_ID });
+    const system = await made({ providerId: SYSTEM_PROVIDER_ID });
+    const transportable = await made({ transportable: true });
+    assert(![hardware, system].includes(transportable));
+    using mgmt = createSnapshotManagement(runtime);
+    const listed = (provider: string) => {
+      const r = mgmt.QuerySnapshotsByVolume("C:\\", provider);
+      using list = r.ppEnum!;
+      const got = list.Next(10);
+      return got.rgelt.map((e) => {
+        assert("Snap" in e);
+        return [e.Snap.m_SnapshotId, e.Snap.m_ProviderId];
+      }).sort();
+    };
+    assertEquals(listed(SYSTEM_PROVIDER_ID), [[system, SYSTEM_PROVIDER_ID]]);
+    assertEquals(listed(HARDWARE_PROVIDER_ID), [[hardware, HARDWARE_PROVIDER_ID]]);
+    assertEquals(
+      listed(GUID_NULL),
+      [[hardware, HARDWARE_PROVIDER_ID], [system, SYSTEM_PROVIDER_ID]].sort(),
+    );
+    sim.hardwareProvider(false);
+    const error = assertThrows(
+      () => mgmt.QuerySnapshotsByVolume("C:\\", HARDWARE_PROVIDER_ID),
+      VssError,
+    );
+    assertEquals(error.code, HRESULT.VSS_E_PROVIDER_NOT_REGISTERED);
+  } finally {
+    sim.hardwareProvider(true);
+    await deleteShadowCopies({ all: true }, { runtime });
+    sim.hardwareProvider(false);
+    sim.reset();
   }
   noneLeft();
 });

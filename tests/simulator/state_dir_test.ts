@@ -6,23 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cleanup, helper, scratch, snapshotFolders, windows } from "./helpers.ts";
-
-/**
- * Crash points the Windows file layer (simulator/src/fsys.c, its _WIN32 half)
- * does not have: there the helper runs to the end, so those kills are not tried.
- */
-const posixOnlyPoints = new Set(["copy-half", "remove-file", "revert-half"]);
-
-/** A kill test: skipped on Windows, saying why, when the point exists only in the POSIX file layer. */
-function killTest(name: string, point: string, fn: () => Promise<void>) {
-  const skip = windows && posixOnlyPoints.has(point);
-  Deno.test({
-    name: skip ? `${name} (skipped: the Windows file layer has no ${point} crash point)` : name,
-    ignore: skip,
-    fn,
-  });
-}
+import { cleanup, helper, scratch, snapshotFolders } from "./helpers.ts";
 
 function envOf(t: { snaps: string; state: string }, extra: Record<string, string> = {}) {
   return { VSS_SIM_STATE_DIR: t.state, VSS_SIM_SNAPSHOT_ROOT: t.snaps, ...extra };
@@ -89,9 +73,8 @@ const createPoints = [
 ];
 
 for (const point of createPoints) {
-  killTest(
+  Deno.test(
     `killed during create at ${point}: the next process lists nothing and sweeps the folder`,
-    point,
     async () => {
       const t = scratch(30);
       const env = envOf(t);
@@ -108,9 +91,8 @@ for (const point of createPoints) {
 }
 
 for (const point of ["delete-committed", "remove-file"]) {
-  killTest(
+  Deno.test(
     `killed during delete at ${point}: never listed again, folder swept`,
-    point,
     async () => {
       const t = scratch(30);
       const env = envOf(t);
@@ -129,9 +111,8 @@ for (const point of ["delete-committed", "remove-file"]) {
 }
 
 for (const point of ["revert-started", "revert-half"]) {
-  killTest(
+  Deno.test(
     `killed during revert at ${point}: the next process finishes the revert`,
-    point,
     async () => {
       const t = scratch(30);
       const env = envOf(t);
@@ -159,6 +140,7 @@ Deno.test("revert: the volume holds exactly the snapshot's contents and the reve
   const t = scratch(5);
   const env = envOf(t);
   try {
+    Deno.linkSync(join(t.volume, "f1.txt"), join(t.volume, "sub", "f1-link.txt"));
     const id = (await helper(["createn", t.volume, "1"], env)).stdout.trim();
     Deno.writeTextFileSync(join(t.volume, "f0.txt"), "changed");
     Deno.removeSync(join(t.volume, "sub"), { recursive: true });
@@ -168,6 +150,14 @@ Deno.test("revert: the volume holds exactly the snapshot's contents and the reve
     assert.equal(Deno.readTextFileSync(join(t.volume, "f0.txt")), "file 0");
     assert.equal(Deno.readTextFileSync(join(t.volume, "sub", "g4.txt")), "sub 4");
     assert.throws(() => Deno.statSync(join(t.volume, "added.txt")));
+    // Hard links inside the volume are one file again after the revert.
+    const [a, b] = [join(t.volume, "f1.txt"), join(t.volume, "sub", "f1-link.txt")].map((p) =>
+      Deno.statSync(p)
+    );
+    assert.ok(
+      a.ino !== null && a.ino === b.ino && a.nlink === 2,
+      "f1.txt and its link are one file",
+    );
     const xml = Deno.readTextFileSync(join(t.state, "vss-sim-state.xml"));
     assert.doesNotMatch(xml, /reverting="1"/);
     assert.deepEqual(await list(env), []);
