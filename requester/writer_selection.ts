@@ -95,7 +95,7 @@ function checkSelectors(plan: WriterPlan, all: WriterMetadata[], failed: WriterS
     if (unmatched === undefined) continue;
     const failedNote = failed.length === 0
       ? ""
-      : ` (${failed.length} more failed at Identify and ` +
+      : ` (${failed.length} of them failed at Identify and ` +
         `list no components: ${failed.map((w) => w.name).join(", ")})`;
     throw new WriterSelectorError(
       `writers.${list} selector { ${describeSelector(unmatched)} } matches none of the ` +

@@ -69,11 +69,13 @@ async function resolveIds(
   deadlines: Partial<Deadlines>,
 ): Promise<WriterSelector[]> {
   if (parsed.every((p) => p.length === 1)) return parsed.flat();
-  const { metadata } = await getWriters({ signal: ctx.signal, deadlines });
+  // A writer that failed at Identify is missing from the metadata; its status still names it.
+  const { metadata, status } = await getWriters({ signal: ctx.signal, deadlines });
+  const classes = new Set([...metadata, ...status].map((w) => w.writerId));
   return parsed.map((p) => {
     if (p.length === 1) return p[0];
     const [byClass, byInstance] = p;
-    return metadata.some((w) => w.writerId === byClass.classId) ? byClass : byInstance;
+    return classes.has(byClass.classId!) ? byClass : byInstance;
   });
 }
 

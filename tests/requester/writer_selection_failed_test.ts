@@ -161,7 +161,7 @@ Deno.test("selectors that name no writer, nor a failed one, stay a WriterSelecto
         error.message,
         new RegExp(
           `^writers\\.${list} selector .* matches none of the 2 writer\\(s\\) of the system ` +
-            "\\(1 more failed at Identify and list no components: Db\\)$",
+            "\\(1 of them failed at Identify and list no components: Db\\)$",
         ),
       );
       clean();
