@@ -93,6 +93,10 @@ export interface CreateShadowCopySetOptions {
   /**
    * `false`: no writers take part. Otherwise include or exclude writers by
    * name, class id, instance id or component path (default: every writer).
+   * A selector that matches no writer is a `WriterSelectorError`; a writer
+   * that failed at Identify (missing from the metadata, named by its status)
+   * can be selected by name, class id or instance id: excluded, it is
+   * disabled; included, the backup needs it and fails with a `WriterFailureError`.
    */
   writers?: false | { include?: WriterSelector[]; exclude?: WriterSelector[] };
   /** Default `copy`: applications' own backup history is left alone. */
