@@ -204,9 +204,42 @@ function details(error: RequesterError): Record<string, unknown> | undefined {
     return { writers: error.writers, retryable: error.retryable };
   }
   if (error instanceof VolumeNotSupportedError) {
-    return { volume: error.volume, providerId: error.providerId };
+    return {
+      volume: error.volume,
+      providerId: error.providerId,
+      transportable: error.transportable,
+    };
   }
   return undefined;
+}
+
+/** Where the CLI ran when the error happened, for advice that depends on it. */
+export interface FailureContext {
+  /** Which VSS was in use (`runtime.loaded.kind`; missing: not opened yet). */
+  vss?: "system" | "simulator" | "custom";
+}
+
+/** How a transportable set is made possible on the simulator (simulator/README.md "Providers"). */
+const SIMULATOR_HARDWARE_HINT = "register its hardware provider: VSS_SIM_HARDWARE_PROVIDER=1 " +
+  "(saved in VSS_SIM_STATE_DIR) or Simulator.hardwareProvider(true).";
+
+/** The advice for a requester error: its hint, then what the CLI adds to it. */
+function requesterHint(
+  error: RequesterError,
+  hr: number | null,
+  exitCode: ExitCode,
+  context: FailureContext,
+): string {
+  if (error instanceof VolumeNotSupportedError && error.transportable) {
+    const see = "`vss providers` lists them.";
+    const simulator = context.vss === "simulator"
+      ? [`On the simulator, ${SIMULATOR_HARDWARE_HINT}`]
+      : context.vss === "custom"
+      ? [`If the VSS in use is the simulator, ${SIMULATOR_HARDWARE_HINT}`]
+      : [];
+    return [error.hint, see, ...simulator].join(" ");
+  }
+  return withSee(error.hint ?? adviceFor(hr), hr, exitCode);
 }
 
 /** An error's name, message and hint. */
@@ -286,7 +319,7 @@ function aborted(error: unknown): Failure | null {
  * message and the hint come from the error's fields. Only the CLI's own
  * {@linkcode UsageError}s exit with 1; an argument error from the library
  * (a RangeError, a TypeError) is a bug of the CLI, which should have checked
- * the value first.
+ * the value first. `context` says where it ran (advice for the simulator).
  *
  * @example
  * ```ts ignore
@@ -294,7 +327,7 @@ function aborted(error: unknown): Failure | null {
  * console.error(failure.message);
  * ```
  */
-export function classify(error: unknown): Failure {
+export function classify(error: unknown, context: FailureContext = {}): Failure {
   const hr = hresultIn(error);
   const withCode = (f: Failure): Failure =>
     hr === null ? f : { ...f, code: describeHresult(hr), hresult: formatHresult(hr) };
@@ -308,7 +341,7 @@ export function classify(error: unknown): Failure {
     const exitCode = REQUESTER_EXIT.find(([type]) => error instanceof type)?.[1] ??
       (hr !== null ? CODE_EXIT.get(hr) : undefined) ?? EXIT.vss;
     const { name, message } = error;
-    const hint = withSee(error.hint ?? adviceFor(hr), hr, exitCode);
+    const hint = requesterHint(error, hr, exitCode, context);
     return withCode({ exitCode, name, message, hint, details: details(error) });
   }
   if (error instanceof VssUnavailableError) {

@@ -8,7 +8,14 @@
 import { checkValues, Options, parseArgs, suggest } from "./args.ts";
 import { type Context, type Entry, isGroup } from "./command.ts";
 import { ENTRIES } from "./commands/mod.ts";
-import { classify, EXIT, type ExitCode, InterruptedError, UsageError } from "./errors.ts";
+import {
+  classify,
+  EXIT,
+  type ExitCode,
+  type FailureContext,
+  InterruptedError,
+  UsageError,
+} from "./errors.ts";
 import { commandHelp, GLOBAL_OPTIONS, groupHelp, helpJson, TOOL, toolHelp } from "./help.ts";
 import { Output } from "./output.ts";
 import { openRuntime } from "./runtime.ts";
@@ -97,6 +104,7 @@ function names(entries: readonly Entry[]): string[] {
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   const out = new Output(globalSettings(argv));
   using interrupts = new Interrupts(out);
+  let vss: FailureContext["vss"];
   const wantsHelp = (args: readonly string[]) => {
     const end = args.indexOf("--");
     const head = end < 0 ? args : args.slice(0, end);
@@ -176,12 +184,13 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     checkValues(opts, command.options);
     await command.check?.(opts);
     const runtime = openRuntime(opts, out);
+    vss = runtime.loaded.kind;
     const ctx: Context = { opts, out, signal: interrupts.controller.signal, runtime };
     const code = (await command.run(ctx)) ?? EXIT.ok;
     out.stopProgress();
     return code;
   } catch (error) {
-    const failure = classify(error);
+    const failure = classify(error, { vss });
     out.failure(failure, error);
     return failure.exitCode;
   }

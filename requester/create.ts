@@ -12,7 +12,7 @@
  */
 
 import { OperationAbortedError, type VssError } from "../ffi/errors.ts";
-import { GUID_NULL, normalizeGuid } from "../ffi/guid.ts";
+import { GUID_NULL } from "../ffi/guid.ts";
 import { VSS_VOLUME_SNAPSHOT_ATTRIBUTES, VSS_WRITER_STATE } from "../ffi/generated/enums.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
 import { type Deadlines, throwIfAborted } from "./deadlines.ts";
@@ -41,7 +41,12 @@ import { enableBackupPrivileges, type PrivilegeResult } from "./files/privileges
 import { Session } from "./session.ts";
 import { ShadowCopySet } from "./shadow_copy_set.ts";
 import { toShadowCopy } from "./shadow_copies.ts";
-import { selectWriters, type WriterPlan, type WriterSelection } from "./writer_selection.ts";
+import {
+  namesFailedWriter,
+  selectWriters,
+  type WriterPlan,
+  type WriterSelection,
+} from "./writer_selection.ts";
 import type { WriterStatus } from "./writers.ts";
 
 /**
@@ -88,6 +93,10 @@ export interface CreateShadowCopySetOptions {
   /**
    * `false`: no writers take part. Otherwise include or exclude writers by
    * name, class id, instance id or component path (default: every writer).
+   * A selector that matches no writer is a `WriterSelectorError`; a writer
+   * that failed at Identify (missing from the metadata, named by its status)
+   * can be selected by name, class id or instance id: excluded, it is
+   * disabled; included, the backup needs it and fails with a `WriterFailureError`.
    */
   writers?: false | { include?: WriterSelector[]; exclude?: WriterSelector[] };
   /** Default `copy`: applications' own backup history is left alone. */
@@ -190,7 +199,11 @@ async function addVolumes(session: Session, plan: Plan, providerId?: string): Pr
         ),
       );
     } catch (error) {
-      throw explain(error, { volume, providerId: providerId ?? null });
+      throw explain(error, {
+        volume,
+        providerId: providerId ?? null,
+        transportable: plan.transportable,
+      });
     }
   }
   return ids;
@@ -213,14 +226,9 @@ async function checkWriters(
   return { status, degraded: failed };
 }
 
-/** Whether `selectors` name writer `s` by name, class id or instance id (component paths cannot). */
+/** Whether `selectors` name writer `s`, which failed at Identify ({@linkcode namesFailedWriter}). */
 function names(s: WriterStatus, selectors: readonly WriterSelector[]): boolean {
-  return selectors.some((sel) =>
-    sel.componentPath === undefined &&
-    (sel.name === undefined || sel.name === s.name) &&
-    (sel.classId === undefined || normalizeGuid(sel.classId) === s.writerId) &&
-    (sel.instanceId === undefined || normalizeGuid(sel.instanceId) === s.instanceId)
-  );
+  return selectors.some((sel) => namesFailedWriter(s, sel));
 }
 
 /**

@@ -228,17 +228,22 @@ export class InsufficientStorageError extends RequesterError {
 
 /**
  * A volume cannot be shadow copied (by any provider, or by the one asked for).
+ * When the set was to be transportable (`transportable`), the usual reason is
+ * that no hardware provider is registered: the system software provider makes
+ * no transportable shadow copies (VSS_VOLSNAP_ATTR_TRANSPORTABLE needs a
+ * provider that supports it; `vss/ne-vss-vss_volume_snapshot_attributes.md`).
  *
  * @example Name the volume that cannot be copied
  * ```ts ignore
  * import { createShadowCopySet, VolumeNotSupportedError } from "./mod.ts";
  *
  * try {
- *   await using set = await createShadowCopySet(["C:\\", "E:\\"]);
+ *   await using set = await createShadowCopySet(["C:\\", "E:\\"], { transportable: true });
  *   console.log(set.id);
  * } catch (error) {
  *   if (!(error instanceof VolumeNotSupportedError)) throw error;
  *   console.error(`${error.volume} cannot be shadow copied by ${error.providerId ?? "any provider"}`);
+ *   if (error.transportable) console.error(error.hint); // a hardware provider is needed
  * }
  * ```
  */
@@ -247,20 +252,38 @@ export class VolumeNotSupportedError extends RequesterError {
   readonly volume: string;
   /** The provider asked for, or null for the default choice. */
   readonly providerId: string | null;
-  /** `volume` is not supported by `providerId` (null: by any provider); `cause` is the VssError. */
-  constructor(volume: string, providerId: string | null, cause: VssError) {
+  /** Whether a transportable shadow copy was asked for. */
+  readonly transportable: boolean;
+  /**
+   * `volume` is not supported by `providerId` (null: by any provider), for a
+   * transportable shadow copy when `options.transportable`; `cause` is the VssError.
+   */
+  constructor(
+    volume: string,
+    providerId: string | null,
+    cause: VssError,
+    options: { transportable?: boolean } = {},
+  ) {
+    const transportable = options.transportable ?? false;
+    const kind = transportable ? "transportable shadow copies of volume" : "volume";
     super(
       providerId
-        ? `volume ${volume} is not supported by the shadow copy provider ${providerId}`
-        : `no shadow copy provider supports volume ${volume}`,
+        ? `${kind} ${volume} ${transportable ? "are" : "is"} not supported by the shadow copy ` +
+          `provider ${providerId}`
+        : `no shadow copy provider supports ${kind} ${volume}`,
       fromCause(
         cause,
-        "Shadow copies need a local NTFS or ReFS volume (or a supported file share); " +
-          "choose another volume or provider.",
+        transportable
+          ? "Transportable shadow copies need a hardware provider that supports the volume; " +
+            "the system software provider cannot make them. List the providers " +
+            "(listProviders, type hardware), or make the set without transportable."
+          : "Shadow copies need a local NTFS or ReFS volume (or a supported file share); " +
+            "choose another volume or provider.",
       ),
     );
     this.volume = volume;
     this.providerId = providerId;
+    this.transportable = transportable;
   }
 }
 
@@ -391,6 +414,8 @@ export interface ExplainContext {
   volume?: string;
   /** The provider asked for; null or missing for VSS's choice. */
   providerId?: string | null;
+  /** Whether the call was part of a transportable request (VSS_VOLSNAP_ATTR_TRANSPORTABLE). */
+  transportable?: boolean;
 }
 
 /**
@@ -464,6 +489,7 @@ export function explain(error: unknown, context: ExplainContext = {}): unknown {
         context.volume ?? "(unknown)",
         context.providerId ?? null,
         error,
+        { transportable: context.transportable },
       );
     default:
       return error;

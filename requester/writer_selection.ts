@@ -7,13 +7,18 @@
  */
 
 import { normalizeGuid } from "../ffi/guid.ts";
-import type { VSS_COMPONENT_TYPE } from "../ffi/generated/enums.ts";
+import { type VSS_COMPONENT_TYPE, VSS_WRITER_STATE } from "../ffi/generated/enums.ts";
 import type { IVssBackupComponents } from "../ffi/generated/wrappers.ts";
 import { readEnv } from "../ffi/platform.ts";
 import { WriterSelectorError } from "./errors.ts";
 import type { WriterSelector } from "./options.ts";
 import { Session } from "./session.ts";
-import { componentPath, componentTypeValue, type WriterMetadata } from "./writers.ts";
+import {
+  componentPath,
+  componentTypeValue,
+  type WriterMetadata,
+  type WriterStatus,
+} from "./writers.ts";
 
 /** What writer selection needs from a creation's options. */
 export interface WriterPlan {
@@ -64,14 +69,37 @@ function describeSelector(s: WriterSelector): string {
     .join(", ") || "(empty)";
 }
 
-/** A selector that matches no writer of the system is an error, not a silent no-op. */
-function checkSelectors(plan: WriterPlan, all: WriterMetadata[]): void {
+/**
+ * Whether `s` names the writer of `w`, a writer that failed at Identify and
+ * so has no metadata, only a status: by name, class id or instance id. A
+ * selector with a component path matches it only when it names the writer
+ * that way too (its components are unknown).
+ */
+export function namesFailedWriter(w: WriterStatus, s: WriterSelector): boolean {
+  if (s.name === undefined && s.classId === undefined && s.instanceId === undefined) return false;
+  if (s.name !== undefined && s.name !== w.name) return false;
+  if (s.classId !== undefined && normalizeGuid(s.classId) !== w.writerId) return false;
+  return s.instanceId === undefined || normalizeGuid(s.instanceId) === w.instanceId;
+}
+
+/**
+ * A selector that matches no writer of the system is an error, not a silent
+ * no-op. The writers are those in the metadata and those that failed at
+ * Identify (`failed`, missing from the metadata).
+ */
+function checkSelectors(plan: WriterPlan, all: WriterMetadata[], failed: WriterStatus[]): void {
   for (const [list, selectors] of [["include", plan.include], ["exclude", plan.exclude]] as const) {
-    const unmatched = selectors.find((s) => !all.some((w) => matches(w, s)));
+    const unmatched = selectors.find((s) =>
+      !all.some((w) => matches(w, s)) && !failed.some((w) => namesFailedWriter(w, s))
+    );
     if (unmatched === undefined) continue;
+    const failedNote = failed.length === 0
+      ? ""
+      : ` (${failed.length} of them failed at Identify and ` +
+        `list no components: ${failed.map((w) => w.name).join(", ")})`;
     throw new WriterSelectorError(
       `writers.${list} selector { ${describeSelector(unmatched)} } matches none of the ` +
-        `${all.length} writer(s) of the system`,
+        `${all.length + failed.length} writer(s) of the system${failedNote}`,
       {
         hint: "List the writers and their components (getWriters, `vss writers metadata`) and " +
           "use a name, class id, instance id or component path from there.",
@@ -114,9 +142,18 @@ function chooseWriters(plan: WriterPlan, all: WriterMetadata[]): WriterMetadata[
   );
 }
 
+/** Whether the plan's include and exclude lists keep `w`, a writer that failed at Identify. */
+function keepsFailed(plan: WriterPlan, w: WriterStatus): boolean {
+  return !plan.exclude.some((s) => namesFailedWriter(w, s)) &&
+    (plan.include.length === 0 || plan.include.some((s) => namesFailedWriter(w, s)));
+}
+
 /**
  * Writers must be disabled before the session gathers metadata, so they are
- * discovered first with a separate, short-lived session.
+ * discovered first with a separate, short-lived session. A writer that fails
+ * at Identify is missing from the metadata: when the probe's gathering was
+ * vetoed, GatherWriterStatus names those writers, so that selectors can name
+ * them and an unchosen one is disabled too (and does not veto again).
  */
 async function disableUnchosen(session: Session, plan: WriterPlan): Promise<void> {
   const { runtime, signal, deadlines } = session;
@@ -125,9 +162,19 @@ async function disableUnchosen(session: Session, plan: WriterPlan): Promise<void
     context: plan.context,
   });
   const all = await probe.gatherMetadata();
-  checkSelectors(plan, all);
-  const keep = new Set(chooseWriters(plan, all).map((w) => w.instanceId));
-  const disabled = [...new Set(all.map((w) => w.instanceId).filter((id) => !keep.has(id)))];
+  const failed = probe.identifyVeto === null
+    ? []
+    : (await probe.failedWriters("gather-metadata", true)).failed.filter((w) =>
+      w.state === VSS_WRITER_STATE.VSS_WS_FAILED_AT_IDENTIFY &&
+      !all.some((m) => m.instanceId === w.instanceId)
+    );
+  checkSelectors(plan, all, failed);
+  const keep = new Set([
+    ...chooseWriters(plan, all).map((w) => w.instanceId),
+    ...failed.filter((w) => keepsFailed(plan, w)).map((w) => w.instanceId),
+  ]);
+  const known = [...all.map((w) => w.instanceId), ...failed.map((w) => w.instanceId)];
+  const disabled = [...new Set(known.filter((id) => !keep.has(id)))];
   if (disabled.length > 0) session.backup.DisableWriterInstances(disabled);
 }
 

@@ -69,11 +69,13 @@ async function resolveIds(
   deadlines: Partial<Deadlines>,
 ): Promise<WriterSelector[]> {
   if (parsed.every((p) => p.length === 1)) return parsed.flat();
-  const { metadata } = await getWriters({ signal: ctx.signal, deadlines });
+  // A writer that failed at Identify is missing from the metadata; its status still names it.
+  const { metadata, status } = await getWriters({ signal: ctx.signal, deadlines });
+  const classes = new Set([...metadata, ...status].map((w) => w.writerId));
   return parsed.map((p) => {
     if (p.length === 1) return p[0];
     const [byClass, byInstance] = p;
-    return metadata.some((w) => w.writerId === byClass.classId) ? byClass : byInstance;
+    return classes.has(byClass.classId!) ? byClass : byInstance;
   });
 }
 
@@ -136,6 +138,32 @@ async function checkDocumentPath(path: string): Promise<void> {
   }
 }
 
+/**
+ * A transportable set is not surfaced where it is made: only its document
+ * lets `vss import` surface it, and it must still exist then, so it must be
+ * persistent. Auto-release copies go with the creating object, and imported
+ * ones with the importing object (importing-transportable-shadow-copied-volumes.md,
+ * steps 5 and 8), which `vss import` releases when it ends.
+ */
+function checkTransportable(opts: Options, document: string | undefined): void {
+  if (document === undefined) {
+    throw new UsageError(
+      "--transportable needs --save-document FILE",
+      "A transportable set is not surfaced on this machine: only the backup components " +
+        "document lets `vss import FILE` surface it. Add --save-document FILE.",
+    );
+  }
+  const context = opts.choice("context", SHADOW_COPY_CONTEXTS) ?? "backup";
+  const persistent = opts.flag("persistent") || !["backup", "file-share-backup"].includes(context);
+  if (!persistent) {
+    throw new UsageError(
+      "--transportable needs --persistent (or a persistent --context)",
+      "Non-persistent shadow copies are released when the command ends, and imported ones " +
+        "when `vss import` ends: add --persistent.",
+    );
+  }
+}
+
 /** The checks of the command line that need no VSS (before the runtime is opened). */
 async function check(opts: Options): Promise<void> {
   const volumes = volumeArguments(opts);
@@ -152,6 +180,7 @@ async function check(opts: Options): Promise<void> {
     );
   }
   const document = opts.string("save-document");
+  if (opts.flag("transportable")) checkTransportable(opts, document);
   if (document !== undefined) await checkDocumentPath(document);
 }
 
@@ -166,6 +195,7 @@ async function request(
   const options: CreateShadowCopySetOptions = {
     context: opts.choice("context", SHADOW_COPY_CONTEXTS) ?? "backup",
     persistent: opts.flag("persistent"),
+    transportable: opts.flag("transportable"),
     backupType: opts.choice("backup-type", BACKUP_KINDS) ?? "copy",
     previousBackupStamps: previousStamps(opts),
     providerId: opts.guid("provider"),
@@ -225,7 +255,8 @@ function printSet(
   if (out.json) return;
   out.progress().stop();
   out.line(
-    `Shadow copy set ${set.id} (${set.persistent ? "persistent" : "non-persistent"}, ` +
+    `Shadow copy set ${set.id} (${set.persistent ? "persistent" : "non-persistent"}` +
+      `${options.transportable ? ", transportable" : ""}, ` +
       `context ${options.context}, backup type ${options.backupType})`,
   );
   for (const s of set.snapshots) out.line(shadowCopyLines(s, s.volume).join("\n"));
@@ -314,6 +345,7 @@ async function run(ctx: Context): Promise<ExitCode> {
       {
         setId: set.id,
         persistent: set.persistent,
+        transportable: options.transportable ?? false,
         context: options.context,
         backupType: options.backupType,
         providerId: options.providerId ?? null,
@@ -338,6 +370,12 @@ async function run(ctx: Context): Promise<ExitCode> {
         }
         if (documentPath !== null) {
           out.line(`Backup components document (after completion) saved to ${documentPath}`);
+        }
+        if (options.transportable) {
+          out.line(
+            `The transportable shadow copies are not surfaced here: \`vss import ${documentPath}\` ` +
+              "surfaces them (on this or another machine with the hardware provider).",
+          );
         }
         out.line(
           set.persistent
@@ -371,6 +409,11 @@ export const createCommand: Command = {
     "Writer selectors: a writer name; a GUID (class id or instance id); or name:, class:, " +
     "instance:, component: terms joined with `;` (component:Logical\\Path\\Name selects that " +
     "component only). Excluded writers take no part; when writers are included, only they do.",
+    "--transportable makes shadow copies that can be moved to another machine (a hardware " +
+    "provider must support the volumes; the system provider cannot: exit 5). They are not " +
+    "surfaced here (no device path, empty SHADOW_DEVICE_n), so --save-document is required: " +
+    "`vss import FILE` surfaces them, `vss break --set ID` then makes them ordinary volumes. " +
+    "It also needs --persistent: auto-release copies would be gone before they were used.",
     "Ctrl-C while the set is being created cancels the running step and aborts the backup: " +
     "nothing is left behind, the exit code is 7.",
     "A writer that vetoes PrepareForBackup or DoSnapshotSet stops the set: exit 4, naming the " +
@@ -384,6 +427,12 @@ export const createCommand: Command = {
       short: "p",
       kind: "boolean",
       description: "Keep the shadow copies after the command ends.",
+    },
+    {
+      name: "transportable",
+      kind: "boolean",
+      description: "Make transportable shadow copies, for `vss import` here or on another " +
+        "machine (needs a hardware provider, --save-document and --persistent).",
     },
     {
       name: "no-writers",
@@ -473,6 +522,10 @@ export const createCommand: Command = {
     [
       'create C: --backup-type full --include-writer "component:Instance\\db1" --save-document bc.xml',
       "A full backup of one writer component, keeping the document for a later restore.",
+    ],
+    [
+      "create E: --persistent --transportable --save-document set.xml",
+      "A transportable set made by a hardware provider; `vss import set.xml` surfaces it.",
     ],
     [
       "create C: --persistent --timeout-snapshot 30s --json",

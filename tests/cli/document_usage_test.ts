@@ -194,3 +194,37 @@ Deno.test("a writer veto of DoSnapshotSet: exit 4, the writer named with its sta
   ]);
   assertEquals(r.report!.snapshots.length, 0, "nothing left");
 });
+
+Deno.test("a writer that fails at Identify can be excluded by name or bare class GUID: it is disabled, the full backup goes on", async () => {
+  const [sql, files] = WRITERS!;
+  const setup = {
+    writers: [
+      {
+        ...sql,
+        veto: {
+          state: VSS_WRITER_STATE.VSS_WS_FAILED_AT_IDENTIFY,
+          failure: HRESULT.VSS_E_WRITERERROR_NONRETRYABLE,
+        },
+      },
+      files,
+    ],
+  };
+  for (const selector of [sql.name, sql.writerId!, `instance:${sql.instanceId}`]) {
+    const args = ["create", "C:", "--backup-type", "full", "--exclude-writer", selector, "--json"];
+    const r = await runCli(args, { setup });
+    assertEquals(r.code, 0, `${selector}: ${r.stdout}`);
+    assertEquals((r.json().writers as { name: string }[]).map((w) => w.name), [files.name]);
+    assertEquals(r.json().degradedWriters, [], selector);
+    const disabled = r.report!.calls.filter((c) => c.method.endsWith("DisableWriterInstances"));
+    assertEquals(disabled.map((c) => c.args.rgWriterInstanceId), [[sql.instanceId]], selector);
+  }
+  // Included, it is needed: exit 4 naming it (before, a selector "matching nothing", exit 8).
+  const included = await runCli(["create", "C:", "--include-writer", sql.name, "--json"], {
+    setup,
+  });
+  assertEquals(included.code, 4, included.stdout);
+  assertMatch(
+    (included.json().error as { message: string }).message,
+    /^GatherWriterMetadata was vetoed by 1 writer.*SQL Sim/,
+  );
+});

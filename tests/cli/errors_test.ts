@@ -8,7 +8,7 @@ import { assert, assertEquals, assertMatch } from "../assert.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { GuidFormatError } from "../../ffi/guid.ts";
 import { OperationAbortedError, VssError } from "../../ffi/errors.ts";
-import { NotElevatedError } from "../../mod.ts";
+import { explain, NotElevatedError, VolumeNotSupportedError } from "../../mod.ts";
 import { classify, EXIT, InterruptedError, UsageError } from "../../cli/errors.ts";
 import { runCli } from "./helpers.ts";
 
@@ -70,6 +70,39 @@ Deno.test("message and hint come from the error's fields; the HRESULT from its c
   assertEquals(failure.hint, "Run elevated.");
   assertEquals(failure.code, "E_ACCESSDENIED");
   assertEquals(failure.hresult, "0x80070005");
+});
+
+Deno.test("a transportable request's unsupported volume: hardware provider advice, simulator advice only there", () => {
+  const low = new VssError(
+    HRESULT.VSS_E_VOLUME_NOT_SUPPORTED,
+    "IVssBackupComponents",
+    "AddToSnapshotSet",
+    null,
+  );
+  const error = explain(low, { volume: "E:\\", transportable: true });
+  assert(error instanceof VolumeNotSupportedError);
+  const hints = (["system", "simulator", "custom", undefined] as const).map((vss) => {
+    const failure = classify(error, { vss });
+    assertEquals(failure.exitCode, EXIT.storage);
+    assertEquals(failure.code, "VSS_E_VOLUME_NOT_SUPPORTED");
+    assertEquals(failure.details, { volume: "E:\\", providerId: null, transportable: true });
+    assertMatch(
+      failure.hint!,
+      /^Transportable shadow copies need a hardware provider.*`vss providers` lists them\./,
+    );
+    return failure.hint!;
+  });
+  assert(!hints[0].includes("VSS_SIM_HARDWARE_PROVIDER"), hints[0]);
+  assertMatch(
+    hints[1],
+    /On the simulator, register its hardware provider: VSS_SIM_HARDWARE_PROVIDER=1/,
+  );
+  assertMatch(hints[2], /If the VSS in use is the simulator, register/);
+  assert(!hints[3].includes("VSS_SIM_HARDWARE_PROVIDER"), "VSS not opened: no simulator advice");
+
+  const plain = classify(explain(low, { volume: "E:\\" }), { vss: "simulator" });
+  assert(!plain.hint!.includes("hardware"), plain.hint!);
+  assertMatch(plain.hint!, /`vss diff-areas list`/);
 });
 
 Deno.test("the hint is printed on its own line, not pasted into the message", async () => {

@@ -14,8 +14,6 @@ import {
   simulatorHasGenerators,
   simulatorHasStateDir,
 } from "./helpers.ts";
-import { createShadowCopySet } from "../../mod.ts";
-import { openSimulator } from "../../simulator/control.ts";
 
 type Listed = Record<string, unknown> & { id: string; setId: string; devicePath: string };
 const unix = Deno.build.os !== "windows";
@@ -186,34 +184,6 @@ Deno.test({
     assertEquals((listed.json().shadowCopies as Listed[]).map((s) => s.id), [copy.id]);
     assertEquals((await m.run(["delete", "--id", copy.id])).code, 0);
     assert(!(await exists(copy.devicePath)), "deleting removes the folder");
-  },
-});
-
-Deno.test({
-  name: "import in a fresh machine of a set saved elsewhere",
-  ignore: !simulatorHasStateDir,
-  async fn() {
-    await using source = await machine();
-    await using target = await machine();
-    const doc = `${source.base}/set.xml`;
-    // A transportable set (hardware provider) made on the source machine, here in this process.
-    const { runtime, sim } = openSimulator();
-    sim.hardwareProvider(true);
-    const made = await createShadowCopySet(["C:\\"], {
-      runtime,
-      persistent: true,
-      transportable: true,
-      writers: false,
-    });
-    await Deno.writeTextFile(doc, made.saveBackupDocument());
-    await made.complete();
-    sim.reset();
-    const imported = await target.run(["import", doc, "--json"], { env: HARDWARE });
-    assertEquals(imported.code, 0, imported.stderr);
-    const ids = (imported.json().imported as Listed[]).map((s) => s.id);
-    assertEquals(ids, made.snapshots.map((s) => s.id));
-    const listed = await target.run(["list", "--json"]);
-    assertEquals((listed.json().shadowCopies as Listed[]).map((s) => s.id), ids);
   },
 });
 
