@@ -15,6 +15,7 @@ import type { SnapshotProp } from "../ffi/results.ts";
 import { queryInterface } from "../ffi/vss.ts";
 import { readAllObjects } from "../ffi/thunks/bulk.ts";
 import { throwIfAborted } from "./deadlines.ts";
+import { RequesterError } from "./errors.ts";
 import { attributeNames, type ManageOptions } from "./options.ts";
 import { ALL_CONTEXTS, runtimeOf, type Session, withSession } from "./session.ts";
 import { displayNameOf, knownVolumes, volumeMatcher } from "./volumes.ts";
@@ -292,14 +293,38 @@ export async function breakShadowCopySet(
   throwIfAborted(options.signal, "breakShadowCopySet");
   await withSession(options, ALL_CONTEXTS, async (session) => {
     throwIfAborted(options.signal, "breakShadowCopySet");
-    if (options.flags === undefined) {
-      session.backup.BreakSnapshotSet(normalizeGuid(setId));
-      return;
+    try {
+      if (options.flags === undefined) {
+        session.backup.BreakSnapshotSet(normalizeGuid(setId));
+        return;
+      }
+      using ex2 = queryInterface(session.backup, IVssBackupComponentsEx2)!;
+      const op = ex2.BreakSnapshotSetEx(normalizeGuid(setId), options.flags).ppAsync;
+      await session.wait(op, "BreakSnapshotSetEx", "breakSet", null);
+    } catch (error) {
+      throw breakRefused(error, setId);
     }
-    using ex2 = queryInterface(session.backup, IVssBackupComponentsEx2)!;
-    const op = ex2.BreakSnapshotSetEx(normalizeGuid(setId), options.flags).ppAsync;
-    await session.wait(op, "BreakSnapshotSetEx", "breakSet", null);
   });
+}
+
+/**
+ * A provider veto of a break is not the transient veto of DoSnapshotSet: the
+ * set's provider does not break sets (the system software provider never
+ * does), so another attempt meets the same answer.
+ */
+function breakRefused(error: unknown, setId: string): unknown {
+  if (!(error instanceof VssError) || error.code !== HRESULT.VSS_E_PROVIDER_VETO) return error;
+  return new RequesterError(
+    `${error.method} was refused by the provider of set ${setId} (VSS_E_PROVIDER_VETO)`,
+    {
+      hint: "Only a hardware provider breaks shadow copy sets; the system software provider " +
+        "refuses. `vss providers` (listProviders) shows the providers; on the simulator, " +
+        "VSS_SIM_HARDWARE_PROVIDER=1 registers a simulated hardware provider.",
+      cause: error,
+      hresult: error.code,
+      retryable: false,
+    },
+  );
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   importShadowCopies,
   listProviders,
   listShadowCopies,
+  RequesterError,
   SYSTEM_PROVIDER_ID,
   VolumeNotSupportedError,
   VssError,
@@ -76,7 +77,12 @@ Deno.test("system provider only: transportable, break and import fail with the d
   for (const flags of [undefined, 2]) {
     await breakShadowCopySet(set.id, { runtime, flags }).then(
       () => assert.fail("broke a system provider set"),
-      (e) => assert.equal(hrOf(e), HRESULT.VSS_E_PROVIDER_VETO),
+      (e) => {
+        assert.equal(hrOf(e), HRESULT.VSS_E_PROVIDER_VETO);
+        // Not the transient veto of DoSnapshotSet: the hint names the hardware provider.
+        assert.ok(e instanceof RequesterError && !e.retryable, String(e));
+        assert.match(e.hint, /hardware provider/);
+      },
     );
   }
   assert.equal((await listShadowCopies({ runtime, setId: set.id })).length, 1, "nothing broken");
