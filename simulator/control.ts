@@ -642,10 +642,7 @@ export class Simulator {
 export function openSimulator(): { runtime: VssRuntime; sim: Simulator } {
   const sim = new Simulator();
   sim.reset();
-  const runtime = VssRuntime.load({
-    libraryPath: simulatorPath,
-    comRuntimePath: windows ? simulatorPath : undefined,
-  });
+  const runtime = VssRuntime.load({ libraryPath: simulatorPath, simulator: true });
   runtime.initializeCom();
   return { runtime, sim };
 }

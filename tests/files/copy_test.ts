@@ -8,19 +8,13 @@
 
 import { removeTree } from "./cleanup.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-import { Simulator, simulatorPath } from "../support/simulator.ts";
-import { VssRuntime } from "../../ffi/runtime.ts";
+import { openSimulator } from "../support/simulator.ts";
 import { OperationAbortedError } from "../../mod.ts";
 import { copyFromShadowCopy, type CopyOptions } from "../../requester/files/mod.ts";
 
 const windows = Deno.build.os === "windows";
 const sep = windows ? "\\" : "/";
-const sim = new Simulator();
-const runtime = VssRuntime.load({
-  libraryPath: simulatorPath,
-  comRuntimePath: windows ? simulatorPath : undefined,
-});
-runtime.initializeCom();
+const { runtime, sim } = openSimulator();
 
 const base: CopyOptions = { shadowCopy: { runtime }, progressIntervalMs: 0 };
 

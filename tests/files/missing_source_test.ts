@@ -6,18 +6,12 @@
 
 import { removeTree } from "./cleanup.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-import { Simulator, simulatorPath } from "../support/simulator.ts";
-import { VssRuntime } from "../../ffi/runtime.ts";
+import { openSimulator } from "../support/simulator.ts";
 import { copyFromShadowCopy, ShadowFileError } from "../../requester/files/mod.ts";
 
 const windows = Deno.build.os === "windows";
 const sep = windows ? "\\" : "/";
-const sim = new Simulator();
-const runtime = VssRuntime.load({
-  libraryPath: simulatorPath,
-  comRuntimePath: windows ? simulatorPath : undefined,
-});
-runtime.initializeCom();
+const { runtime, sim } = openSimulator();
 
 function clean(): void {
   assertEquals(sim.snapshotCount(), 0, "no shadow copy left");

@@ -7,8 +7,7 @@
  */
 
 import { assert, assertEquals, assertRejects } from "../assert.ts";
-import { Simulator, simulatorPath } from "../support/simulator.ts";
-import { VssRuntime } from "../../ffi/runtime.ts";
+import { openSimulator } from "../support/simulator.ts";
 import { settle } from "../../ffi/async.ts";
 import { OperationAbortedError, VssError } from "../../ffi/errors.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
@@ -23,14 +22,7 @@ import {
 } from "../../requester/mod.ts";
 import { DEFAULT_RETRY } from "../../requester/retry.ts";
 
-const windows = Deno.build.os === "windows";
-const sim = new Simulator();
-const runtime = VssRuntime.load({
-  libraryPath: simulatorPath,
-  comRuntimePath: windows ? simulatorPath : undefined,
-  simulator: true,
-});
-runtime.initializeCom();
+const { runtime, sim } = openSimulator();
 const B = "IVssBackupComponents::";
 
 function clean(): void {

@@ -4,18 +4,11 @@
  */
 
 import { assertEquals, assertRejects } from "../assert.ts";
-import { Simulator, simulatorPath } from "../support/simulator.ts";
-import { VssRuntime } from "../../ffi/runtime.ts";
+import { openSimulator } from "../support/simulator.ts";
 import { createShadowCopySet } from "../../requester/mod.ts";
 
 const windows = Deno.build.os === "windows";
-const sim = new Simulator();
-const runtime = VssRuntime.load({
-  libraryPath: simulatorPath,
-  comRuntimePath: windows ? simulatorPath : undefined,
-  simulator: true,
-});
-runtime.initializeCom();
+const { runtime, sim } = openSimulator();
 
 Deno.test("a set made for reading enables SeBackupPrivilege where the platform has it", async () => {
   sim.reset();

@@ -10,8 +10,7 @@
  */
 
 import { assert, assertEquals, assertMatch, assertRejects } from "../assert.ts";
-import { Simulator, simulatorPath } from "../support/simulator.ts";
-import { VssRuntime } from "../../ffi/runtime.ts";
+import { openSimulator } from "../support/simulator.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { VSS_WRITER_STATE } from "../../ffi/generated/enums.ts";
 import {
@@ -23,14 +22,7 @@ import {
   WriterSelectorError,
 } from "../../requester/mod.ts";
 
-const windows = Deno.build.os === "windows";
-const sim = new Simulator();
-const runtime = VssRuntime.load({
-  libraryPath: simulatorPath,
-  comRuntimePath: windows ? simulatorPath : undefined,
-  simulator: true,
-});
-runtime.initializeCom();
+const { runtime, sim } = openSimulator();
 const methods = () => sim.calls().map((c) => c.method);
 
 function clean(): void {
