@@ -142,6 +142,8 @@ static bool is_snapshot_folder(const char *folder)
 #ifdef _WIN32
 /* ================================ Windows ================================ */
 
+#include <winioctl.h>
+
 #ifndef COPY_FILE_COPY_SYMLINK
 #define COPY_FILE_COPY_SYMLINK 0x00000800
 #endif
@@ -769,23 +771,88 @@ int fs_revert_tree(const char *src, const char *dst)
 #define SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE 0x2
 #endif
 
+/* Turns the empty directory wp into a mount-point junction to the directory
+ * target (an absolute path), as a volume mounted at a folder is on Windows.
+ * The reparse buffer is the documented MountPointReparseBuffer layout
+ * (ntifs.h, which mingw's user-mode headers do not carry). */
+static bool make_junction(const WCHAR *wp, const WCHAR *target)
+{
+    size_t tlen = wcslen(target);
+    size_t subst = (4 + tlen) * sizeof(WCHAR), print = tlen * sizeof(WCHAR);
+    size_t data = 8 + subst + sizeof(WCHAR) + print + sizeof(WCHAR);
+    if (data > 16 * 1024 - 8)
+        return false;
+    unsigned char *buf = calloc(1, 8 + data);
+    if (!buf)
+        return false;
+    DWORD tag = IO_REPARSE_TAG_MOUNT_POINT;
+    USHORT length = (USHORT)data, zero = 0, subst_off = 0, subst_len = (USHORT)subst,
+           print_off = (USHORT)(subst + sizeof(WCHAR)), print_len = (USHORT)print;
+    memcpy(buf, &tag, 4);
+    memcpy(buf + 4, &length, 2);
+    memcpy(buf + 6, &zero, 2);
+    memcpy(buf + 8, &subst_off, 2);
+    memcpy(buf + 10, &subst_len, 2);
+    memcpy(buf + 12, &print_off, 2);
+    memcpy(buf + 14, &print_len, 2);
+    WCHAR *names = (WCHAR *)(buf + 16);
+    memcpy(names, L"\\??\\", 4 * sizeof(WCHAR));
+    memcpy(names + 4, target, tlen * sizeof(WCHAR));
+    memcpy(names + 4 + tlen + 1, target, tlen * sizeof(WCHAR));
+    HANDLE h = CreateFileW(wp, GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    bool ok = false;
+    if (h != INVALID_HANDLE_VALUE) {
+        DWORD out = 0;
+        ok = DeviceIoControl(h, FSCTL_SET_REPARSE_POINT, buf, (DWORD)(8 + data), NULL, 0, &out, NULL) != 0;
+        CloseHandle(h);
+    }
+    free(buf);
+    return ok;
+}
+
+/* Whether wp is now a link whose contents are those of the directory target:
+ * Wine 8's CreateSymbolicLinkW, for one, reports success and makes nothing. */
+static bool link_works(const WCHAR *wp)
+{
+    DWORD a = GetFileAttributesW(wp);
+    if (a == INVALID_FILE_ATTRIBUTES || !(a & FILE_ATTRIBUTE_REPARSE_POINT))
+        return false;
+    HANDLE h = CreateFileW(wp, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return false;
+    CloseHandle(h);
+    return true;
+}
+
 int fs_expose(const char *folder, const char *path)
 {
     if (!fs_is_dir(path))
         return FS_ERR_NOTFOUND;
     if (!fs_dir_empty(path))
         return FS_ERR_IO;
-    WCHAR *wf = wide(folder), *wp = wide_trimmed(path);
-    int r = FS_ERR_IO;
-    if (RemoveDirectoryW(wp)) {
-        if (CreateSymbolicLinkW(wp, wf, SYMBOLIC_LINK_FLAG_DIRECTORY | SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE))
-            r = FS_OK;
-        else
+    WCHAR *wf = wide_trimmed(folder), *wp = wide_trimmed(path);
+    /* A junction first: no privilege needed, and it is what a folder a
+     * volume is mounted at looks like. Else a directory symbolic link. */
+    bool ok = make_junction(wp, wf) && link_works(wp);
+    if (!ok && RemoveDirectoryW(wp)) {
+        ok = CreateSymbolicLinkW(wp, wf, SYMBOLIC_LINK_FLAG_DIRECTORY | SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE) &&
+             link_works(wp);
+        if (!ok) {
+            RemoveDirectoryW(wp);
+            CreateDirectoryW(wp, NULL);
+        }
+    }
+    if (!ok) {
+        /* A junction that was set but does not work: give the folder back. */
+        DWORD a = GetFileAttributesW(wp);
+        if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_REPARSE_POINT) && RemoveDirectoryW(wp))
             CreateDirectoryW(wp, NULL);
     }
     free(wf);
     free(wp);
-    return r;
+    return ok ? FS_OK : FS_ERR_IO;
 }
 
 void fs_unexpose(const char *path)
