@@ -22,8 +22,6 @@ import { toUnsigned } from "../ffi/hresult.ts";
 import { VssRuntime } from "../ffi/runtime.ts";
 import { findSimulator, locateSimulator } from "./location.ts";
 
-const windows = backend.os === "windows";
-
 /**
  * Path of the simulator library for this platform: `VSS_SIM_PATH` when set,
  * else the one this copy of the library comes with (a checkout's build in
