@@ -13,20 +13,12 @@ import {
   exposeShadowCopy,
   listShadowCopies,
   unexposeShadowCopy,
-  VssError,
 } from "../../mod.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { openSimulator } from "../../simulator/control.ts";
-import { cleanup, scratch } from "./helpers.ts";
+import { cleanup, hrOf, scratch } from "./helpers.ts";
 
 const { runtime, sim } = openSimulator();
-
-function hrOf(error: unknown): number | undefined {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    if (e instanceof VssError) return e.code;
-  }
-  return undefined;
-}
 
 /** Whether this system can make a folder that shows another folder's contents. */
 function canLinkFolders(base: string): boolean {

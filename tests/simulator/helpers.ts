@@ -5,6 +5,7 @@
  */
 import { dirname, join } from "node:path";
 import { simulatorPath } from "../../simulator/control.ts";
+import { VssError } from "../../ffi/errors.ts";
 
 export const windows = Deno.build.os === "windows";
 export const sep = windows ? "\\" : "/";
@@ -69,4 +70,12 @@ export function cleanup(base: string): void {
   if (windows) makeWritable(base);
   else new Deno.Command("chmod", { args: ["-R", "u+w", base] }).outputSync();
   Deno.removeSync(base, { recursive: true });
+}
+
+/** The HRESULT of the first VssError in an error's cause chain (the requester wraps them). */
+export function hrOf(error: unknown): number | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof VssError) return e.code;
+  }
+  return undefined;
 }

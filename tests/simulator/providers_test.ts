@@ -17,21 +17,13 @@ import {
   RequesterError,
   SYSTEM_PROVIDER_ID,
   VolumeNotSupportedError,
-  VssError,
 } from "../../mod.ts";
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { HARDWARE_PROVIDER_ID, openSimulator } from "../../simulator/control.ts";
 import { baseEnv, cliArgs } from "../cli/helpers.ts";
-import { cleanup, scratch, sep } from "./helpers.ts";
+import { cleanup, hrOf, scratch, sep } from "./helpers.ts";
 
 const { runtime, sim } = openSimulator();
-
-function hrOf(error: unknown): number | undefined {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    if (e instanceof VssError) return e.code;
-  }
-  return undefined;
-}
 
 function clean() {
   assert.deepEqual(sim.live(), { objects: 0, bstrs: 0, cotaskmem: 0 });
