@@ -6,13 +6,13 @@
  * @module
  */
 
-import { chmod, open, utimes } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
+import { chmod, utimes } from "node:fs/promises";
 import { backend } from "../../ffi/backend/mod.ts";
 import { filetimeBytes, WIN32 } from "../../ffi/win32/kernel32.ts";
 import { kernel32 } from "../../ffi/win32/load.ts";
 import { wideString } from "../../ffi/wide_string.ts";
 import { ShadowFileError } from "./errors.ts";
+import { type LocalFile, openLocalFile } from "./local_file.ts";
 import { openBackupHandle } from "./open.ts";
 import { extendedPath } from "./paths.ts";
 import type { ShadowEntry } from "./walk.ts";
@@ -74,16 +74,17 @@ export async function applyMetadata(entry: ShadowEntry, dest: string): Promise<v
  * await using target = await openTarget("E:\\backup\\a.txt");
  * ```
  */
-export async function openTarget(dest: string): Promise<FileHandle> {
+export async function openTarget(dest: string): Promise<LocalFile> {
   try {
-    return await open(dest, "w");
+    return await openLocalFile(dest, "write");
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (!windows || (code !== "EPERM" && code !== "EACCES")) throw error;
+    const { code, name } = error as { code?: string; name?: string };
+    const denied = code === "EPERM" || code === "EACCES" || name === "PermissionDenied";
+    if (!windows || !denied) throw error;
     kernel32().SetFileAttributesW(
       wideString(extendedPath(dest), "path"),
       WIN32.FILE_ATTRIBUTE_NORMAL,
     );
-    return await open(dest, "w");
+    return await openLocalFile(dest, "write");
   }
 }

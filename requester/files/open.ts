@@ -3,14 +3,12 @@
  * is opened with CreateFileW and FILE_FLAG_BACKUP_SEMANTICS (with
  * SeBackupPrivilege enabled, ACLs do not stop the read) and read with
  * positioned ReadFile calls that run off the main thread; elsewhere (the
- * simulator's directory volumes) through node:fs/promises. Every handle is
+ * simulator's directory volumes) as plain files (see {@link ./local_file.ts}). Every handle is
  * closed when the stream ends, fails or is cancelled, and by `await using`.
  *
  * @module
  */
 
-import { open as openPosix } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
 import { backend } from "../../ffi/backend/mod.ts";
 import type { PointerValue } from "../../ffi/backend/types.ts";
 import { INVALID_HANDLE_ADDRESS, LAYOUT, WIN32 } from "../../ffi/win32/kernel32.ts";
@@ -18,6 +16,7 @@ import { kernel32, kernel32Nonblocking, Win32Error } from "../../ffi/win32/load.
 import { wideString } from "../../ffi/wide_string.ts";
 import { checkAborted } from "./abort.ts";
 import { ShadowFileError } from "./errors.ts";
+import { type LocalFile, openLocalFile } from "./local_file.ts";
 import { extendedPath } from "./paths.ts";
 
 /**
@@ -115,26 +114,25 @@ abstract class BaseFile implements ShadowFile {
 class PosixFile extends BaseFile {
   readonly path: string;
   readonly size: number;
-  #handle: FileHandle | null;
-  constructor(path: string, handle: FileHandle, size: number) {
+  #file: LocalFile | null;
+  constructor(path: string, file: LocalFile) {
     super();
     this.path = path;
-    this.#handle = handle;
-    this.size = size;
+    this.#file = file;
+    this.size = file.size;
   }
   async read(target: Uint8Array, position: number): Promise<number> {
-    if (this.#handle === null) throw closedError(this.path);
+    if (this.#file === null) throw closedError(this.path);
     try {
-      const { bytesRead } = await this.#handle.read(target, 0, target.length, position);
-      return bytesRead;
+      return await this.#file.read(target, position);
     } catch (error) {
       throw ShadowFileError.from("read", this.path, error);
     }
   }
   async close(): Promise<void> {
-    const handle = this.#handle;
-    this.#handle = null;
-    await handle?.close();
+    const file = this.#file;
+    this.#file = null;
+    await file?.close();
   }
 }
 
@@ -254,27 +252,24 @@ function openWindows(path: string): ShadowFile {
 }
 
 async function openOther(path: string): Promise<ShadowFile> {
-  let handle: FileHandle;
+  let file: LocalFile;
   try {
-    handle = await openPosix(path, "r");
+    file = await openLocalFile(path, "read");
   } catch (error) {
     throw ShadowFileError.from("open", path, error);
   }
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw isDirectoryError(path);
-    return new PosixFile(path, handle, stat.size);
-  } catch (error) {
-    await handle.close();
-    throw ShadowFileError.from("open", path, error);
+  if (file.directory) {
+    await file.close();
+    throw isDirectoryError(path);
   }
+  return new PosixFile(path, file);
 }
 
 /**
  * Opens a file of a shadow copy for reading (a path inside the snapshot, as
  * `set.mapPath` gives it). On Windows: CreateFileW with backup semantics and
- * the `\\?\` form of the path; elsewhere node:fs. A folder is a
- * {@linkcode ShadowFileError} with code `EISDIR`.
+ * the `\\?\` form of the path; elsewhere a plain open on the thread pool.
+ * A folder is a {@linkcode ShadowFileError} with code `EISDIR`.
  *
  * @example Read a range of a file as it was at snapshot time
  * ```ts ignore

@@ -10,12 +10,12 @@
  */
 
 import { lstat, mkdir, readlink, rm, symlink } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
 import { backend } from "../../ffi/backend/mod.ts";
 import { WIN32 } from "../../ffi/win32/kernel32.ts";
 import { checkAborted } from "./abort.ts";
 import { ShadowFileError } from "./errors.ts";
 import { ExcludeGlob, type WriterExclusion } from "./glob.ts";
+import type { LocalFile } from "./local_file.ts";
 import { applyMetadata, openTarget } from "./metadata.ts";
 import { DEFAULT_CHUNK_SIZE, openShadowFile } from "./open.ts";
 import { joinPath, SEP } from "./paths.ts";
@@ -219,7 +219,7 @@ async function copyFile(
   signal: AbortSignal | undefined,
 ): Promise<number> {
   await using source = await openShadowFile(entry.path);
-  let target: FileHandle;
+  let target: LocalFile;
   try {
     target = await openTarget(dest);
   } catch (error) {
@@ -233,10 +233,7 @@ async function copyFile(
       if (position >= source.size && source.size === entry.size) break;
       const n = await source.read(buffer, position);
       if (n === 0) break;
-      for (let written = 0; written < n;) {
-        const r = await target.write(buffer, written, n - written, position + written);
-        written += r.bytesWritten;
-      }
+      await target.write(buffer.subarray(0, n));
       position += n;
       tracker.add(0, n);
     }
@@ -253,8 +250,9 @@ async function upToDate(entry: ShadowEntry, dest: string): Promise<boolean> {
   if (entry.mtime === null) return false;
   try {
     const s = await lstat(dest);
+    // Node sets a time through seconds as a float: 362 ms may come back as 361.999.
     return s.isFile() && s.size === entry.size &&
-      Math.floor(s.mtimeMs) === Math.floor(entry.mtime.getTime());
+      Math.round(s.mtimeMs) === Math.floor(entry.mtime.getTime());
   } catch {
     return false;
   }
