@@ -59,6 +59,12 @@ function closedError(): Error {
   return Object.assign(new Error("the file is closed"), { code: "EBADF" });
 }
 
+/** A write that wrote nothing would loop for ever: it is an error instead. */
+function wrote(count: number): number {
+  if (count > 0) return count;
+  throw Object.assign(new Error("the file system accepted no bytes"), { code: "EIO" });
+}
+
 class DenoFile implements LocalFile {
   readonly #queue = new Queue();
   #file: Deno.FsFile | null;
@@ -85,7 +91,7 @@ class DenoFile implements LocalFile {
     return this.#queue.run(async () => {
       const file = this.#open();
       for (let done = 0; done < bytes.length;) {
-        done += await file.write(bytes.subarray(done));
+        done += wrote(await file.write(bytes.subarray(done)));
       }
       this.#position += bytes.length;
     });
@@ -120,7 +126,7 @@ class NodeFile implements LocalFile {
       if (this.#handle === null) throw closedError();
       for (let done = 0; done < bytes.length;) {
         const r = await this.#handle.write(bytes, done, bytes.length - done, this.#end);
-        done += r.bytesWritten;
+        done += wrote(r.bytesWritten);
         this.#end += r.bytesWritten;
       }
     });

@@ -11,28 +11,11 @@ import { createShadowCopySet, InsufficientStorageError, VssError } from "../../m
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { openSimulator } from "../../simulator/control.ts";
 import { baseEnv, cliArgs } from "../cli/helpers.ts";
-import { cleanup, scratch, snapshotFolders, windows } from "./helpers.ts";
-
-/** Mounts a 256 KiB tmpfs at `dir`; the reason it cannot, or null when mounted. */
-function mountTiny(dir: string): string | null {
-  if (windows) return "needs a Linux tmpfs";
-  if (Deno.uid() !== 0) return "mounting a tmpfs needs root";
-  const r = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=256k", "tmpfs", dir],
-    stderr: "piped",
-  }).outputSync();
-  return r.success ? null : `mount failed: ${new TextDecoder().decode(r.stderr).trim()}`;
-}
-
-function unmount(dir: string) {
-  new Deno.Command("umount", { args: [dir] }).outputSync();
-}
+import { mountTiny, tinyTmpfsUnavailable, unmount } from "../support/tiny_tmpfs.ts";
+import { cleanup, scratch, snapshotFolders } from "./helpers.ts";
 
 // Probed once: a test that cannot run says why in its name and on stdout.
-const probe = Deno.makeTempDirSync({ prefix: "vss-sim-enospc-probe-" });
-const cannot = mountTiny(probe);
-if (cannot === null) unmount(probe);
-Deno.removeSync(probe);
+const cannot = tinyTmpfsUnavailable();
 if (cannot !== null) console.log(`enospc_test: skipped (${cannot})`);
 const skipped = cannot === null ? "" : ` (skipped: ${cannot})`;
 
