@@ -4,7 +4,7 @@
  * snapshot folders left in a snapshot root.
  */
 import { dirname, join } from "node:path";
-import { simulatorPath } from "../../simulator/control.ts";
+import { type Simulator, simulatorPath } from "../../simulator/control.ts";
 import { VssError } from "../../ffi/errors.ts";
 
 export const windows = Deno.build.os === "windows";
@@ -70,6 +70,28 @@ export function cleanup(base: string): void {
   if (windows) makeWritable(base);
   else new Deno.Command("chmod", { args: ["-R", "u+w", base] }).outputSync();
   Deno.removeSync(base, { recursive: true });
+}
+
+/**
+ * A scratch volume (see {@linkcode scratch}) whose shadow copies go to its
+ * own snapshot root, on a reset simulator; disposing it puts the snapshot
+ * root back, resets the simulator and removes the folder.
+ */
+export function isolatedScratch(
+  sim: Simulator,
+  files: number,
+): ReturnType<typeof scratch> & Disposable {
+  const t = scratch(files);
+  Deno.env.set("VSS_SIM_SNAPSHOT_ROOT", t.snaps);
+  sim.reset();
+  return {
+    ...t,
+    [Symbol.dispose]() {
+      Deno.env.delete("VSS_SIM_SNAPSHOT_ROOT");
+      sim.reset();
+      cleanup(t.base);
+    },
+  };
 }
 
 /** The HRESULT of the first VssError in an error's cause chain (the requester wraps them). */

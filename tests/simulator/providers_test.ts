@@ -21,7 +21,7 @@ import {
 import { HRESULT } from "../../ffi/generated/hresults.ts";
 import { HARDWARE_PROVIDER_ID, openSimulator } from "../../simulator/control.ts";
 import { baseEnv, cliArgs } from "../cli/helpers.ts";
-import { cleanup, hrOf, scratch, sep } from "./helpers.ts";
+import { cleanup, hrOf, isolatedScratch, scratch, sep } from "./helpers.ts";
 
 const { runtime, sim } = openSimulator();
 
@@ -88,95 +88,87 @@ Deno.test("system provider only: transportable, break and import fail with the d
 });
 
 Deno.test("hardware provider: a transportable set is made, imported and broken end to end", async () => {
-  const t = scratch(3);
-  Deno.env.set("VSS_SIM_SNAPSHOT_ROOT", t.snaps);
-  sim.reset();
-  try {
-    sim.hardwareProvider(true);
-    const providers = await listProviders({ runtime });
-    assert.deepEqual(providers.map((p) => [p.id, p.type]), [
-      [SYSTEM_PROVIDER_ID, "system"],
-      [HARDWARE_PROVIDER_ID, "hardware"],
-    ]);
-    const volume = t.volume + sep;
-    const set = await createShadowCopySet([volume, "C:\\"], {
-      runtime,
-      writers: false,
-      persistent: true,
-      transportable: true,
-    });
-    for (const s of set.snapshots) {
-      assert.equal(s.providerId, HARDWARE_PROVIDER_ID);
-      assert.equal(s.devicePath, "", "not surfaced on the creating machine");
-      for (const a of ["transportable", "hardware_assisted", "not_surfaced", "plex"]) {
-        assert.ok(s.attributeNames.includes(a), `${a} in ${s.attributeNames}`);
-      }
+  using t = isolatedScratch(sim, 3);
+  sim.hardwareProvider(true);
+  const providers = await listProviders({ runtime });
+  assert.deepEqual(providers.map((p) => [p.id, p.type]), [
+    [SYSTEM_PROVIDER_ID, "system"],
+    [HARDWARE_PROVIDER_ID, "hardware"],
+  ]);
+  const volume = t.volume + sep;
+  const set = await createShadowCopySet([volume, "C:\\"], {
+    runtime,
+    writers: false,
+    persistent: true,
+    transportable: true,
+  });
+  for (const s of set.snapshots) {
+    assert.equal(s.providerId, HARDWARE_PROVIDER_ID);
+    assert.equal(s.devicePath, "", "not surfaced on the creating machine");
+    for (const a of ["transportable", "hardware_assisted", "not_surfaced", "plex"]) {
+      assert.ok(s.attributeNames.includes(a), `${a} in ${s.attributeNames}`);
     }
-    assert.throws(() => set.mapPath(join(t.volume, "f0.txt")), RangeError);
-    const document = set.saveBackupDocument();
-    await set.complete();
-    Deno.writeTextFileSync(join(t.volume, "f0.txt"), "changed after the snapshot");
-
-    const imported = await importShadowCopies(document, { runtime });
-    assert.deepEqual(
-      imported.map((s) => s.id).sort(),
-      set.snapshots.map((s) => s.id).sort(),
-      "the set surfaces",
-    );
-    const dir = imported.find((s) => s.originalVolumeName === volume);
-    assert.ok(dir, `no imported copy of ${volume}: ${imported.map((s) => s.originalVolumeName)}`);
-    for (const s of imported) {
-      assert.ok(s.attributeNames.includes("imported"));
-      assert.ok(!s.attributeNames.includes("not_surfaced"));
-      assert.notEqual(s.devicePath, "");
-    }
-    assert.equal(Deno.readTextFileSync(join(dir.devicePath, "f0.txt")), "file 0");
-    // Imported once: a second import brings nothing new.
-    assert.deepEqual(await importShadowCopies(document, { runtime }), []);
-
-    await breakShadowCopySet(set.id, { runtime, flags: 2 });
-    assert.deepEqual(
-      await listShadowCopies({ runtime, setId: set.id }),
-      [],
-      "a broken set leaves VSS",
-    );
-    assert.equal(
-      Deno.readTextFileSync(join(dir.devicePath, "f0.txt")),
-      "file 0",
-      "the broken copy stays",
-    );
-    Deno.removeSync(dir.devicePath, { recursive: true });
-
-    // The system provider still answers when asked by id, also with the hardware one there.
-    const plain = await createShadowCopySet(["C:\\"], {
-      runtime,
-      writers: false,
-      providerId: SYSTEM_PROVIDER_ID,
-    });
-    assert.equal(plain.snapshots[0].providerId, SYSTEM_PROVIDER_ID);
-    assert.ok(plain.snapshots[0].attributeNames.includes("differential"));
-    await plain.complete();
-    // An import whose provider is not registered here fails in the wait.
-    const again = await createShadowCopySet(["C:\\"], {
-      runtime,
-      writers: false,
-      persistent: true,
-      transportable: true,
-    });
-    const moved = again.saveBackupDocument();
-    await again.complete();
-    sim.hardwareProvider(false);
-    await importShadowCopies(moved, { runtime }).then(
-      () => assert.fail("imported without the provider"),
-      (e) => assert.equal(hrOf(e), HRESULT.VSS_E_PROVIDER_NOT_REGISTERED),
-    );
-    await deleteShadowCopies({ all: true }, { runtime });
-    clean();
-  } finally {
-    Deno.env.delete("VSS_SIM_SNAPSHOT_ROOT");
-    sim.reset();
-    cleanup(t.base);
   }
+  assert.throws(() => set.mapPath(join(t.volume, "f0.txt")), RangeError);
+  const document = set.saveBackupDocument();
+  await set.complete();
+  Deno.writeTextFileSync(join(t.volume, "f0.txt"), "changed after the snapshot");
+
+  const imported = await importShadowCopies(document, { runtime });
+  assert.deepEqual(
+    imported.map((s) => s.id).sort(),
+    set.snapshots.map((s) => s.id).sort(),
+    "the set surfaces",
+  );
+  const dir = imported.find((s) => s.originalVolumeName === volume);
+  assert.ok(dir, `no imported copy of ${volume}: ${imported.map((s) => s.originalVolumeName)}`);
+  for (const s of imported) {
+    assert.ok(s.attributeNames.includes("imported"));
+    assert.ok(!s.attributeNames.includes("not_surfaced"));
+    assert.notEqual(s.devicePath, "");
+  }
+  assert.equal(Deno.readTextFileSync(join(dir.devicePath, "f0.txt")), "file 0");
+  // Imported once: a second import brings nothing new.
+  assert.deepEqual(await importShadowCopies(document, { runtime }), []);
+
+  await breakShadowCopySet(set.id, { runtime, flags: 2 });
+  assert.deepEqual(
+    await listShadowCopies({ runtime, setId: set.id }),
+    [],
+    "a broken set leaves VSS",
+  );
+  assert.equal(
+    Deno.readTextFileSync(join(dir.devicePath, "f0.txt")),
+    "file 0",
+    "the broken copy stays",
+  );
+  Deno.removeSync(dir.devicePath, { recursive: true });
+
+  // The system provider still answers when asked by id, also with the hardware one there.
+  const plain = await createShadowCopySet(["C:\\"], {
+    runtime,
+    writers: false,
+    providerId: SYSTEM_PROVIDER_ID,
+  });
+  assert.equal(plain.snapshots[0].providerId, SYSTEM_PROVIDER_ID);
+  assert.ok(plain.snapshots[0].attributeNames.includes("differential"));
+  await plain.complete();
+  // An import whose provider is not registered here fails in the wait.
+  const again = await createShadowCopySet(["C:\\"], {
+    runtime,
+    writers: false,
+    persistent: true,
+    transportable: true,
+  });
+  const moved = again.saveBackupDocument();
+  await again.complete();
+  sim.hardwareProvider(false);
+  await importShadowCopies(moved, { runtime }).then(
+    () => assert.fail("imported without the provider"),
+    (e) => assert.equal(hrOf(e), HRESULT.VSS_E_PROVIDER_NOT_REGISTERED),
+  );
+  await deleteShadowCopies({ all: true }, { runtime });
+  clean();
 });
 
 /** `vss providers --simulator --json` in a new process with this environment. */
