@@ -25,20 +25,38 @@ import { parseArgs } from "node:util";
 import { openSimulator } from "../../simulator/control.ts";
 import { copyFromShadowCopy, copyShadowTree } from "../../requester/files/mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    files: { type: "string", default: "10000" },
-    mib: { type: "string", default: "1000" },
-    rounds: { type: "string", default: "5" },
-    dir: { type: "string" },
-  },
-});
+const USAGE = "usage: copy.ts [--files 10000] [--mib 1000] [--rounds 5] [--dir DIR]";
+
+function usageError(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  Deno.exit(2);
+}
+
+function options() {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        files: { type: "string", default: "10000" },
+        mib: { type: "string", default: "1000" },
+        rounds: { type: "string", default: "5" },
+        dir: { type: "string" },
+      },
+    }).values;
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+}
+
+const values = options();
 const FILES = Number(values.files);
 const TOTAL = Number(values.mib) * 2 ** 20;
 const ROUNDS = Number(values.rounds);
 if (![FILES, TOTAL, ROUNDS].every((n) => Number.isSafeInteger(n) && n > 0)) {
-  throw new RangeError("--files, --mib and --rounds take whole numbers > 0");
+  usageError("--files, --mib and --rounds take whole numbers > 0");
+}
+if (values.dir !== undefined && !(await Deno.stat(values.dir).catch(() => null))?.isDirectory) {
+  usageError(`--dir ${values.dir}: no such folder`);
 }
 const sep = Deno.build.os === "windows" ? "\\" : "/";
 
