@@ -245,18 +245,26 @@ export class Session implements Disposable {
   /**
    * GatherWriterMetadata, then every writer's metadata as plain data.
    * `use` runs while the metadata is still held (to add components), before
-   * FreeWriterMetadata. A writer veto is kept in
-   * {@linkcode Session.identifyVeto}: the other writers' metadata is read.
+   * FreeWriterMetadata. A writer veto fails the call with a
+   * {@linkcode WriterFailureError} naming the writers, unless `keepVeto`: then
+   * it is kept in {@linkcode Session.identifyVeto} and the other writers'
+   * metadata is read (for callers that decide per writer, as backups do).
    */
   async gatherMetadata(
     use: (writers: WriterMetadata[]) => void = () => {},
+    { keepVeto = false }: { keepVeto?: boolean } = {},
   ): Promise<WriterMetadata[]> {
     const op = this.backup.GatherWriterMetadata().pAsync;
-    try {
-      await this.wait(op, "GatherWriterMetadata", "gatherMetadata", "gather-metadata");
-    } catch (error) {
-      if (!isWriterVeto(error)) throw error;
-      this.identifyVeto = error;
+    const args = ["GatherWriterMetadata", "gatherMetadata", "gather-metadata"] as const;
+    if (!keepVeto) {
+      await this.waitForWriters(op, ...args, true);
+    } else {
+      try {
+        await this.wait(op, ...args);
+      } catch (error) {
+        if (!isWriterVeto(error)) throw error;
+        this.identifyVeto = error;
+      }
     }
     const writers = readAllWriterMetadata(this.backup);
     use(writers);

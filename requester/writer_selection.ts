@@ -161,7 +161,7 @@ async function disableUnchosen(session: Session, plan: WriterPlan): Promise<void
     kind: "backup",
     context: plan.context,
   });
-  const all = await probe.gatherMetadata();
+  const all = await probe.gatherMetadata(undefined, { keepVeto: true });
   const failed = probe.identifyVeto === null
     ? []
     : (await probe.failedWriters("gather-metadata", true)).failed.filter((w) =>
@@ -221,7 +221,7 @@ export async function selectWriters(
       if (plan.include.length > 0 || strict) selection.needed.add(w.instanceId);
       selection.components.push(...addComponents(session.backup, plan, w, stamps));
     }
-  });
+  }, { keepVeto: true });
   const detail = `${selection.writers.length} writer(s), ${included.length} included`;
   session.progress("gather-metadata", "end", detail);
   return selection;

@@ -386,7 +386,8 @@ export async function getWriters(
 ): Promise<{ metadata: WriterMetadata[]; status: WriterStatus[] }> {
   const init = { kind: "backup", context: VSS_SNAPSHOT_CONTEXT.VSS_CTX_BACKUP } as const;
   return await withSession(options, init, async (session) => {
-    const metadata = await session.gatherMetadata();
+    // A writer that failed at Identify is listed by its status, not an error.
+    const metadata = await session.gatherMetadata(undefined, { keepVeto: true });
     return { metadata, status: await session.gatherStatus(null) };
   });
 }

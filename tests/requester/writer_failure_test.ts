@@ -223,6 +223,36 @@ Deno.test("a veto of PreRestore or PostRestore is a WriterFailureError naming th
   }
 });
 
+Deno.test("a writer that fails at Identify during a restore stops it before PreRestore, naming the writer", async () => {
+  sim.reset();
+  const w = writer("Db");
+  const set = await createShadowCopySet(["C:\\"], {
+    runtime,
+    writers: { include: [{ name: "Db", componentPath: "L\\db" }] },
+  });
+  await set.complete();
+  const document = set.saveBackupDocument();
+  sim.failWriterAt(w, S.VSS_WS_FAILED_AT_IDENTIFY, HRESULT.VSS_E_WRITERERROR_NONRETRYABLE);
+  let copied = false;
+  const error = await assertRejects(
+    () =>
+      restore(document, {
+        runtime,
+        select: [{ componentPath: "L\\db" }],
+        copy: () => {
+          copied = true;
+          return {};
+        },
+      }),
+    WriterFailureError,
+  );
+  assertMatch(error.message, /^GatherWriterMetadata was vetoed by 1 writer.*Db/);
+  assertEquals(error.hresult, HRESULT.VSS_E_WRITERERROR_NONRETRYABLE);
+  assert(!methods().includes("PreRestore"), "stopped before PreRestore");
+  assertEquals(copied, false);
+  clean();
+});
+
 Deno.test("a writer that fails at Identify: a copy backup goes on with it degraded; a full backup stops, naming it", async () => {
   const ID = S.VSS_WS_FAILED_AT_IDENTIFY;
   sim.reset();
