@@ -10,7 +10,7 @@
  */
 
 import { resolve } from "node:path";
-import { stat } from "node:fs/promises";
+import { lstat, mkdir } from "node:fs/promises";
 import { backend } from "../../ffi/backend/mod.ts";
 import { kernel32 } from "../../ffi/win32/load.ts";
 import { decodeUnits, wideString } from "../../ffi/wide_string.ts";
@@ -166,7 +166,7 @@ export async function volumeOfPath(source: string, runtime?: VssRuntime): Promis
   if (windows && !simulated) return volumePathName(source);
   let s;
   try {
-    s = await stat(source);
+    s = await lstat(source);
   } catch (error) {
     throw ShadowFileError.from("stat", source, error);
   }
@@ -221,10 +221,14 @@ function checkSources(sources: readonly string[]): string[] {
   return absolute;
 }
 
-/** A source must exist when its volume is about to be snapshotted: a ShadowFileError otherwise. */
+/**
+ * A source must exist when its volume is about to be snapshotted: a
+ * ShadowFileError otherwise. A link counts as itself (it is copied as a
+ * link), whether or not its target exists.
+ */
 async function checkSource(source: string): Promise<void> {
   try {
-    await stat(source);
+    await lstat(source);
   } catch (error) {
     throw ShadowFileError.from(
       "stat",
@@ -232,6 +236,20 @@ async function checkSource(source: string): Promise<void> {
       error,
       "Check the source path: it must exist when the shadow copy is made.",
     );
+  }
+}
+
+/**
+ * Makes the destination folder when nothing is there yet: the tree copy makes only the folders
+ * it copies, so a copy of files or links alone would have nowhere to go. Whatever is there
+ * already is left to the copy (which reports a file in the way with the path it wrote).
+ */
+async function makeDestination(destination: string): Promise<void> {
+  if (await lstat(destination).then(() => true, () => false)) return;
+  try {
+    await mkdir(destination, { recursive: true });
+  } catch (error) {
+    throw ShadowFileError.from("create", destination, error);
   }
 }
 
@@ -292,6 +310,7 @@ export async function copyFromShadowCopy(
   let summary: CopySummary;
   try {
     const { plans, copied } = await planSources(set, located, resolve(destination), options);
+    await makeDestination(resolve(destination));
     await copyPlans(plans, options);
     const copyMs = performance.now() - started - snapshotMs;
     const totals = sum(copied);

@@ -194,3 +194,29 @@ Deno.test("a single file, two sources, and a name clash", async () => {
   );
   nothingLeft();
 });
+
+Deno.test({
+  name: windows
+    ? "a source that is a link whose target is gone is copied as the link (skipped: POSIX links)"
+    : "a source that is a link whose target is gone is copied as the link",
+  ignore: windows,
+  fn: async () => {
+    await using f = await fixture(1);
+    const link = `${f.volume}${sep}dangling`;
+    await Deno.symlink(`${f.volume}${sep}gone.txt`, link);
+    // The destination folder does not exist yet: the copy makes it, as for a file source.
+    const summary = await copyFromShadowCopy([link], f.dest, base);
+    assertEquals(summary.sources.map((s) => s.kind), ["symlink"]);
+    assertEquals(await Deno.readLink(`${f.dest}${sep}dangling`), `${f.volume}${sep}gone.txt`);
+    nothingLeft();
+  },
+});
+
+Deno.test("a file source alone goes into a destination folder the copy makes", async () => {
+  await using f = await fixture(1);
+  const dest = `${f.dest}${sep}new${sep}folder`;
+  const summary = await copyFromShadowCopy([`${f.volume}${sep}notes ü.log`], dest, base);
+  assertEquals(summary.totals.files, 1);
+  assertEquals(await Deno.readTextFile(`${dest}${sep}notes ü.log`), "log");
+  nothingLeft();
+});
