@@ -25,6 +25,7 @@ import type {
 } from "./backend/types.ts";
 import { isPermissionError, os, permissionHint, readEnv } from "./platform.ts";
 import { systemLibraryPath } from "./system_directory.ts";
+import { win32 } from "node:path";
 
 /**
  * The COM runtime functions the binding binds from ole32 (from the VSS
@@ -219,13 +220,40 @@ function openMtaUsage(path: string): VssLibraries["mtaUsage"] {
   }
 }
 
+/**
+ * A library path as it is loaded, reported and compared. On Windows: an
+ * absolute path with backslashes only (`C:/x\y/vss_sim.dll` becomes
+ * `C:\x\y\vss_sim.dll`; LoadLibraryExW's page asks for backslashes, and a
+ * relative path would go through the DLL search order), resolved against
+ * `cwd` (default: the process's). Elsewhere the path is kept as given.
+ *
+ * @example The same DLL, however it is spelled
+ * ```ts
+ * import { normalizeLibraryPath } from "./library.ts";
+ *
+ * const a = normalizeLibraryPath("C:/x\\y/vss_sim.dll", "windows");
+ * const b = normalizeLibraryPath("C:\\x\\y\\vss_sim.dll", "windows");
+ * console.log(a === b, a); // true C:\x\y\vss_sim.dll
+ * ```
+ */
+export function normalizeLibraryPath(
+  path: string,
+  platform: string = os,
+  cwd?: string,
+): string {
+  if (platform !== "windows") return path;
+  return cwd === undefined ? win32.resolve(path) : win32.resolve(cwd, path);
+}
+
 /** The paths to load: decided from the options, and outside Windows from the environment. */
 export function resolveLibraries(options: LoadOptions = {}): LoadedLibraries | null {
   if (os === "windows") {
     const system = (name: string) => systemLibraryPath(name);
-    const vss = options.libraryPath ?? system("vssapi.dll");
+    const given = (path: string | undefined) =>
+      path === undefined ? undefined : normalizeLibraryPath(path);
+    const vss = given(options.libraryPath) ?? system("vssapi.dll");
     const custom = options.libraryPath !== undefined;
-    const memory = options.comRuntimePath ??
+    const memory = given(options.comRuntimePath) ??
       (options.simulator && custom ? vss : `${system("oleaut32.dll")} + ${system("ole32.dll")}`);
     const kind = !custom ? "system" : options.simulator ? "simulator" : "custom";
     return { vss, kind, ole32: system("ole32.dll"), memory };

@@ -7,12 +7,11 @@
  */
 
 import { type ComWarning, VssRuntime } from "../ffi/runtime.ts";
-import type { LoadOptions } from "../ffi/library.ts";
+import { type LoadOptions, normalizeLibraryPath } from "../ffi/library.ts";
 import { VssUnavailableError } from "../ffi/errors.ts";
 import { arch, isFile, isPermissionError, os, readEnv } from "../ffi/platform.ts";
 import { backend } from "../ffi/backend/mod.ts";
 import { RuntimeConflictError, UnsupportedProcessError } from "./errors.ts";
-import { win32 } from "node:path";
 import { locateSimulator } from "../simulator/location.ts";
 
 /** The process's runtime and what it was opened with. */
@@ -80,31 +79,6 @@ export interface OpenOptions extends LoadOptions {
    * left on). Default: `console.warn` of the message and hint.
    */
   onWarning?: (warning: ComWarning) => void;
-}
-
-/**
- * A library path as it is loaded, reported and compared. On Windows: an
- * absolute path with backslashes only (`C:/x\y/vss_sim.dll` becomes
- * `C:\x\y\vss_sim.dll`; LoadLibraryExW's page asks for backslashes, and a
- * relative path would go through the DLL search order), resolved against
- * `cwd` (default: the process's). Elsewhere the path is kept as given.
- *
- * @example The same DLL, however it is spelled
- * ```ts
- * import { normalizeLibraryPath } from "./connection.ts";
- *
- * const a = normalizeLibraryPath("C:/x\\y/vss_sim.dll", "windows");
- * const b = normalizeLibraryPath("C:\\x\\y\\vss_sim.dll", "windows");
- * console.log(a === b, a); // true C:\x\y\vss_sim.dll
- * ```
- */
-export function normalizeLibraryPath(
-  path: string,
-  platform: string = os,
-  cwd?: string,
-): string {
-  if (platform !== "windows") return path;
-  return cwd === undefined ? win32.resolve(path) : win32.resolve(cwd, path);
 }
 
 /** Whether two normalised library paths name the same file (case-insensitively on Windows). */

@@ -8,6 +8,24 @@
 import { VssLibraryError } from "../../ffi/errors.ts";
 import { Win32Error } from "../../ffi/win32/load.ts";
 
+/** The names node:fs, Deno and Win32 give a missing path. */
+const NOT_FOUND = new Set(["ENOENT", "ERROR_FILE_NOT_FOUND", "ERROR_PATH_NOT_FOUND", "NotFound"]);
+
+const ACCESS_DENIED = new Set(["EACCES", "EPERM", "ERROR_ACCESS_DENIED", "PermissionDenied"]);
+
+/**
+ * Whether `code` (an error's `code`, or a Deno error's `name`) means access denied.
+ *
+ * @example
+ * ```ts
+ * import { isAccessDeniedCode } from "./errors.ts";
+ * console.log(isAccessDeniedCode("EACCES"), isAccessDeniedCode("ENOENT")); // true false
+ * ```
+ */
+export function isAccessDeniedCode(code: string | null | undefined): boolean {
+  return ACCESS_DENIED.has(code ?? "");
+}
+
 /**
  * A file or folder of a shadow copy (or of the copy's destination) that
  * could not be opened, read, listed or written. `code` is the system's name
@@ -41,10 +59,8 @@ export class ShadowFileError extends VssLibraryError {
     systemCode: number | null,
     options: { cause?: unknown; hresult?: number | null; hint?: string } = {},
   ) {
-    const notFound = code === "ENOENT" || code === "ERROR_FILE_NOT_FOUND" ||
-      code === "ERROR_PATH_NOT_FOUND" || code === "NotFound";
-    const denied = code === "EACCES" || code === "EPERM" || code === "ERROR_ACCESS_DENIED" ||
-      code === "PermissionDenied";
+    const notFound = NOT_FOUND.has(code ?? "");
+    const denied = isAccessDeniedCode(code);
     super(`cannot ${operation} ${path}${code === null ? "" : ` (${code})`}`, {
       hint: options.hint ??
         (denied
@@ -64,16 +80,12 @@ export class ShadowFileError extends VssLibraryError {
 
   /** Whether the path does not exist. */
   get notFound(): boolean {
-    return ["ENOENT", "ERROR_FILE_NOT_FOUND", "ERROR_PATH_NOT_FOUND", "NotFound"].includes(
-      this.code ?? "",
-    );
+    return NOT_FOUND.has(this.code ?? "");
   }
 
   /** Whether access was denied. */
   get accessDenied(): boolean {
-    return ["EACCES", "EPERM", "ERROR_ACCESS_DENIED", "PermissionDenied"].includes(
-      this.code ?? "",
-    );
+    return isAccessDeniedCode(this.code);
   }
 
   /**
@@ -84,7 +96,7 @@ export class ShadowFileError extends VssLibraryError {
    * ```ts
    * import { ShadowFileError } from "./errors.ts";
    *
-   * const error = ShadowFileError.from("read", "/x", Object.assign(new Error("no"), { code: "EIO", errno: -5 }));
+   * const error = ShadowFileError.from("read", "/x", Object.assign(new Error("no"), { code: "EIO", errno: -5 })) as ShadowFileError;
    * console.log(error.code, error.systemCode); // EIO -5
    * ```
    */

@@ -11,6 +11,7 @@
 
 import { open as openNode } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
+import { backend } from "../../ffi/backend/mod.ts";
 
 /**
  * An open local file. Close it with `await using` or {@linkcode LocalFile.close}.
@@ -170,7 +171,7 @@ async function openNodeFile(path: string, mode: LocalFileMode): Promise<LocalFil
   }
 }
 
-const underDeno = typeof (globalThis as { Deno?: { open?: unknown } }).Deno?.open === "function";
+const underDeno = backend.runtime === "deno";
 
 /**
  * Opens a local file to read (an existing file or folder) or to write

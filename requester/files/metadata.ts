@@ -11,7 +11,7 @@ import { backend } from "../../ffi/backend/mod.ts";
 import { filetimeBytes, WIN32 } from "../../ffi/win32/kernel32.ts";
 import { kernel32 } from "../../ffi/win32/load.ts";
 import { wideString } from "../../ffi/wide_string.ts";
-import { ShadowFileError } from "./errors.ts";
+import { isAccessDeniedCode, ShadowFileError } from "./errors.ts";
 import { type LocalFile, openLocalFile } from "./local_file.ts";
 import { openBackupHandle } from "./open.ts";
 import { extendedPath } from "./paths.ts";
@@ -79,8 +79,7 @@ export async function openTarget(dest: string): Promise<LocalFile> {
     return await openLocalFile(dest, "write");
   } catch (error) {
     const { code, name } = error as { code?: string; name?: string };
-    const denied = code === "EPERM" || code === "EACCES" || name === "PermissionDenied";
-    if (!windows || !denied) throw error;
+    if (!windows || !(isAccessDeniedCode(code) || isAccessDeniedCode(name))) throw error;
     kernel32().SetFileAttributesW(
       wideString(extendedPath(dest), "path"),
       WIN32.FILE_ATTRIBUTE_NORMAL,

@@ -7,7 +7,8 @@
  */
 
 import { assert, assertEquals } from "../assert.ts";
-import { normalizeLibraryPath } from "../../requester/connection.ts";
+import { normalizeLibraryPath } from "../../ffi/library.ts";
+import { VssRuntime } from "../../ffi/runtime.ts";
 import { openVss } from "../../requester/mod.ts";
 import { simulatorPath } from "../support/simulator.ts";
 
@@ -53,6 +54,18 @@ Deno.test({
     assert(again === runtime, "the same runtime");
   },
 });
+Deno.test({
+  name: "Windows: the binding's own loader (VssRuntime.load) normalises the path as well",
+  ignore: Deno.build.os !== "windows",
+  fn() {
+    const mixed = simulatorPath.replaceAll("\\", "/");
+    const runtime = VssRuntime.load({ libraryPath: mixed, simulator: true });
+    assertEquals(runtime.loaded.vss, normalizeLibraryPath(mixed));
+    assert(!runtime.loaded.vss.includes("/"), runtime.loaded.vss);
+  },
+});
 if (Deno.build.os !== "windows") {
-  console.log("library_path_test: the openVss case needs Windows (Wine lane); skipped here");
+  console.log(
+    "library_path_test: the openVss and loader cases need Windows (Wine lane); skipped here",
+  );
 }
