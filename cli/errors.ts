@@ -223,6 +223,25 @@ export interface FailureContext {
 const SIMULATOR_HARDWARE_HINT = "register its hardware provider: VSS_SIM_HARDWARE_PROVIDER=1 " +
   "(saved in VSS_SIM_STATE_DIR) or Simulator.hardwareProvider(true).";
 
+/**
+ * How the simulator gets a hardware provider, as a sentence for a hint: for
+ * the simulator, for a custom library (which may be one), nothing for the
+ * system's VSS.
+ *
+ * @example
+ * ```ts
+ * import { simulatorHardwareHint } from "./errors.ts";
+ * console.log(simulatorHardwareHint("system") === ""); // true
+ * ```
+ */
+export function simulatorHardwareHint(vss: FailureContext["vss"]): string {
+  return vss === "simulator"
+    ? `On the simulator, ${SIMULATOR_HARDWARE_HINT}`
+    : vss === "custom"
+    ? `If the VSS in use is the simulator, ${SIMULATOR_HARDWARE_HINT}`
+    : "";
+}
+
 /** The advice for a requester error: its hint, then what the CLI adds to it. */
 function requesterHint(
   error: RequesterError,
@@ -232,12 +251,8 @@ function requesterHint(
 ): string {
   if (error instanceof VolumeNotSupportedError && error.transportable) {
     const see = "`vss providers` lists them.";
-    const simulator = context.vss === "simulator"
-      ? [`On the simulator, ${SIMULATOR_HARDWARE_HINT}`]
-      : context.vss === "custom"
-      ? [`If the VSS in use is the simulator, ${SIMULATOR_HARDWARE_HINT}`]
-      : [];
-    return [error.hint, see, ...simulator].join(" ");
+    const simulator = simulatorHardwareHint(context.vss);
+    return [error.hint, see, ...(simulator ? [simulator] : [])].join(" ");
   }
   return withSee(error.hint ?? adviceFor(hr), hr, exitCode);
 }

@@ -302,7 +302,7 @@ export async function breakShadowCopySet(
       const op = ex2.BreakSnapshotSetEx(normalizeGuid(setId), options.flags).ppAsync;
       await session.wait(op, "BreakSnapshotSetEx", "breakSet", null);
     } catch (error) {
-      throw breakRefused(error, setId);
+      throw breakRefused(error, setId, session.runtime.loaded.kind === "simulator");
     }
   });
 }
@@ -310,16 +310,19 @@ export async function breakShadowCopySet(
 /**
  * A provider veto of a break is not the transient veto of DoSnapshotSet: the
  * set's provider does not break sets (the system software provider never
- * does), so another attempt meets the same answer.
+ * does), so another attempt meets the same answer. The simulator's way to a
+ * hardware provider is named only when the simulator is in use.
  */
-function breakRefused(error: unknown, setId: string): unknown {
+function breakRefused(error: unknown, setId: string, simulator: boolean): unknown {
   if (!(error instanceof VssError) || error.code !== HRESULT.VSS_E_PROVIDER_VETO) return error;
   return new RequesterError(
     `${error.method} was refused by the provider of set ${setId} (VSS_E_PROVIDER_VETO)`,
     {
       hint: "Only a hardware provider breaks shadow copy sets; the system software provider " +
-        "refuses. `vss providers` (listProviders) shows the providers; on the simulator, " +
-        "VSS_SIM_HARDWARE_PROVIDER=1 registers a simulated hardware provider.",
+        "refuses. `vss providers` (listProviders) shows the providers." +
+        (simulator
+          ? " On the simulator, VSS_SIM_HARDWARE_PROVIDER=1 registers a simulated hardware provider."
+          : ""),
       cause: error,
       hresult: error.code,
       retryable: false,

@@ -8,7 +8,7 @@
 import { HRESULT, importShadowCopies, VssError } from "../../mod.ts";
 import type { Command, Context } from "../command.ts";
 import { deadlinesFrom, timeoutOptions } from "../deadlines.ts";
-import { CliError, EXIT } from "../errors.ts";
+import { CliError, EXIT, simulatorHardwareHint } from "../errors.ts";
 import { readInput } from "../files.ts";
 import { shadowCopies } from "../render.ts";
 
@@ -22,10 +22,7 @@ import { shadowCopies } from "../render.ts";
 function importFailure(ctx: Context, error: unknown, file: string): unknown {
   // The IVssAsync of ImportSnapshots reports these (its Wait or QueryStatus names itself).
   const code = error instanceof VssError ? error.code : null;
-  const simulator = ctx.runtime.loaded.kind === "system"
-    ? ""
-    : " If the VSS in use is the simulator, register its hardware provider: " +
-      "VSS_SIM_HARDWARE_PROVIDER=1 (saved in VSS_SIM_STATE_DIR).";
+  const simulator = simulatorHardwareHint(ctx.runtime.loaded.kind);
   if (code === HRESULT.VSS_E_BAD_STATE) {
     return new CliError(
       `cannot import ${file}: ImportSnapshots refused it (VSS_E_BAD_STATE); the document ` +
@@ -42,7 +39,7 @@ function importFailure(ctx: Context, error: unknown, file: string): unknown {
       `cannot import ${file}: the hardware provider that made the set is not registered here ` +
         "(VSS_E_PROVIDER_NOT_REGISTERED)",
       "Install the storage vendor's hardware provider on this machine (`vss providers` lists " +
-        `the registered ones).${simulator}`,
+        `the registered ones).${simulator ? ` ${simulator}` : ""}`,
       EXIT.vss,
       { cause: error, details: { file } },
     );

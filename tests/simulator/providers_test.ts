@@ -74,6 +74,8 @@ Deno.test("system provider only: transportable, break and import fail with the d
         // Not the transient veto of DoSnapshotSet: the hint names the hardware provider.
         assert.ok(e instanceof RequesterError && !e.retryable, String(e));
         assert.match(e.hint, /hardware provider/);
+        // The simulator is in use, so the hint says how it gets one.
+        assert.match(e.hint, /On the simulator, VSS_SIM_HARDWARE_PROVIDER=1/);
       },
     );
   }
