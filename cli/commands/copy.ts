@@ -29,10 +29,11 @@ export function progressLine(p: CopyProgress): string {
     `${mib(p.bytesPerSecond)}/s, ETA ${eta}`;
 }
 
+const parseConcurrency = (text: string) => parseWholeNumber("--concurrency", text, 1, 64);
+
 function concurrencyOf(ctx: Context): number | undefined {
   const text = ctx.opts.string("concurrency");
-  if (text === undefined) return undefined;
-  return parseWholeNumber("--concurrency", text, 1, 64);
+  return text === undefined ? undefined : parseConcurrency(text);
 }
 
 function printSummary(ctx: Context, s: CopySummary): void {
@@ -175,7 +176,7 @@ export const copyCommand: Command = {
       kind: "string",
       value: "N",
       description: "Files copied at once (default 4).",
-      parse: (text) => parseWholeNumber("--concurrency", text, 1, 64),
+      parse: parseConcurrency,
     },
   ],
   positionals: { min: 2, max: Infinity },

@@ -287,9 +287,8 @@ async function completeAndSave(
   try {
     status = await set.complete({ succeeded });
   } catch (error) {
-    if (documentPath !== null) {
-      await writeDocument(set, documentPath, "completed").catch(() => {});
-    }
+    // Completion failed: that is the error reported, the document is written if it can be.
+    if (documentPath !== null) await writeDocument(set, documentPath, "failed").catch(() => {});
     throw error;
   }
   if (documentPath !== null) {
