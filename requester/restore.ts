@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { VssError } from "../ffi/errors.ts";
 import { VSS_FILE_RESTORE_STATUS } from "../ffi/generated/enums.ts";
 import { type IVssBackupComponents, IVssBackupComponentsEx } from "../ffi/generated/wrappers.ts";
 import type { VssRuntime } from "../ffi/runtime.ts";
@@ -15,7 +14,7 @@ import { queryInterface } from "../ffi/vss.ts";
 import type { Deadlines } from "./deadlines.ts";
 import { explain, WriterFailureError } from "./errors.ts";
 import type { ProgressEvent } from "./options.ts";
-import { isWriterVeto, Session } from "./session.ts";
+import { Session } from "./session.ts";
 import {
   componentPath,
   componentTypeName,
@@ -360,18 +359,12 @@ export async function restore(document: string, options: RestoreOptions): Promis
     const { results, copyError } = await runCopy(session, options.copy, { components, writers });
     reportRestored(session.backup, components, results);
     session.progress("post-restore", "start");
-    let veto: VssError | null = null;
-    try {
-      await session.wait(
-        session.backup.PostRestore().ppAsync,
-        "PostRestore",
-        "postRestore",
-        "post-restore",
-      );
-    } catch (error) {
-      if (!isWriterVeto(error)) throw error;
-      veto = error;
-    }
+    const veto = await session.waitAllowingVeto(
+      session.backup.PostRestore().ppAsync,
+      "PostRestore",
+      "postRestore",
+      "post-restore",
+    );
     const after = await session.gatherStatus("post-restore");
     if (copyError !== null) throw copyError;
     if (veto !== null) {

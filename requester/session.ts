@@ -194,6 +194,26 @@ export class Session implements Disposable {
   }
 
   /**
+   * {@linkcode Session.wait}, with a writer veto ({@linkcode isWriterVeto})
+   * returned instead of thrown: for steps whose veto is judged afterwards,
+   * from the writers' status. Null when the operation succeeded.
+   */
+  async waitAllowingVeto(
+    op: IVssAsync | null,
+    operation: string,
+    deadline: keyof Deadlines,
+    phase: Phase | null,
+  ): Promise<VssError | null> {
+    try {
+      await this.wait(op, operation, deadline, phase);
+      return null;
+    } catch (error) {
+      if (!isWriterVeto(error)) throw error;
+      return error;
+    }
+  }
+
+  /**
    * {@linkcode Session.wait} for an operation writers take part in: when
    * its IVssAsync ends with a writer veto ({@linkcode isWriterVeto}), the
    * writers' status is gathered (when `statusReadable`: metadata was
@@ -256,16 +276,8 @@ export class Session implements Disposable {
   ): Promise<WriterMetadata[]> {
     const op = this.backup.GatherWriterMetadata().pAsync;
     const args = ["GatherWriterMetadata", "gatherMetadata", "gather-metadata"] as const;
-    if (!keepVeto) {
-      await this.waitForWriters(op, ...args, true);
-    } else {
-      try {
-        await this.wait(op, ...args);
-      } catch (error) {
-        if (!isWriterVeto(error)) throw error;
-        this.identifyVeto = error;
-      }
-    }
+    if (keepVeto) this.identifyVeto = await this.waitAllowingVeto(op, ...args);
+    else await this.waitForWriters(op, ...args, true);
     const writers = readAllWriterMetadata(this.backup);
     use(writers);
     this.backup.FreeWriterMetadata();

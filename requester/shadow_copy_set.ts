@@ -10,7 +10,7 @@ import type { IVssBackupComponents } from "../ffi/generated/wrappers.ts";
 import { os } from "../ffi/platform.ts";
 import type { VssError } from "../ffi/errors.ts";
 import { explain, SessionFinishedError, WriterFailureError } from "./errors.ts";
-import { isWriterVeto, type Session } from "./session.ts";
+import type { Session } from "./session.ts";
 import type { ShadowCopy } from "./shadow_copies.ts";
 import type { SelectedComponent } from "./writer_selection.ts";
 import type { WriterMetadata, WriterStatus } from "./writers.ts";
@@ -205,12 +205,7 @@ export class ShadowCopySet implements AsyncDisposable {
         } else if (this.#writerContext) {
           // Contexts without writers refuse BackupComplete (shadow-copy-creation-details.md).
           const op = session.backup.BackupComplete().ppAsync;
-          try {
-            await session.wait(op, "BackupComplete", "complete", "complete");
-          } catch (error) {
-            if (!isWriterVeto(error)) throw error;
-            veto = error;
-          }
+          veto = await session.waitAllowingVeto(op, "BackupComplete", "complete", "complete");
         }
         const status = this.writers.length > 0 ? await session.gatherStatus("complete") : [];
         // Saved after completion, so the document records what was backed up.
