@@ -42,7 +42,7 @@ import { Session } from "./session.ts";
 import { ShadowCopySet } from "./shadow_copy_set.ts";
 import { toShadowCopy } from "./shadow_copies.ts";
 import {
-  namesFailedWriter,
+  keepsFailed,
   selectWriters,
   type WriterPlan,
   type WriterSelection,
@@ -226,11 +226,6 @@ async function checkWriters(
   return { status, degraded: failed };
 }
 
-/** Whether `selectors` name writer `s`, which failed at Identify ({@linkcode namesFailedWriter}). */
-function names(s: WriterStatus, selectors: readonly WriterSelector[]): boolean {
-  return selectors.some((sel) => namesFailedWriter(s, sel));
-}
-
 /**
  * After writers vetoed GatherWriterMetadata (they failed at Identify and
  * are missing from the metadata): a failed writer the backup needs stops
@@ -242,11 +237,10 @@ function names(s: WriterStatus, selectors: readonly WriterSelector[]): boolean {
  */
 async function checkIdentify(session: Session, plan: Plan, veto: VssError): Promise<void> {
   const { failed, unnamed } = await session.failedWriters("gather-metadata", true);
-  const atIdentify = failed.filter((s) =>
-    s.state === VSS_WRITER_STATE.VSS_WS_FAILED_AT_IDENTIFY && !names(s, plan.exclude)
-  );
-  const fatal = atIdentify.filter((s) =>
-    plan.include.length > 0 ? names(s, plan.include) : plan.strictWriters
+  // Without an include list only a strict backup needs every writer.
+  const needsKept = plan.include.length > 0 || plan.strictWriters;
+  const fatal = failed.filter((s) =>
+    s.state === VSS_WRITER_STATE.VSS_WS_FAILED_AT_IDENTIFY && needsKept && keepsFailed(plan, s)
   );
   if (fatal.length > 0 || failed.length === 0) {
     throw new WriterFailureError("GatherWriterMetadata", fatal, {

@@ -143,7 +143,7 @@ function chooseWriters(plan: WriterPlan, all: WriterMetadata[]): WriterMetadata[
 }
 
 /** Whether the plan's include and exclude lists keep `w`, a writer that failed at Identify. */
-function keepsFailed(plan: WriterPlan, w: WriterStatus): boolean {
+export function keepsFailed(plan: WriterPlan, w: WriterStatus): boolean {
   return !plan.exclude.some((s) => namesFailedWriter(w, s)) &&
     (plan.include.length === 0 || plan.include.some((s) => namesFailedWriter(w, s)));
 }
