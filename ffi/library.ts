@@ -26,6 +26,7 @@ import type {
 import { isPermissionError, os, permissionHint, readEnv } from "./platform.ts";
 import { systemLibraryPath } from "./system_directory.ts";
 import { win32 } from "node:path";
+import { SIMULATOR_PACKAGE } from "./simulator_package.ts";
 
 /**
  * The COM runtime functions the binding binds from ole32 (from the VSS
@@ -294,7 +295,7 @@ export function loadLibraries(options: LoadOptions = {}): VssLibraries {
       `this is ${os}, and the Volume Shadow Copy Service exists only on Windows`,
       "Outside Windows, use a VSS simulator: openVss() loads this copy's (in a checkout, " +
         "`bash simulator/build.sh` builds it; from npm, the optional package " +
-        "@vss/requester-simulator-linux-x64-gnu brings it on Linux x64), or name one with " +
+        `${SIMULATOR_PACKAGE} brings it on Linux x64), or name one with ` +
         "libraryPath or VSS_LIBRARY_PATH.",
     );
   }

@@ -13,6 +13,7 @@ import { arch, isFile, isPermissionError, os, readEnv } from "../ffi/platform.ts
 import { backend } from "../ffi/backend/mod.ts";
 import { RuntimeConflictError, UnsupportedProcessError } from "./errors.ts";
 import { locateSimulator } from "../simulator/location.ts";
+import { SIMULATOR_PACKAGE } from "../ffi/simulator_package.ts";
 
 /** The process's runtime and what it was opened with. */
 let shared: { runtime: VssRuntime; opened: ResolvedOptions } | null = null;
@@ -145,7 +146,7 @@ function load(o: ResolvedOptions): VssRuntime {
     throw new VssUnavailableError(
       `no simulator was found at ${o.libraryPath}`,
       "In a checkout, build it: `bash simulator/build.sh`. From npm, the simulator comes in the " +
-        "optional package @vss/requester-simulator-linux-x64-gnu (Linux x64, glibc); elsewhere " +
+        `optional package ${SIMULATOR_PACKAGE} (Linux x64, glibc); elsewhere ` +
         "build one from the repository and pass its path as libraryPath" +
         (os === "windows" ? "." : " (or VSS_LIBRARY_PATH)."),
       { cause: error },

@@ -68,7 +68,7 @@ import {
   type ReleaseMetadata,
   ReleaseMetadataError,
 } from "./npm/release.ts";
-import { SIMULATOR_FILE, SIMULATOR_PACKAGE } from "../simulator/location_npm.ts";
+import { SIMULATOR_FILE, SIMULATOR_PACKAGE } from "../ffi/simulator_package.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 /** Where the tarball goes. */

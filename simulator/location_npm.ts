@@ -14,11 +14,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { VssUnavailableError } from "../ffi/errors.ts";
-
-/** The platform package that carries the Linux x64 (glibc) simulator. */
-export const SIMULATOR_PACKAGE = "@vss/requester-simulator-linux-x64-gnu";
-/** The simulator library in {@linkcode SIMULATOR_PACKAGE}. */
-export const SIMULATOR_FILE = "libvss_sim.so";
+import { SIMULATOR_FILE, SIMULATOR_PACKAGE } from "../ffi/simulator_package.ts";
 
 /** The platform as npm compares it with `os`, `cpu` and `libc`: `linux-x64 (glibc)`. */
 function platform(): string {
@@ -55,9 +51,9 @@ function missingHint(version: string): string {
  * The simulator library in the installed {@linkcode SIMULATOR_PACKAGE}, or
  * the reason it cannot be used: the package is missing (not this platform,
  * or left out of the install), or its version is not the one this package
- * depends on.
+ * depends on (built only when asked for: the hint reads a process report).
  */
-function locate(): { path: string } | { error: VssUnavailableError } {
+function locate(): { path: string } | { error: () => VssUnavailableError } {
   const requireHere = createRequire(import.meta.url);
   const main = requireHere("../package.json") as {
     optionalDependencies?: Record<string, string>;
@@ -68,20 +64,22 @@ function locate(): { path: string } | { error: VssUnavailableError } {
     manifest = requireHere.resolve(`${SIMULATOR_PACKAGE}/package.json`);
   } catch (error) {
     return {
-      error: new VssUnavailableError(
-        `the simulator is not installed (the package ${SIMULATOR_PACKAGE} was not found)`,
-        missingHint(version),
-        { cause: error },
-      ),
+      error: () =>
+        new VssUnavailableError(
+          `the simulator is not installed (the package ${SIMULATOR_PACKAGE} was not found)`,
+          missingHint(version),
+          { cause: error },
+        ),
     };
   }
   const found = (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version;
   if (found !== version) {
     return {
-      error: new VssUnavailableError(
-        `${SIMULATOR_PACKAGE} ${found} is installed, but @vss/requester needs version ${version}`,
-        `Install the matching simulator: npm install ${SIMULATOR_PACKAGE}@${version}`,
-      ),
+      error: () =>
+        new VssUnavailableError(
+          `${SIMULATOR_PACKAGE} ${found} is installed, but @vss/requester needs version ${version}`,
+          `Install the matching simulator: npm install ${SIMULATOR_PACKAGE}@${version}`,
+        ),
     };
   }
   return { path: join(dirname(manifest), SIMULATOR_FILE) };
@@ -105,7 +103,7 @@ function locate(): { path: string } | { error: VssUnavailableError } {
  */
 export function locateSimulator(): string {
   const found = locate();
-  if ("error" in found) throw found.error;
+  if ("error" in found) throw found.error();
   return found.path;
 }
 

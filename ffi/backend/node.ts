@@ -25,6 +25,7 @@ import process from "node:process";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { VssUnavailableError } from "../errors.ts";
+import { SIMULATOR_PACKAGE } from "../simulator_package.ts";
 import type {
   Callable,
   FfiBackend,
@@ -158,7 +159,7 @@ export function explainLoadFailure(path: string, error: unknown): VssUnavailable
   if (machine === process.arch) return null;
   return new VssUnavailableError(
     `${path} is a ${machine} library and this process is ${process.arch}`,
-    "The simulator package @vss/requester-simulator-linux-x64-gnu is a Linux x64 build. " +
+    `The simulator package ${SIMULATOR_PACKAGE} is a Linux x64 build. ` +
       `On ${process.arch}, build the ` +
       "simulator for this machine from the repository (simulator/build.sh) and name it with " +
       "VSS_LIBRARY_PATH.",
