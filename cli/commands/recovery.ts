@@ -63,7 +63,7 @@ export const breakCommand: Command = {
       kind: "string",
       value: "N",
       description: "Raw VSS_HARDWARE_OPTIONS bits, or-ed with the flags above.",
-      parse: (text) => parseFlags(text),
+      parse: parseFlags,
     },
     ...timeoutOptions(["breakSet"], "Deadline for BreakSnapshotSetEx (default 5m)."),
   ],
